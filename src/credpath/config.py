@@ -1,0 +1,76 @@
+"""credpath.yaml: finding the project root and reading its configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from credpath.loader import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, SourceFile, display_path, read_file
+from credpath.model import Config
+
+
+class ConfigError(Exception):
+    """A usage or configuration problem: exit code 2, one line for the user."""
+
+
+@dataclass
+class ProjectConfig:
+    root: Path
+    config: Config
+    source: SourceFile | None
+    targets: tuple[Path, ...] = ()
+    """Files named on the command line (empty when a folder was given)."""
+
+
+def find_root(target: Path) -> tuple[Path, tuple[Path, ...]]:
+    """The project folder for a folder or a file inside a project."""
+    if not target.exists():
+        raise ConfigError(f"{target}: no such file or folder")
+    if target.is_dir():
+        return target, ()
+    for folder in [target.parent, *target.parent.parents]:
+        if (folder / CONFIG_NAME).is_file():
+            return folder, (target,)
+    return target.parent, (target,)
+
+
+def load_config(
+    root: Path, cwd: Path, known_rules: frozenset[str]
+) -> tuple[Config, SourceFile | None]:
+    """Read ``root/credpath.yaml``; any problem is a ConfigError naming file:line:col."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(), None
+    source = read_file(path, display_path(path, cwd), int(DEFAULT_MAX_FILE_MIB * 2**20))
+    if source.diagnostics:
+        raise ConfigError(source.diagnostics[0].format())
+    documents = [d for d in source.documents if d is not None]
+    if len(documents) > 1:
+        line = source.locate((1,))[0]
+        raise ConfigError(
+            f"{source.display}:{line}:1: credpath.yaml holds one YAML document, not several"
+        )
+    raw = documents[0] if documents else {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source.display}:1:1: credpath.yaml must be a mapping of settings")
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        from credpath.resolve import describe_error
+
+        error = exc.errors()[0]
+        path_ = (0, *error["loc"])
+        at_key = error["type"] == "extra_forbidden"
+        line, column, _, _ = source.locate(path_, key=at_key)
+        raise ConfigError(
+            f"{source.display}:{line}:{column}: {describe_error(error, Config)}"
+        ) from None
+    for rule in config.rules:
+        if rule not in known_rules:
+            line, column, _, _ = source.locate((0, "rules", rule), key=True)
+            raise ConfigError(
+                f"{source.display}:{line}:{column}: unknown rule '{rule}' under rules:"
+            )
+    return config, source

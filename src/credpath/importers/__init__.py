@@ -1,0 +1,1 @@
+"""Importers: turn curricula kept in other tools' formats into credpath projects."""

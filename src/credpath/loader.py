@@ -1,0 +1,485 @@
+"""Files -> plain YAML values, safely and with source positions on demand.
+
+The fast path walks libyaml's event stream (the C parser) once and builds plain
+values: every scalar stays the text it was written as (``isco: 2511`` is "2511";
+pydantic parses numbers where a field wants one), ``null``/``~``/empty become None.
+Building from events, instead of composing nodes, keeps the nesting depth and the
+alias expansion under our control: libyaml's own composer recurses in C and
+crashes on very deep input.
+
+Positions are only needed when something is reported, so they are recorded by a
+second pass over the same text (``positions()``), once per file that needs them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from credpath.diagnostics import Diagnostic, Severity
+
+CONFIG_NAME = "credpath.yaml"
+MAX_DEPTH = 1000
+ALIAS_BUDGET = 1_000_000
+DEFAULT_MAX_FILE_MIB = 10.0
+
+try:
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_CORE = "tag:yaml.org,2002:"
+_TEXT_TAGS = frozenset(
+    {"!", f"{_CORE}str", f"{_CORE}int", f"{_CORE}float", f"{_CORE}bool", f"{_CORE}timestamp"}
+)
+_CONTAINER_TAGS = frozenset({f"{_CORE}map", f"{_CORE}seq"})
+
+Path_ = tuple[int | str, ...]
+"""A path into a file's values: the document index, then keys and list indexes."""
+
+Span = tuple[int, int, int, int]
+"""0-based (line, column, end line, end column) as libyaml reports them."""
+
+
+class YamlError(Exception):
+    """The file cannot be read as safe YAML; line and column are 0-based."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) of a file was written."""
+
+    values: dict[Path_, Span] = field(default_factory=dict)
+    keys: dict[Path_, Span] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    documents: list[Any]
+    duplicate_keys: list[tuple[str, Span]]
+
+
+class _Frame:
+    __slots__ = (
+        "anchor",
+        "container",
+        "key",
+        "key_is_merge",
+        "key_span",
+        "merges",
+        "path",
+        "start",
+        "start_count",
+    )
+
+    def __init__(
+        self, container: dict[str, Any] | list[Any], anchor: str | None, start: Any, count: int
+    ) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.start = start
+        self.start_count = count
+        self.key: str | None = None
+        self.key_span: Span = (0, 0, 0, 0)
+        self.key_is_merge = False
+        self.merges: list[Any] = []
+        self.path: Path_ = ()
+
+
+def _span(start: Any, end: Any) -> Span:
+    return (start.line, start.column, end.line, end.column)
+
+
+def parse(text: str, positions: Positions | None = None) -> Parsed:
+    """Build the documents of ``text``; record spans into ``positions`` when given.
+
+    Raises YamlError for anything that is not safe, bounded, plain YAML.
+    """
+    try:
+        return _build(text, positions)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+        raise YamlError(problem, line, column) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_col(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlError(f"character U+{char:04X} is not allowed in YAML", line, column) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all it raises
+        raise YamlError(str(exc).splitlines()[0]) from None
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    return line, index - start
+
+
+def _build(text: str, positions: Positions | None) -> Parsed:
+    track = positions is not None
+    documents: list[Any] = []
+    duplicates: list[tuple[str, Span]] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    open_anchors: set[str] = set()
+    stack: list[_Frame] = []
+    count = 0  # nodes, with aliases expanded
+    alias_nodes = 0
+
+    def add(value: Any, span: Span) -> None:
+        if not stack:
+            documents.append(value)
+            if track:
+                assert positions is not None
+                positions.values[(len(documents) - 1,)] = span
+            return
+        top = stack[-1]
+        container = top.container
+        if isinstance(container, list):
+            if track:
+                assert positions is not None
+                positions.values[(*top.path, len(container))] = span
+            container.append(value)
+            return
+        key = top.key
+        assert key is not None
+        top.key = None
+        if top.key_is_merge:
+            top.merges.append((value, span))
+            return
+        if key in container:
+            duplicates.append((key, top.key_span))
+            return
+        container[key] = value
+        if track:
+            assert positions is not None
+            path = (*top.path, key)
+            positions.values[path] = span
+            positions.keys[path] = top.key_span
+
+    def take_key(value: Any, span: Span, plain_merge: bool) -> bool:
+        """Store a scalar as the pending key of the open mapping, if one waits for a key."""
+        if not stack:
+            return False
+        top = stack[-1]
+        if not isinstance(top.container, dict) or top.key is not None:
+            return False
+        if not isinstance(value, str):
+            raise YamlError("a mapping key must be plain text", span[0], span[1])
+        top.key = value
+        top.key_span = span
+        top.key_is_merge = plain_merge and value == "<<"
+        return True
+
+    def open_container(container: Any, event: Any) -> None:
+        nonlocal count
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+            raise YamlError(
+                "a mapping key must be plain text", event.start_mark.line, event.start_mark.column
+            )
+        if len(stack) >= MAX_DEPTH:
+            raise YamlError(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                event.start_mark.line,
+                event.start_mark.column,
+            )
+        tag = event.tag
+        if tag is not None and tag != "!" and tag not in _CONTAINER_TAGS:
+            raise YamlError(
+                f"the tag {tag} is not allowed: curriculum files are plain YAML",
+                event.start_mark.line,
+                event.start_mark.column,
+            )
+        count += 1
+        frame = _Frame(container, event.anchor, event.start_mark, count)
+        if track and stack:
+            parent = stack[-1]
+            if isinstance(parent.container, list):
+                frame.path = (*parent.path, len(parent.container))
+            else:
+                assert parent.key is not None
+                frame.path = (*parent.path, parent.key)
+        elif track:
+            frame.path = (len(documents),)
+        if event.anchor is not None:
+            open_anchors.add(event.anchor)
+        stack.append(frame)
+
+    def close_container(event: Any) -> None:
+        frame = stack.pop()
+        value = frame.container
+        if frame.merges:
+            value = _merge(frame, value)
+        if frame.anchor is not None:
+            open_anchors.discard(frame.anchor)
+            anchors[frame.anchor] = (value, count - frame.start_count + 1)
+        add(value, _span(frame.start, event.end_mark))
+
+    event: Any
+    for event in yaml.parse(text, Loader=_Parser):
+        kind = event.__class__
+        if kind is ev.ScalarEvent:
+            tag = event.tag
+            raw = event.value
+            plain = event.implicit[0]
+            if tag is None or tag in _TEXT_TAGS:
+                value: Any = None if plain and tag is None and raw in _NULLS else raw
+            elif tag == f"{_CORE}null":
+                value = None
+            else:
+                raise YamlError(
+                    f"the tag {tag} is not allowed: curriculum files are plain YAML",
+                    event.start_mark.line,
+                    event.start_mark.column,
+                )
+            span = _span(event.start_mark, event.end_mark)
+            if take_key(raw if value is None else value, span, plain and tag is None):
+                continue
+            count += 1
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            add(value, span)
+        elif kind is ev.MappingStartEvent:
+            open_container({}, event)
+        elif kind is ev.SequenceStartEvent:
+            open_container([], event)
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            close_container(event)
+        elif kind is ev.AliasEvent:
+            name = event.anchor
+            span = _span(event.start_mark, event.end_mark)
+            if name in open_anchors:
+                raise YamlError(f"the alias *{name} refers to itself", span[0], span[1])
+            if name not in anchors:
+                raise YamlError(f"the alias *{name} has no anchor &{name}", span[0], span[1])
+            value, size = anchors[name]
+            count += size
+            alias_nodes += size
+            if alias_nodes > ALIAS_BUDGET:
+                raise YamlError(
+                    f"aliases expand to more than {ALIAS_BUDGET:,} values "
+                    "(a 'billion laughs' file?)",
+                    span[0],
+                    span[1],
+                )
+            if take_key(value, span, False):
+                continue
+            add(value, span)
+        elif kind is ev.DocumentStartEvent:
+            anchors.clear()
+    return Parsed(documents, duplicates)
+
+
+def _merge(frame: _Frame, explicit: dict[str, Any] | list[Any]) -> dict[str, Any]:
+    """Apply ``<<`` merge keys: explicit keys win, earlier merged mappings win."""
+    assert isinstance(explicit, dict)
+    merged: dict[str, Any] = {}
+    for value, span in frame.merges:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise YamlError("a merge key << takes a mapping or a list of mappings", *span[:2])
+            for key, item in source.items():
+                merged.setdefault(key, item)
+    merged.update(explicit)
+    return merged
+
+
+@dataclass
+class SourceFile:
+    """One YAML file of a project, read and parsed (or with the reason it was not)."""
+
+    path: Path
+    display: str
+    text: str = ""
+    documents: list[Any] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @cached_property
+    def positions(self) -> Positions:
+        found = Positions()
+        with contextlib.suppress(YamlError):
+            parse(self.text, found)
+        return found
+
+    def at(self, line0: int, column0: int, rule: str, message: str) -> Diagnostic:
+        return Diagnostic(self.display, line0 + 1, column0 + 1, rule, message, Severity.ERROR)
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int, int, int]:
+        """The 1-based span of the value (or the key) at ``path``, or of its nearest parent."""
+        table = self.positions.keys if key else self.positions.values
+        probe = path
+        while probe:
+            span = table.get(probe)
+            if span is not None:
+                return (span[0] + 1, span[1] + 1, span[2] + 1, span[3] + 1)
+            if key:
+                table = self.positions.values
+                key = False
+                continue
+            probe = probe[:-1]
+        return (1, 1, 1, 1)
+
+
+def read_file(path: Path, display: str, max_bytes: int) -> SourceFile:
+    """Read and parse one file; every problem becomes a yaml-syntax or duplicate-key finding."""
+    source = SourceFile(path, display)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        source.diagnostics.append(
+            source.at(0, 0, "yaml-syntax", f"cannot read file: {exc.strerror}")
+        )
+        return source
+    if len(data) > max_bytes:
+        size = len(data) / 2**20
+        limit = max_bytes / 2**20
+        source.diagnostics.append(
+            source.at(
+                0,
+                0,
+                "yaml-syntax",
+                f"file is {size:.1f} MiB, over the {limit:g} MiB limit "
+                "(raise max_file_mib in credpath.yaml if it is meant to be this big)",
+            )
+        )
+        return source
+    text = decode(data, source)
+    if text is None:
+        return source
+    source.text = text
+    try:
+        parsed = parse(text)
+    except YamlError as exc:
+        source.diagnostics.append(source.at(exc.line, exc.column, "yaml-syntax", exc.message))
+        return source
+    source.documents = parsed.documents
+    for key, span in parsed.duplicate_keys:
+        source.diagnostics.append(
+            source.at(
+                span[0],
+                span[1],
+                "duplicate-key",
+                f"duplicate key '{key}' in this mapping; only the first one is used",
+            )
+        )
+    return source
+
+
+def decode(data: bytes, source: SourceFile) -> str | None:
+    """UTF-8 (with or without BOM) text, or None with a finding saying where it is not."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _byte_line_col(data, nul)
+        source.diagnostics.append(
+            source.at(
+                line, column, "yaml-syntax", "NUL byte: this looks like a binary file, not YAML"
+            )
+        )
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_line_col(data, exc.start)
+        source.diagnostics.append(
+            source.at(
+                line,
+                column,
+                "yaml-syntax",
+                f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
+                "save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset)
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace"))
+    return line, column
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate an `exclude` glob (``*``, ``?``, ``**``) to a regex on posix paths."""
+    out = []
+    i = 0
+    pattern = pattern.strip("/")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + "(?:/.*)?")
+
+
+def discover(root: Path, exclude: list[str]) -> Iterator[Path]:
+    """The curriculum files below ``root``, in sorted path order.
+
+    Hidden files and folders, ``exclude`` globs, and sub-projects (folders with
+    their own credpath.yaml) are skipped.
+    """
+    patterns = [glob_regex(p) for p in exclude]
+
+    def excluded(rel: str) -> bool:
+        return any(p.fullmatch(rel) for p in patterns)
+
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        rel_dir = here.relative_to(root).as_posix()
+        keep = []
+        for name in dirs:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if name.startswith(".") or excluded(rel) or (here / name / CONFIG_NAME).is_file():
+                continue
+            keep.append(name)
+        dirs[:] = sorted(keep)
+        for name in files:
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            if here == root and name == CONFIG_NAME:
+                continue
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if not excluded(rel):
+                found.append(here / name)
+    yield from sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def display_path(path: Path, base: Path) -> str:
+    """The path as the user should see it: relative to where credpath was run."""
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return path.as_posix()

@@ -1,0 +1,227 @@
+"""The curriculum format (FORMAT.md sections 1 and 2) as pydantic models.
+
+The models check each entry's fields. Requirement expressions and references are
+declared here for the JSON Schema but parsed by ``requirements.py``, so that a
+problem deep inside ``requires`` is reported at its own line and column.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+([-_.][a-z0-9]+)*$"
+REFERENCE_PATTERN = r"^[a-z0-9]+([-_.][a-z0-9]+)*(@.+)?$"
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+CREDENTIAL_TYPES = (
+    "micro-credential",
+    "course",
+    "badge",
+    "certificate",
+    "certification",
+    "license",
+    "degree",
+    "diploma",
+    "apprenticeship",
+    "assessment",
+)
+TYPE_PATTERN = rf"^({'|'.join(CREDENTIAL_TYPES)}|ext:[a-z0-9]+([-_.][a-z0-9]+)*)$"
+KINDS = ("outcomes", "competencies", "credentials", "pathways")
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, description="A unique id.")]
+Text = Annotated[
+    str,
+    Field(min_length=1),
+    WithJsonSchema({"type": ["string", "number", "boolean"]}),
+]
+"""Free text; any plain scalar is read as the text it is written as (`isco: 2511`)."""
+Url = Annotated[str, Field(pattern=URL_PATTERN, description="An http or https URL.")]
+Reference = Annotated[
+    str,
+    WithJsonSchema({"$ref": "#/$defs/Reference"}),
+    Field(description="`ID` or `ID@LEVEL`."),
+]
+Requirement = Annotated[
+    Any,
+    WithJsonSchema({"$ref": "#/$defs/Requirement"}),
+    Field(description="A reference, a list (all of them), or an all/any/choose expression."),
+]
+ReferenceList = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"$ref": "#/$defs/Reference"},
+                {"type": "array", "items": {"$ref": "#/$defs/Reference"}},
+            ]
+        }
+    ),
+]
+
+_REF_NAME = {"$ref": "#/$defs/Reference"}
+_REQ = {"$ref": "#/$defs/Requirement"}
+REQUIREMENT_DEFS: dict[str, Any] = {
+    "Reference": {
+        "type": "string",
+        "pattern": REFERENCE_PATTERN,
+        "description": "`ID` (a competency at level 1, or a credential) or `ID@LEVEL` "
+        "(a competency at a level number from 1 or a level name).",
+    },
+    "Requirement": {
+        "description": "A reference; a list (all of them); or {all: [...]}, {any: [...]}, "
+        "{choose: N, from: [...]}, nested freely.",
+        "anyOf": [
+            _REF_NAME,
+            {"type": "array", "items": _REQ},
+            {
+                "type": "object",
+                "properties": {"all": {"type": "array", "minItems": 1, "items": _REQ}},
+                "required": ["all"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {"any": {"type": "array", "minItems": 1, "items": _REQ}},
+                "required": ["any"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {
+                    "choose": {"type": "integer", "minimum": 1},
+                    "from": {"type": "array", "minItems": 1, "items": _REQ},
+                },
+                "required": ["choose", "from"],
+                "additionalProperties": False,
+            },
+        ],
+    },
+}
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors everywhere: they are usually typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Align(Strict):
+    framework: Text
+    uri: Url | None = None
+    code: Text | None = None
+    name: Text | None = None
+
+    @model_validator(mode="after")
+    def _uri_or_code(self) -> Align:
+        if self.uri is None and self.code is None:
+            raise ValueError("an alignment needs a 'uri' or a 'code'")
+        return self
+
+
+class Occupation(Strict):
+    esco: Url | None = None
+    onet: Text | None = None
+    isco: Text | None = None
+
+
+class Workload(Strict):
+    hours: Annotated[float, Field(gt=0)] | None = None
+    ects: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _hours_or_ects(self) -> Workload:
+        if self.hours is None and self.ects is None:
+            raise ValueError("a workload needs 'hours' or 'ects'")
+        return self
+
+
+class Entry(Strict):
+    id: Id
+    title: Text
+    description: Text | None = None
+
+
+class Competency(Entry):
+    kind: Literal["skill", "knowledge", "competence"] | None = None
+    levels: Annotated[list[Text], Field(min_length=1)] | None = Field(
+        default=None, description="Level names, lowest first; default: the project's levels."
+    )
+    aligns: list[Align] | None = None
+
+
+class Outcome(Entry):
+    occupation: Occupation | None = None
+    requires: Requirement
+
+
+class Credential(Entry):
+    type: Annotated[str, Field(pattern=TYPE_PATTERN)]
+    provider: Text | None = None
+    url: Url | None = None
+    status: Literal["draft", "active", "retired"] = "active"
+    workload: Workload | None = None
+    eqf: Annotated[int, Field(ge=1, le=8)] | None = None
+    assessment: Text | None = None
+    participation: Literal["online", "in-person", "blended"] | None = None
+    quality_assurance: Text | None = None
+    requires: Requirement = None
+    grants: ReferenceList = None
+
+
+class Pathway(Entry):
+    outcome: Id
+    stages: Annotated[
+        Any,
+        WithJsonSchema({"type": "array", "minItems": 1, "items": {"type": "array", "items": _REQ}}),
+        Field(description="Ordered stages; each stage is a requirement list."),
+    ]
+
+
+ENTRY_MODELS: dict[str, type[Entry]] = {
+    "outcomes": Outcome,
+    "competencies": Competency,
+    "credentials": Credential,
+    "pathways": Pathway,
+}
+
+
+def _add_requirement_defs(schema: dict[str, Any]) -> None:
+    schema.setdefault("$defs", {}).update(REQUIREMENT_DEFS)
+
+
+class CurriculumFile(Strict):
+    """A curriculum file: any of four lists."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="credpath curriculum file",
+        json_schema_extra=_add_requirement_defs,
+    )
+
+    outcomes: list[Outcome] | None = None
+    competencies: list[Competency] | None = None
+    credentials: list[Credential] | None = None
+    pathways: list[Pathway] | None = None
+
+
+RuleLevel = Literal["error", "warning", "info", "off"]
+
+
+class Config(Strict):
+    """credpath.yaml: all keys optional."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="credpath project configuration",
+        json_schema_extra=_add_requirement_defs,
+    )
+
+    name: Text | None = None
+    base_uri: Url | None = None
+    levels: Annotated[list[Text], Field(min_length=1)] | None = None
+    assumed: list[Reference] = []
+    exclude: list[str] = []
+    rules: dict[str, RuleLevel] = {}
+    max_file_mib: Annotated[float, Field(gt=0)] = 10.0

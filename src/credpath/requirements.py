@@ -1,0 +1,220 @@
+"""Requirement expressions and references, parsed with a position for every part.
+
+``requires: [sql@2, {any: [python-for-data, r-for-data]}]`` becomes
+``All((Ref('sql', 2), AnyOf((Ref('python-for-data'), Ref('r-for-data')))))``.
+A part that cannot be parsed becomes ``Invalid``: never satisfied, and already
+reported, so later checks do not report it again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from credpath.loader import Path_
+from credpath.model import ID_PATTERN
+
+_ID = re.compile(ID_PATTERN)
+_NUMBER = re.compile(r"^[+-]?\d+$")
+
+Report = Callable[[Path_, str, bool], None]
+"""Called with (path, message, at_key) for each schema problem found."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """``ID`` or ``ID@LEVEL``. After resolution ``kind`` is set and ``level`` is a number."""
+
+    target: str
+    level: int | str | None
+    text: str
+    path: Path_
+    kind: str = ""
+
+    @property
+    def number(self) -> int:
+        return self.level if isinstance(self.level, int) else 1
+
+    def __str__(self) -> str:
+        return f"{self.target}@{self.level}" if self.kind == "competency" else self.target
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Requirement, ...]
+    path: Path_
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Requirement, ...]
+    path: Path_
+
+
+@dataclass(frozen=True)
+class Choose:
+    n: int
+    items: tuple[Requirement, ...]
+    path: Path_
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A part that is broken (and reported): it is never satisfied."""
+
+    path: Path_
+
+
+Requirement = Ref | All | AnyOf | Choose | Invalid
+
+NOTHING = All((), ())
+
+
+def parse_reference(value: Any, path: Path_, report: Report) -> Ref | None:
+    """``ID`` or ``ID@LEVEL``; None (after reporting) when it is not one."""
+    if not isinstance(value, str) or not value:
+        report(path, "a reference must be text: an id, or id@level", False)
+        return None
+    target, at, level_text = value.partition("@")
+    if not _ID.match(target) or len(target) > 80:
+        report(
+            path,
+            f"'{value}' is not a valid reference: an id is lowercase letters, digits and "
+            "single '-', '_' or '.' between them, optionally followed by @level",
+            False,
+        )
+        return None
+    if not at:
+        return Ref(target, None, value, path)
+    level_text = level_text.strip()
+    if _NUMBER.match(level_text):
+        level = int(level_text)
+        if level < 1:
+            report(path, f"'{value}': a level is a whole number from 1, or a level name", False)
+            return None
+        return Ref(target, level, value, path)
+    if not level_text:
+        report(path, f"'{value}': a level is a whole number from 1, or a level name", False)
+        return None
+    return Ref(target, level_text, value, path)
+
+
+def parse_requirement(value: Any, path: Path_, report: Report) -> Requirement:
+    """Parse one requirement expression (FORMAT.md section 2)."""
+    if isinstance(value, str):
+        return parse_reference(value, path, report) or Invalid(path)
+    if isinstance(value, list):
+        return All(
+            tuple(parse_requirement(v, (*path, i), report) for i, v in enumerate(value)), path
+        )
+    if isinstance(value, dict):
+        return _parse_operator(value, path, report)
+    if value is None:
+        report(
+            path, "an empty requirement: write a reference or an all/any/choose expression", False
+        )
+    else:
+        report(path, "a requirement is a reference, a list, or an all/any/choose mapping", False)
+    return Invalid(path)
+
+
+def _parse_operator(value: dict[str, Any], path: Path_, report: Report) -> Requirement:
+    keys = set(value)
+    valid = [{"all"}, {"any"}, {"choose", "from"}]
+    if keys not in valid:
+        for key in sorted(keys - {"all", "any", "choose", "from"}):
+            report(
+                (*path, key),
+                f"unknown key '{key}' in a requirement: use all, any, or choose with from",
+                True,
+            )
+        if keys <= {"all", "any", "choose", "from"}:
+            report(
+                path,
+                "a requirement mapping holds exactly one of: all: [...], any: [...], "
+                "or choose: N with from: [...]",
+                False,
+            )
+        return Invalid(path)
+    if "choose" in keys:
+        options = _parse_options(value["from"], (*path, "from"), "from", report)
+        raw_n = value["choose"]
+        n_path = (*path, "choose")
+        if not isinstance(raw_n, str) or not _NUMBER.match(raw_n) or int(raw_n) < 1:
+            report(n_path, f"choose takes a whole number from 1, got {_show(raw_n)}", False)
+            return Invalid(path)
+        n = int(raw_n)
+        if options is None:
+            return Invalid(path)
+        if n > len(options):
+            report(
+                n_path,
+                f"choose: {n} but only {len(options)} option{'s' if len(options) != 1 else ''} "
+                "in 'from'",
+                False,
+            )
+            return Invalid(path)
+        return Choose(n, options, path)
+    (key,) = keys
+    items = _parse_options(value[key], (*path, key), key, report)
+    if items is None:
+        return Invalid(path)
+    return All(items, path) if key == "all" else AnyOf(items, path)
+
+
+def _parse_options(
+    value: Any, path: Path_, key: str, report: Report
+) -> tuple[Requirement, ...] | None:
+    if not isinstance(value, list):
+        report(path, f"'{key}' takes a list of requirements", False)
+        return None
+    if not value:
+        report(path, f"'{key}: []' is empty: give at least one requirement", False)
+        return None
+    return tuple(parse_requirement(v, (*path, i), report) for i, v in enumerate(value))
+
+
+def _show(value: Any) -> str:
+    return (
+        f"'{value}'"
+        if isinstance(value, str)
+        else "a list"
+        if isinstance(value, list)
+        else "nothing"
+        if value is None
+        else "a mapping"
+    )
+
+
+def refs(requirement: Requirement) -> Iterator[Ref]:
+    """Every reference in an expression, in written order, in any branch."""
+    if isinstance(requirement, Ref):
+        yield requirement
+    elif isinstance(requirement, All | AnyOf | Choose):
+        for item in requirement.items:
+            yield from refs(item)
+
+
+def has_invalid(requirement: Requirement) -> bool:
+    if isinstance(requirement, Invalid):
+        return True
+    if isinstance(requirement, All | AnyOf | Choose):
+        return any(has_invalid(item) for item in requirement.items)
+    return False
+
+
+def map_refs(requirement: Requirement, fn: Callable[[Ref], Requirement]) -> Requirement:
+    """The same expression with each reference replaced by ``fn(ref)``."""
+    if isinstance(requirement, Ref):
+        return fn(requirement)
+    if isinstance(requirement, All):
+        return All(tuple(map_refs(i, fn) for i in requirement.items), requirement.path)
+    if isinstance(requirement, AnyOf):
+        return AnyOf(tuple(map_refs(i, fn) for i in requirement.items), requirement.path)
+    if isinstance(requirement, Choose):
+        return Choose(
+            requirement.n, tuple(map_refs(i, fn) for i in requirement.items), requirement.path
+        )
+    return requirement

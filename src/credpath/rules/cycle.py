@@ -1,0 +1,48 @@
+"""Credentials that wait on each other, so that none of them can ever be earned.
+
+Reported once per group, at its member that comes first in path order, with the
+loop step by step and every member.
+
+Failing::
+
+    credentials:
+      - {id: a, title: A, type: course, requires: [b], grants: [x@1]}
+      - {id: b, title: B, type: course, requires: [x@1]}
+
+Passing::
+
+    credentials:
+      - {id: a, title: A, type: course, grants: [x@1]}
+      - {id: b, title: B, type: course, requires: [x@1]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context, at_id
+from credpath.diagnostics import Diagnostic
+from credpath.rules._common import path_order
+from credpath.semantics import loop_text
+
+ID = "cycle"
+SEVERITY = "error"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    sem = ctx.semantics
+    for members in sem.cycles:
+        ordered = path_order(ctx, members)
+        first = ordered[0]
+        loop = loop_text(sem, sorted(members), first)
+        others = (
+            ""
+            if len(members) == len(loop.split(" -> ")) - 1
+            else (f" (members: {', '.join(ordered)})")
+        )
+        yield at_id(
+            ctx.catalog.credentials[first].origin,
+            ID,
+            f"credentials wait on each other in a cycle: {loop}{others}; none of them can "
+            "ever be earned; remove one of these requirements to break the loop",
+        )

@@ -1,0 +1,54 @@
+"""After every stage of a curated pathway, its outcome is still not met.
+
+Failing::
+
+    pathways:
+      - id: fast-track
+        title: Fast track
+        outcome: analyst          # requires sql@2 and viz@1
+        stages:
+          - [sql-basics]
+
+Passing::
+
+    pathways:
+      - id: fast-track
+        title: Fast track
+        outcome: analyst
+        stages:
+          - [sql-basics, viz-basics]
+          - [sql-advanced]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context, finding
+from credpath.diagnostics import Diagnostic
+from credpath.requirements import Ref
+from credpath.rules._pathway import walk
+from credpath.semantics import satisfied, unmet
+
+ID = "pathway-incomplete"
+SEVERITY = "error"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for pathway in ctx.catalog.pathways.values():
+        if pathway.outcome is None:
+            continue
+        outcome = ctx.catalog.outcomes[pathway.outcome]
+        state = walk(ctx, pathway).state
+        if satisfied(outcome.requires, state):
+            continue
+        missing = [leaf.text for leaf in unmet(outcome.requires, state) if isinstance(leaf, Ref)]
+        shown = ", ".join(f"'{m}'" for m in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        stages = len(pathway.stages)
+        yield finding(
+            pathway.origin.source,
+            (*pathway.origin.path, "outcome"),
+            ID,
+            f"after all {stages} stage{'s' if stages != 1 else ''} of pathway '{pathway.id}' "
+            f"the learner does not meet '{outcome.id}': still missing {shown or 'a requirement'}",
+        )

@@ -1,0 +1,328 @@
+"""FORMAT.md section 3: learner states, earnable, the reachable fixpoint, serves, leads-to.
+
+One small API used by every check and command:
+
+- ``State``: held credentials and the highest level held per competency;
+- ``Semantics.satisfied(requirement, state)``;
+- ``Semantics.reachable``: what a learner can earn from the assumed competencies;
+- ``Semantics.servers(ref)``: the credentials whose grant (or self) serves a reference;
+- ``Semantics.leads_to``: the credentials that lead to some outcome;
+- ``Semantics.waits``: who waits on whom among the unreachable, for cycles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from credpath.requirements import All, AnyOf, Choose, Invalid, Ref, Requirement, refs
+from credpath.resolve import Catalog, CredentialDef
+
+
+@dataclass
+class State:
+    """A learner: the credentials held and, per competency, the highest level held."""
+
+    held: set[str] = field(default_factory=set)
+    levels: dict[str, int] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        return State(set(self.held), dict(self.levels))
+
+    def earn(self, credential: CredentialDef) -> list[str]:
+        """Hold ``credential``; return the ids whose level (or holding) changed."""
+        self.held.add(credential.id)
+        changed = [credential.id]
+        for grant in credential.grants:
+            if self.levels.get(grant.target, 0) < grant.number:
+                self.levels[grant.target] = grant.number
+                changed.append(grant.target)
+        return changed
+
+    def has(self, ref: Ref) -> bool:
+        if ref.kind == "credential":
+            return ref.target in self.held
+        return self.levels.get(ref.target, 0) >= ref.number
+
+
+def satisfied(requirement: Requirement, state: State) -> bool:
+    if isinstance(requirement, Ref):
+        return state.has(requirement)
+    if isinstance(requirement, All):
+        return all(satisfied(item, state) for item in requirement.items)
+    if isinstance(requirement, AnyOf):
+        return any(satisfied(item, state) for item in requirement.items)
+    if isinstance(requirement, Choose):
+        count = 0
+        for item in requirement.items:
+            if satisfied(item, state):
+                count += 1
+                if count >= requirement.n:
+                    return True
+        return False
+    return False  # Invalid
+
+
+def unmet(requirement: Requirement, state: State) -> Iterator[Ref | Invalid]:
+    """The leaves that keep ``requirement`` from being satisfied, in written order."""
+    if satisfied(requirement, state):
+        return
+    if isinstance(requirement, Ref | Invalid):
+        yield requirement
+    elif isinstance(requirement, All | AnyOf | Choose):
+        for item in requirement.items:
+            yield from unmet(item, state)
+
+
+def all_chain(requirement: Requirement) -> Iterator[Ref]:
+    """References that every way of meeting ``requirement`` needs (not under any/choose)."""
+    if isinstance(requirement, Ref):
+        yield requirement
+    elif isinstance(requirement, All) or (
+        isinstance(requirement, Choose) and requirement.n == len(requirement.items)
+    ):
+        for item in requirement.items:
+            yield from all_chain(item)
+
+
+class Semantics:
+    def __init__(self, catalog: Catalog, *, no_drafts: bool = False) -> None:
+        self.catalog = catalog
+        self.no_drafts = no_drafts
+
+    # -- which credentials take part ----------------------------------------------------
+    def usable(self, credential: CredentialDef) -> bool:
+        """Retired credentials are never earned; with --no-drafts, drafts neither."""
+        status = credential.status
+        return status == "active" or (status == "draft" and not self.no_drafts)
+
+    @cached_property
+    def active(self) -> list[CredentialDef]:
+        return [c for c in self.catalog.credentials.values() if self.usable(c)]
+
+    def start(self) -> State:
+        return State(set(), dict(self.catalog.assumed))
+
+    # -- the reachable fixpoint ---------------------------------------------------------
+    @cached_property
+    def _watchers(self) -> dict[str, list[CredentialDef]]:
+        watchers: dict[str, list[CredentialDef]] = defaultdict(list)
+        for credential in self.active:
+            for target in {ref.target for ref in refs(credential.requires)}:
+                watchers[target].append(credential)
+        return watchers
+
+    def closure(self, state: State, allowed: Iterable[CredentialDef] | None = None) -> list[str]:
+        """Earn everything earnable from ``state`` (in place); return what was earned, in order.
+
+        Event-driven: a credential is looked at again only when something it
+        names changes, so the cost follows the number of references.
+        """
+        pool = self.active if allowed is None else list(allowed)
+        allowed_ids = None if allowed is None else {c.id for c in pool}
+        earned: list[str] = []
+        queue = deque(c for c in pool if c.id not in state.held)
+        watchers = self._watchers
+        while queue:
+            credential = queue.popleft()
+            if credential.id in state.held or not satisfied(credential.requires, state):
+                continue
+            earned.append(credential.id)
+            for changed in state.earn(credential):
+                for watcher in watchers.get(changed, ()):
+                    if watcher.id not in state.held and (
+                        allowed_ids is None or watcher.id in allowed_ids
+                    ):
+                        queue.append(watcher)
+        return earned
+
+    @cached_property
+    def reachable_state(self) -> State:
+        state = self.start()
+        self.closure(state)
+        return state
+
+    @cached_property
+    def reachable(self) -> frozenset[str]:
+        return frozenset(self.reachable_state.held)
+
+    # -- serves and leads-to --------------------------------------------------------------
+    @cached_property
+    def _granters(self) -> dict[str, list[tuple[int, CredentialDef]]]:
+        """Per competency, the usable credentials granting it, highest level first."""
+        table: dict[str, list[tuple[int, CredentialDef]]] = defaultdict(list)
+        for credential in self.active:
+            for grant in credential.grants:
+                table[grant.target].append((grant.number, credential))
+        for entries in table.values():
+            entries.sort(key=lambda e: (-e[0], e[1].id))
+        return table
+
+    def servers(self, ref: Ref) -> list[CredentialDef]:
+        """The usable credentials that serve ``ref``: grant it at that level or more, or are it."""
+        if ref.kind == "credential":
+            credential = self.catalog.credentials.get(ref.target)
+            return [credential] if credential is not None and self.usable(credential) else []
+        return [c for level, c in self._granters.get(ref.target, ()) if level >= ref.number]
+
+    def highest_grant(self, competency: str) -> tuple[int, CredentialDef] | None:
+        entries = self._granters.get(competency)
+        return entries[0] if entries else None
+
+    def leading_to(self, requirements: Iterable[Requirement]) -> set[str]:
+        """Credentials that serve a requirement here, or one of a credential that does."""
+        found: set[str] = set()
+        lowest: dict[str, int] = {}  # competency -> lowest level already expanded
+        queue: deque[Ref] = deque(r for req in requirements for r in refs(req))
+        while queue:
+            ref = queue.popleft()
+            if ref.kind == "competency":
+                if lowest.get(ref.target, 1 << 30) <= ref.number:
+                    continue
+                lowest[ref.target] = ref.number
+            for server in self.servers(ref):
+                if server.id not in found:
+                    found.add(server.id)
+                    queue.extend(refs(server.requires))
+        return found
+
+    @cached_property
+    def leads_to(self) -> frozenset[str]:
+        """Credentials that lead to some outcome (FORMAT.md section 3)."""
+        return frozenset(self.leading_to(o.requires for o in self.catalog.outcomes.values()))
+
+    @cached_property
+    def outcomes_of(self) -> dict[str, list[str]]:
+        """Per credential, the outcomes it leads to (sorted)."""
+        table: dict[str, list[str]] = defaultdict(list)
+        for outcome_id in sorted(self.catalog.outcomes):
+            outcome = self.catalog.outcomes[outcome_id]
+            for credential in self.leading_to([outcome.requires]):
+                table[credential].append(outcome_id)
+        return table
+
+    # -- gaps -----------------------------------------------------------------------------
+    def is_gap(self, ref: Ref) -> bool:
+        """A competency level that no usable credential grants and that is not assumed."""
+        if ref.kind != "competency":
+            return False
+        if self.catalog.assumed.get(ref.target, 0) >= ref.number:
+            return False
+        best = self.highest_grant(ref.target)
+        return best is None or best[0] < ref.number
+
+    # -- waiting and cycles ---------------------------------------------------------------
+    @cached_property
+    def waits(self) -> dict[str, list[str]]:
+        """X -> the unreachable usable credentials X waits on (section 3)."""
+        state = self.reachable_state
+        graph: dict[str, list[str]] = {}
+        for credential in self.active:
+            if credential.id in self.reachable:
+                continue
+            targets: list[str] = []
+            for leaf in unmet(credential.requires, state):
+                if isinstance(leaf, Ref):
+                    for server in self.servers(leaf):
+                        if server.id not in self.reachable and server.id not in targets:
+                            targets.append(server.id)
+            graph[credential.id] = targets
+        return graph
+
+    @cached_property
+    def cycles(self) -> list[list[str]]:
+        """Strongly connected groups of waiting: two or more, or one waiting on itself."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for source, targets in self.waits.items():
+            graph.add_node(source)
+            for target in targets:
+                graph.add_edge(source, target)
+        groups = []
+        for component in nx.strongly_connected_components(graph):
+            members = sorted(component)
+            if len(members) > 1 or graph.has_edge(members[0], members[0]):
+                groups.append(members)
+        return sorted(groups)
+
+    @cached_property
+    def cycle_of(self) -> dict[str, list[str]]:
+        return {member: group for group in self.cycles for member in group}
+
+
+def show(ref: Ref) -> str:
+    """A reference as the author wrote it."""
+    return ref.text
+
+
+class Explainer:
+    """Root causes: why a credential can never be earned, why an outcome is out of reach."""
+
+    def __init__(self, semantics: Semantics) -> None:
+        self.semantics = semantics
+        self._memo: dict[str, str] = {}
+
+    def credential(self, credential_id: str, seen: frozenset[str] = frozenset()) -> str:
+        """A phrase to follow "it" / "which": "requires 'x', which no credential grants"."""
+        if credential_id in self._memo:
+            return self._memo[credential_id]
+        sem = self.semantics
+        credential = sem.catalog.credentials[credential_id]
+        cycle = sem.cycle_of.get(credential_id)
+        if cycle is not None:
+            phrase = f"is in the cycle {loop_text(sem, cycle)}"
+        elif not sem.usable(credential):
+            phrase = "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
+        elif credential.invalid:
+            phrase = "has invalid references (reported there)"
+        elif credential_id in seen:  # pragma: no cover - waiting loops are cycles, found above
+            phrase = "waits on itself"
+        else:
+            phrase = self.requirement(credential.requires, seen | {credential_id})
+        self._memo[credential_id] = phrase
+        return phrase
+
+    def requirement(self, requirement: Requirement, seen: frozenset[str] = frozenset()) -> str:
+        sem = self.semantics
+        leaves = list(unmet(requirement, sem.reachable_state))
+        if not leaves:  # pragma: no cover - callers ask only about unmet requirements
+            return "is satisfied"
+        leaf = leaves[0]
+        if isinstance(leaf, Invalid):
+            return "has an invalid requirement (reported there)"
+        if sem.is_gap(leaf):
+            return f"requires '{show(leaf)}', which no credential grants"
+        if leaf.kind == "credential":
+            return f"requires '{show(leaf)}', which {self.credential(leaf.target, seen)}"
+        servers = [s for s in sem.servers(leaf) if s.id not in sem.reachable]
+        first = servers[0]
+        names = ", ".join(f"'{s.id}'" for s in servers[:3]) + (", ..." if len(servers) > 3 else "")
+        return (
+            f"requires '{show(leaf)}', granted only by {names}; "
+            f"'{first.id}' {self.credential(first.id, seen)}"
+        )
+
+
+def loop_text(semantics: Semantics, members: list[str], start: str | None = None) -> str:
+    """``a -> b -> a``: the shortest loop through ``start`` (default: the first member)."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    group = set(members)
+    for source in members:
+        for target in semantics.waits.get(source, ()):
+            if target in group:
+                graph.add_edge(source, target)
+    start = start or members[0]
+    if graph.has_edge(start, start):
+        return f"{start} -> {start}"
+    best: list[str] | None = None
+    for target in sorted(graph.successors(start)):
+        path = nx.shortest_path(graph, target, start)
+        if best is None or len(path) < len(best):
+            best = path
+    assert best is not None
+    return " -> ".join([start, *best])
