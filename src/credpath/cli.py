@@ -120,6 +120,16 @@ def schema(
     sys.stdout.write(json_schema(kind.value))
 
 
+def _register_commands() -> None:
+    from credpath.commands import analytics, lint, pathways, render
+
+    for module in (pathways, render, lint, analytics):
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point: usage errors exit 2, findings 1, an internal failure 3 (never a traceback)."""
     try:
