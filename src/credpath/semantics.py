@@ -226,6 +226,9 @@ class Semantics:
             for leaf in unmet(credential.requires, state):
                 if isinstance(leaf, Ref):
                     for server in self.servers(leaf):
+                        # Granting what it requires is not waiting on itself; naming itself is.
+                        if server.id == credential.id and leaf.kind != "credential":
+                            continue
                         if server.id not in self.reachable and server.id not in targets:
                             targets.append(server.id)
             graph[credential.id] = targets

@@ -1,0 +1,65 @@
+"""The project as a networkx graph, built once per run and shared by the commands.
+
+Nodes are ids with a ``kind`` (outcome, competency, credential). Edges:
+``requires`` (entry -> competency or credential it names, in any branch),
+``grants`` (credential -> competency), and the derived credential prerequisite
+edges ``prerequisite`` (a -> b when b requires credential a, or requires a
+competency level that a grants).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from credpath.requirements import refs
+from credpath.resolve import CredentialDef, OutcomeDef
+from credpath.semantics import Semantics
+
+
+def build(semantics: Semantics) -> Any:
+    """The full graph: every entry and every requires/grants edge."""
+    catalog = semantics.catalog
+    graph = nx.MultiDiGraph()
+    for competency in sorted(catalog.competencies):
+        graph.add_node(competency, kind="competency")
+    for credential in sorted(catalog.credentials):
+        graph.add_node(credential, kind="credential")
+    for outcome in sorted(catalog.outcomes):
+        graph.add_node(outcome, kind="outcome")
+    entries: list[CredentialDef | OutcomeDef] = [
+        *catalog.credentials.values(),
+        *catalog.outcomes.values(),
+    ]
+    for entry in sorted(entries, key=lambda e: e.id):
+        for ref in refs(entry.requires):
+            graph.add_edge(
+                entry.id, ref.target, key=f"requires:{ref}", kind="requires", level=ref.number
+            )
+    for credential in sorted(catalog.credentials.values(), key=lambda c: c.id):
+        for grant in credential.grants:
+            graph.add_edge(
+                credential.id,
+                grant.target,
+                key=f"grants:{grant}",
+                kind="grants",
+                level=grant.number,
+            )
+    return graph
+
+
+def prerequisites(semantics: Semantics, credential_ids: set[str] | None = None) -> Any:
+    """Credential prerequisite DiGraph: a -> b when b needs a (a names b or a grant serves it)."""
+    catalog = semantics.catalog
+    graph = nx.DiGraph()
+    members = sorted(credential_ids if credential_ids is not None else catalog.credentials)
+    allowed = set(members)
+    graph.add_nodes_from(members)
+    for credential_id in members:
+        credential = catalog.credentials[credential_id]
+        for ref in refs(credential.requires):
+            for server in semantics.servers(ref):
+                if server.id in allowed and server.id != credential_id:
+                    graph.add_edge(server.id, credential_id)
+    return graph
