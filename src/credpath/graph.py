@@ -22,12 +22,12 @@ def build(semantics: Semantics) -> Any:
     """The full graph: every entry and every requires/grants edge."""
     catalog = semantics.catalog
     graph = nx.MultiDiGraph()
-    for competency in sorted(catalog.competencies):
-        graph.add_node(competency, kind="competency")
-    for credential in sorted(catalog.credentials):
-        graph.add_node(credential, kind="credential")
-    for outcome in sorted(catalog.outcomes):
-        graph.add_node(outcome, kind="outcome")
+    for kind, ids in (
+        ("competency", catalog.competencies),
+        ("credential", catalog.credentials),
+        ("outcome", catalog.outcomes),
+    ):
+        graph.add_nodes_from(sorted(ids), kind=kind)
     entries: list[CredentialDef | OutcomeDef] = [
         *catalog.credentials.values(),
         *catalog.outcomes.values(),
