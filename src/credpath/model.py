@@ -39,12 +39,12 @@ Text = Annotated[
 Url = Annotated[str, Field(pattern=URL_PATTERN, description="An http or https URL.")]
 Reference = Annotated[
     str,
-    WithJsonSchema({"$ref": "#/$defs/Reference"}),
+    WithJsonSchema({"x-credpath-def": "Reference"}),
     Field(description="`ID` or `ID@LEVEL`."),
 ]
 Requirement = Annotated[
     Any,
-    WithJsonSchema({"$ref": "#/$defs/Requirement"}),
+    WithJsonSchema({"x-credpath-def": "Requirement"}),
     Field(description="A reference, a list (all of them), or an all/any/choose expression."),
 ]
 ReferenceList = Annotated[
@@ -52,13 +52,15 @@ ReferenceList = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"$ref": "#/$defs/Reference"},
-                {"type": "array", "items": {"$ref": "#/$defs/Reference"}},
+                {"x-credpath-def": "Reference"},
+                {"type": "array", "items": {"x-credpath-def": "Reference"}},
             ]
         }
     ),
 ]
 
+_REQ_MARK = {"x-credpath-def": "Requirement"}
+"""Pydantic resolves $refs while it builds a schema; these markers become $refs after."""
 _REF_NAME = {"$ref": "#/$defs/Reference"}
 _REQ = {"$ref": "#/$defs/Requirement"}
 REQUIREMENT_DEFS: dict[str, Any] = {
@@ -173,7 +175,9 @@ class Pathway(Entry):
     outcome: Id
     stages: Annotated[
         Any,
-        WithJsonSchema({"type": "array", "minItems": 1, "items": {"type": "array", "items": _REQ}}),
+        WithJsonSchema(
+            {"type": "array", "minItems": 1, "items": {"type": "array", "items": _REQ_MARK}}
+        ),
         Field(description="Ordered stages; each stage is a requirement list."),
     ]
 
@@ -186,17 +190,12 @@ ENTRY_MODELS: dict[str, type[Entry]] = {
 }
 
 
-def _add_requirement_defs(schema: dict[str, Any]) -> None:
-    schema.setdefault("$defs", {}).update(REQUIREMENT_DEFS)
-
-
 class CurriculumFile(Strict):
     """A curriculum file: any of four lists."""
 
     model_config = ConfigDict(
         extra="forbid",
         title="credpath curriculum file",
-        json_schema_extra=_add_requirement_defs,
     )
 
     outcomes: list[Outcome] | None = None
@@ -215,7 +214,6 @@ class Config(Strict):
         extra="forbid",
         frozen=True,
         title="credpath project configuration",
-        json_schema_extra=_add_requirement_defs,
     )
 
     name: Text | None = None

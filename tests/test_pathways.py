@@ -1,0 +1,280 @@
+"""Derived pathways, plan, next and compile: what advisors and learners rely on."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from credpath.cli import app
+from credpath.context import Options
+from credpath.engine import check
+from credpath.pathways import derive, hours, stage
+from credpath.semantics import Semantics, satisfied
+
+ROOT = Path(__file__).parents[1]
+runner = CliRunner()
+
+SMALL = {
+    "competencies": [
+        {"id": "sql", "title": "SQL", "levels": ["Basic", "Intermediate", "Advanced"]},
+        {"id": "viz", "title": "Visualisation"},
+    ],
+    "credentials": [
+        {
+            "id": "sql-basics",
+            "title": "SQL Basics",
+            "type": "course",
+            "workload": {"hours": 40},
+            "grants": ["sql@1"],
+        },
+        {
+            "id": "sql-bootcamp",
+            "title": "SQL Bootcamp",
+            "type": "course",
+            "workload": {"hours": 120},
+            "grants": ["sql@2"],
+        },
+        {
+            "id": "sql-more",
+            "title": "More SQL",
+            "type": "course",
+            "workload": {"hours": 30},
+            "requires": ["sql@1"],
+            "grants": ["sql@2"],
+        },
+        {
+            "id": "viz-basics",
+            "title": "Viz Basics",
+            "type": "badge",
+            "workload": {"ects": 2},
+            "grants": ["viz"],
+        },
+    ],
+    "outcomes": [{"id": "analyst", "title": "Analyst", "requires": ["sql@2", "viz"]}],
+}
+
+
+def write_project(folder: Path, data: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "catalog.yaml").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return folder
+
+
+def semantics_of(folder: Path) -> Semantics:
+    return check(folder, folder, Options()).context.semantics
+
+
+def test_derived_pathway_prefers_least_hours_and_is_staged(tmp_path: Path) -> None:
+    sem = semantics_of(write_project(tmp_path, SMALL))
+    derived = derive(sem, "analyst")
+    assert derived is not None
+    # 40 + 30 + 50 (2 ECTS x 25 h) beats the 120 h bootcamp + 50.
+    assert derived.stages == (("sql-basics", "viz-basics"), ("sql-more",))
+    assert derived.hours == 120
+    assert derived.optimal
+
+
+def test_plan_text_from_a_learner_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, SMALL)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["plan", "analyst", "--have", "sql-basics"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Plan to Analyst (analyst):",
+        "Stage 1 (80 h)",
+        "  - sql-more  More SQL (course, 30 h)",
+        "  - viz-basics  Viz Basics (badge, 50 h)",
+        "Total: 2 credentials, 80 h in 1 stage",
+    ]
+
+
+def test_plan_already_met_and_unreachable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = json.loads(json.dumps(SMALL))
+    data["outcomes"].append({"id": "lead", "title": "Lead", "requires": ["sql@3"]})
+    write_project(tmp_path, data)
+    monkeypatch.chdir(tmp_path)
+    met = runner.invoke(app, ["plan", "analyst", "--have", "sql-bootcamp,viz"])
+    assert met.exit_code == 0
+    assert met.output == "Analyst (analyst) is already met: nothing left to earn.\n"
+    unreachable = runner.invoke(app, ["plan", "lead"])
+    assert unreachable.exit_code == 1
+    assert unreachable.output == (
+        "Lead (lead) cannot be reached from here: it requires 'sql@3', which no credential grants\n"
+    )
+
+
+def test_plan_rejects_unknown_outcome_and_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(tmp_path, SMALL)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["plan", "analyts"])
+    assert result.exit_code == 2
+    assert "unknown outcome 'analyts' (did you mean 'analyst'?)" in result.output
+    result = runner.invoke(app, ["plan", "analyst", "--have", "sql-basic"])
+    assert result.exit_code == 2
+    assert (
+        "unknown credential or competency 'sql-basic' (did you mean 'sql-basics'?)" in result.output
+    )
+
+
+def test_plan_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, SMALL)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["plan", "analyst", "--format", "json"])
+    document = json.loads(result.output)
+    assert document["total_hours"] == 120
+    assert [s["stage"] for s in document["stages"]] == [1, 2]
+    assert [c["id"] for c in document["stages"][1]["credentials"]] == ["sql-more"]
+
+
+def test_next_lists_open_doors_with_their_outcomes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads(json.dumps(SMALL))
+    data["competencies"].append({"id": "excel", "title": "Excel"})
+    data["credentials"].append(
+        {"id": "excel-tips", "title": "Excel Tips", "type": "badge", "grants": ["excel"]}
+    )
+    write_project(tmp_path, data)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["next", "--have", "sql-basics"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Earnable now (4):",
+        "  - sql-bootcamp  SQL Bootcamp (course, 120 h) -> analyst",
+        "  - sql-more  More SQL (course, 30 h) -> analyst",
+        "  - viz-basics  Viz Basics (badge, 50 h) -> analyst",
+        "  - excel-tips  Excel Tips (badge) -> no outcome (a dead end)",
+    ]
+
+
+def test_compile_matches_manifest_schema_and_is_deterministic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    schema = json.loads((ROOT / "schemas/manifest.schema.json").read_text())
+    monkeypatch.chdir(ROOT)
+    for project in sorted((ROOT / "curricula").iterdir()):
+        first = runner.invoke(app, ["compile", str(project.relative_to(ROOT))])
+        second = runner.invoke(app, ["compile", str(project.relative_to(ROOT))])
+        assert first.exit_code == 0, first.output
+        assert first.output == second.output
+        manifest = json.loads(first.output)
+        jsonschema.validate(manifest, schema)
+        assert manifest["manifest_version"] == 1
+        for outcome in manifest["outcomes"].values():
+            assert outcome["pathway"] is not None
+
+
+def test_example_pathways_satisfy_their_outcomes() -> None:
+    for project in sorted((ROOT / "curricula").iterdir()):
+        sem = semantics_of(project)
+        for outcome_id, outcome in sem.catalog.outcomes.items():
+            derived = derive(sem, outcome_id)
+            assert derived is not None
+            _assert_sound(sem, derived.credentials, outcome.requires, derived.stages)
+
+
+def _assert_sound(sem: Semantics, chosen: tuple[str, ...], goal: Any, stages: Any) -> None:
+    credentials = [sem.catalog.credentials[c] for c in chosen]
+    # Staged: stage k is earnable from stages 1..k-1.
+    state = sem.start()
+    for stage_ids in stages:
+        for cid in stage_ids:
+            assert satisfied(sem.catalog.credentials[cid].requires, state), cid
+        for cid in stage_ids:
+            state.earn(sem.catalog.credentials[cid])
+    assert satisfied(goal, state)
+    # Irredundant: dropping any one credential breaks it.
+    for dropped in credentials:
+        rest = [c for c in credentials if c.id != dropped.id]
+        trial = sem.start()
+        sem.closure(trial, rest)
+        assert not (satisfied(goal, trial) and all(c.id in trial.held for c in rest)), dropped.id
+    assert stage(sem, credentials, sem.start()) == stages
+
+
+# -- derived pathways equal a brute-force optimum on small random projects -----------------
+
+COMPETENCIES = ["a", "b", "c"]
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> dict[str, Any]:
+    n = draw(st.integers(2, 7))
+    refs_pool = [f"{c}@{lvl}" for c in COMPETENCIES for lvl in (1, 2)]
+
+    def expression(allowed: list[str]) -> Any:
+        if not allowed:
+            return []
+        kind = draw(st.sampled_from(["list", "any", "choose", "none"]))
+        picks = draw(st.lists(st.sampled_from(allowed), min_size=1, max_size=3, unique=True))
+        if kind == "list":
+            return picks
+        if kind == "any":
+            return {"any": picks}
+        if kind == "choose":
+            return {"choose": draw(st.integers(1, len(picks))), "from": picks}
+        return []
+
+    credentials = []
+    for i in range(n):
+        earlier = [f"k{j}" for j in range(i)]
+        grants = draw(st.lists(st.sampled_from(refs_pool), min_size=1, max_size=2, unique=True))
+        credentials.append(
+            {
+                "id": f"k{i}",
+                "title": f"K{i}",
+                "type": "course",
+                "workload": {"hours": draw(st.sampled_from([5, 10, 20, 40]))},
+                "requires": expression(earlier + refs_pool),
+                "grants": grants,
+            }
+        )
+    competencies = [{"id": c, "title": c.upper(), "levels": ["One", "Two"]} for c in COMPETENCIES]
+    goal = expression(refs_pool + [f"k{j}" for j in range(n)]) or ["a@1"]
+    return {
+        "competencies": competencies,
+        "credentials": credentials,
+        "outcomes": [{"id": "goal", "title": "Goal", "requires": goal}],
+    }
+
+
+def brute_force(sem: Semantics, goal: Any) -> tuple[float, int] | None:
+    reachable = sorted(sem.reachable)
+    best: tuple[float, int] | None = None
+    for size in range(len(reachable) + 1):
+        for subset in itertools.combinations(reachable, size):
+            members = [sem.catalog.credentials[c] for c in subset]
+            state = sem.start()
+            sem.closure(state, members)
+            if set(subset) <= state.held and satisfied(goal, state):
+                cost = (sum(hours(c) for c in members), size)
+                if best is None or cost < best:
+                    best = cost
+    return best
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects())
+def test_derived_pathway_equals_brute_force_optimum(data: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        sem = semantics_of(write_project(Path(folder), data))
+        goal = sem.catalog.outcomes["goal"].requires
+        derived = derive(sem, "goal")
+        optimum = brute_force(sem, goal)
+        if optimum is None:
+            assert derived is None
+            return
+        assert derived is not None
+        assert (derived.hours, len(derived.credentials)) == optimum
+        _assert_sound(sem, derived.credentials, goal, derived.stages)
