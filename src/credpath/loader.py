@@ -80,8 +80,9 @@ class _Frame:
         "anchor",
         "container",
         "key",
+        "key_end",
         "key_is_merge",
-        "key_span",
+        "key_start",
         "merges",
         "path",
         "start",
@@ -96,7 +97,8 @@ class _Frame:
         self.start = start
         self.start_count = count
         self.key: str | None = None
-        self.key_span: Span = (0, 0, 0, 0)
+        self.key_start: Any = None
+        self.key_end: Any = None
         self.key_is_merge = False
         self.merges: list[Any] = []
         self.path: Path_ = ()
@@ -144,38 +146,38 @@ def _build(text: str, positions: Positions | None) -> Parsed:
     count = 0  # nodes, with aliases expanded
     alias_nodes = 0
 
-    def add(value: Any, span: Span) -> None:
+    def add(value: Any, start: Any, end: Any) -> None:
         if not stack:
             documents.append(value)
             if track:
                 assert positions is not None
-                positions.values[(len(documents) - 1,)] = span
+                positions.values[(len(documents) - 1,)] = _span(start, end)
             return
         top = stack[-1]
         container = top.container
         if isinstance(container, list):
             if track:
                 assert positions is not None
-                positions.values[(*top.path, len(container))] = span
+                positions.values[(*top.path, len(container))] = _span(start, end)
             container.append(value)
             return
         key = top.key
         assert key is not None
         top.key = None
         if top.key_is_merge:
-            top.merges.append((value, span))
+            top.merges.append((value, start))
             return
         if key in container:
-            duplicates.append((key, top.key_span))
+            duplicates.append((key, _span(top.key_start, top.key_end)))
             return
         container[key] = value
         if track:
             assert positions is not None
             path = (*top.path, key)
-            positions.values[path] = span
-            positions.keys[path] = top.key_span
+            positions.values[path] = _span(start, end)
+            positions.keys[path] = _span(top.key_start, top.key_end)
 
-    def take_key(value: Any, span: Span, plain_merge: bool) -> bool:
+    def take_key(value: Any, start: Any, end: Any, plain_merge: bool) -> bool:
         """Store a scalar as the pending key of the open mapping, if one waits for a key."""
         if not stack:
             return False
@@ -183,9 +185,10 @@ def _build(text: str, positions: Positions | None) -> Parsed:
         if not isinstance(top.container, dict) or top.key is not None:
             return False
         if not isinstance(value, str):
-            raise YamlError("a mapping key must be plain text", span[0], span[1])
+            raise YamlError("a mapping key must be plain text", start.line, start.column)
         top.key = value
-        top.key_span = span
+        top.key_start = start
+        top.key_end = end
         top.key_is_merge = plain_merge and value == "<<"
         return True
 
@@ -231,7 +234,7 @@ def _build(text: str, positions: Positions | None) -> Parsed:
         if frame.anchor is not None:
             open_anchors.discard(frame.anchor)
             anchors[frame.anchor] = (value, count - frame.start_count + 1)
-        add(value, _span(frame.start, event.end_mark))
+        add(value, frame.start, event.end_mark)
 
     event: Any
     for event in yaml.parse(text, Loader=_Parser):
@@ -250,13 +253,13 @@ def _build(text: str, positions: Positions | None) -> Parsed:
                     event.start_mark.line,
                     event.start_mark.column,
                 )
-            span = _span(event.start_mark, event.end_mark)
-            if take_key(raw if value is None else value, span, plain and tag is None):
+            start, end = event.start_mark, event.end_mark
+            if take_key(raw if value is None else value, start, end, plain and tag is None):
                 continue
             count += 1
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
-            add(value, span)
+            add(value, start, end)
         elif kind is ev.MappingStartEvent:
             open_container({}, event)
         elif kind is ev.SequenceStartEvent:
@@ -265,7 +268,8 @@ def _build(text: str, positions: Positions | None) -> Parsed:
             close_container(event)
         elif kind is ev.AliasEvent:
             name = event.anchor
-            span = _span(event.start_mark, event.end_mark)
+            start, end = event.start_mark, event.end_mark
+            span = _span(start, end)
             if name in open_anchors:
                 raise YamlError(f"the alias *{name} refers to itself", span[0], span[1])
             if name not in anchors:
@@ -280,9 +284,9 @@ def _build(text: str, positions: Positions | None) -> Parsed:
                     span[0],
                     span[1],
                 )
-            if take_key(value, span, False):
+            if take_key(value, start, end, False):
                 continue
-            add(value, span)
+            add(value, start, end)
         elif kind is ev.DocumentStartEvent:
             anchors.clear()
     return Parsed(documents, duplicates)
@@ -292,11 +296,13 @@ def _merge(frame: _Frame, explicit: dict[str, Any] | list[Any]) -> dict[str, Any
     """Apply ``<<`` merge keys: explicit keys win, earlier merged mappings win."""
     assert isinstance(explicit, dict)
     merged: dict[str, Any] = {}
-    for value, span in frame.merges:
+    for value, mark in frame.merges:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
-                raise YamlError("a merge key << takes a mapping or a list of mappings", *span[:2])
+                raise YamlError(
+                    "a merge key << takes a mapping or a list of mappings", mark.line, mark.column
+                )
             for key, item in source.items():
                 merged.setdefault(key, item)
     merged.update(explicit)

@@ -11,7 +11,7 @@ from credpath.config import ProjectConfig, find_root, load_config
 from credpath.loader import SourceFile, discover, display_path, read_file
 from credpath.resolve import Catalog, build_catalog
 
-PARALLEL_BYTES = 4 * 2**20
+PARALLEL_BYTES = 1 * 2**20
 """Below this much YAML, starting worker processes costs more than it saves."""
 
 

@@ -8,6 +8,7 @@ reported, so later checks do not report it again.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -77,40 +78,53 @@ def parse_reference(value: Any, path: Path_, report: Report) -> Ref | None:
     if not isinstance(value, str) or not value:
         report(path, "a reference must be text: an id, or id@level", False)
         return None
+    split = _split(value)
+    if isinstance(split, str):
+        report(path, split, False)
+        return None
+    return Ref(split[0], split[1], value, path)
+
+
+@functools.lru_cache(maxsize=65536)
+def _split(value: str) -> tuple[str, int | str | None] | str:
+    """(target, level) of a reference, or the problem with it; cached, as ids repeat a lot."""
     target, at, level_text = value.partition("@")
     if not _ID.match(target) or len(target) > 80:
-        report(
-            path,
+        return (
             f"'{value}' is not a valid reference: an id is lowercase letters, digits and "
-            "single '-', '_' or '.' between them, optionally followed by @level",
-            False,
+            "single '-', '_' or '.' between them, optionally followed by @level"
         )
-        return None
     if not at:
-        return Ref(target, None, value, path)
+        return (target, None)
     level_text = level_text.strip()
     if _NUMBER.match(level_text):
         level = int(level_text)
         if level < 1:
-            report(path, f"'{value}': a level is a whole number from 1, or a level name", False)
-            return None
-        return Ref(target, level, value, path)
+            return f"'{value}': a level is a whole number from 1, or a level name"
+        return (target, level)
     if not level_text:
-        report(path, f"'{value}': a level is a whole number from 1, or a level name", False)
-        return None
-    return Ref(target, level_text, value, path)
+        return f"'{value}': a level is a whole number from 1, or a level name"
+    return (target, level_text)
 
 
-def parse_requirement(value: Any, path: Path_, report: Report) -> Requirement:
-    """Parse one requirement expression (FORMAT.md section 2)."""
+def _same(ref: Ref) -> Requirement:
+    return ref
+
+
+def parse_requirement(
+    value: Any, path: Path_, report: Report, resolve: Callable[[Ref], Requirement] = _same
+) -> Requirement:
+    """Parse one requirement expression (FORMAT.md section 2), resolving each reference."""
     if isinstance(value, str):
-        return parse_reference(value, path, report) or Invalid(path)
+        ref = parse_reference(value, path, report)
+        return Invalid(path) if ref is None else resolve(ref)
     if isinstance(value, list):
         return All(
-            tuple(parse_requirement(v, (*path, i), report) for i, v in enumerate(value)), path
+            tuple(parse_requirement(v, (*path, i), report, resolve) for i, v in enumerate(value)),
+            path,
         )
     if isinstance(value, dict):
-        return _parse_operator(value, path, report)
+        return _parse_operator(value, path, report, resolve)
     if value is None:
         report(
             path, "an empty requirement: write a reference or an all/any/choose expression", False
@@ -120,7 +134,9 @@ def parse_requirement(value: Any, path: Path_, report: Report) -> Requirement:
     return Invalid(path)
 
 
-def _parse_operator(value: dict[str, Any], path: Path_, report: Report) -> Requirement:
+def _parse_operator(
+    value: dict[str, Any], path: Path_, report: Report, resolve: Callable[[Ref], Requirement]
+) -> Requirement:
     keys = set(value)
     valid = [{"all"}, {"any"}, {"choose", "from"}]
     if keys not in valid:
@@ -139,7 +155,7 @@ def _parse_operator(value: dict[str, Any], path: Path_, report: Report) -> Requi
             )
         return Invalid(path)
     if "choose" in keys:
-        options = _parse_options(value["from"], (*path, "from"), "from", report)
+        options = _parse_options(value["from"], (*path, "from"), "from", report, resolve)
         raw_n = value["choose"]
         n_path = (*path, "choose")
         if not isinstance(raw_n, str) or not _NUMBER.match(raw_n) or int(raw_n) < 1:
@@ -158,14 +174,14 @@ def _parse_operator(value: dict[str, Any], path: Path_, report: Report) -> Requi
             return Invalid(path)
         return Choose(n, options, path)
     (key,) = keys
-    items = _parse_options(value[key], (*path, key), key, report)
+    items = _parse_options(value[key], (*path, key), key, report, resolve)
     if items is None:
         return Invalid(path)
     return All(items, path) if key == "all" else AnyOf(items, path)
 
 
 def _parse_options(
-    value: Any, path: Path_, key: str, report: Report
+    value: Any, path: Path_, key: str, report: Report, resolve: Callable[[Ref], Requirement]
 ) -> tuple[Requirement, ...] | None:
     if not isinstance(value, list):
         report(path, f"'{key}' takes a list of requirements", False)
@@ -173,7 +189,7 @@ def _parse_options(
     if not value:
         report(path, f"'{key}: []' is empty: give at least one requirement", False)
         return None
-    return tuple(parse_requirement(v, (*path, i), report) for i, v in enumerate(value))
+    return tuple(parse_requirement(v, (*path, i), report, resolve) for i, v in enumerate(value))
 
 
 def _show(value: Any) -> str:
@@ -203,18 +219,3 @@ def has_invalid(requirement: Requirement) -> bool:
     if isinstance(requirement, All | AnyOf | Choose):
         return any(has_invalid(item) for item in requirement.items)
     return False
-
-
-def map_refs(requirement: Requirement, fn: Callable[[Ref], Requirement]) -> Requirement:
-    """The same expression with each reference replaced by ``fn(ref)``."""
-    if isinstance(requirement, Ref):
-        return fn(requirement)
-    if isinstance(requirement, All):
-        return All(tuple(map_refs(i, fn) for i in requirement.items), requirement.path)
-    if isinstance(requirement, AnyOf):
-        return AnyOf(tuple(map_refs(i, fn) for i in requirement.items), requirement.path)
-    if isinstance(requirement, Choose):
-        return Choose(
-            requirement.n, tuple(map_refs(i, fn) for i in requirement.items), requirement.path
-        )
-    return requirement

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -34,7 +34,6 @@ from credpath.requirements import (
     Ref,
     Requirement,
     has_invalid,
-    map_refs,
     parse_reference,
     parse_requirement,
 )
@@ -418,8 +417,10 @@ class _Builder:
         self, raw: Any, origin: Origin, field_: str | int, *more: str | int
     ) -> Requirement:
         path = (*origin.path, field_, *more)
-        parsed = parse_requirement(raw, path, self._reporter(origin.source))
-        return map_refs(parsed, lambda ref: self._resolve_ref(ref, origin.source))
+        source = origin.source
+        return parse_requirement(
+            raw, path, self._reporter(source), lambda ref: self._resolve_ref(ref, source)
+        )
 
     def _resolve_ref(self, ref: Ref, source: SourceFile, *, grant: bool = False) -> Requirement:
         """A reference in a requirement (or a grant) with its kind and level number."""
@@ -438,7 +439,7 @@ class _Builder:
             level = self._level(ref, target, source)
             if level is None:
                 return Invalid(ref.path)
-            return replace(ref, level=level, kind="competency")
+            return Ref(ref.target, level, ref.text, ref.path, "competency")
         what = (
             "an outcome"
             if isinstance(target, OutcomeDef)
@@ -471,7 +472,7 @@ class _Builder:
                 f"write '{ref.target}'",
             )
             return Invalid(ref.path)
-        return replace(ref, kind="credential")
+        return Ref(ref.target, None, ref.text, ref.path, "credential")
 
     def _level(self, ref: Ref, competency: CompetencyDef, source: SourceFile) -> int | None:
         levels = competency.levels

@@ -237,6 +237,8 @@ class Semantics:
     @cached_property
     def cycles(self) -> list[list[str]]:
         """Strongly connected groups of waiting: two or more, or one waiting on itself."""
+        if not any(self.waits.values()):
+            return []  # nothing waits on anything: no need to load networkx
         import networkx as nx
 
         graph = nx.DiGraph()

@@ -1,0 +1,149 @@
+"""Benchmark `credpath validate` against the floor: parsing the same files with PyYAML's C loader.
+
+Generates valid synthetic catalogs (1k, 10k, 50k credentials, 100 per file, ten
+layers of prerequisites, `any` requirements, outcomes at the end) under
+bench/out/, then runs each command as its own process and reads its wall time
+and peak memory (max RSS from wait4). Prints a table; asserts nothing.
+
+    python bench/run.py [--sizes 1000,10000,50000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "out"
+PER_FILE = 100
+LAYERS = 10
+FLOOR = """
+import sys, pathlib, yaml
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
+    list(yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader))
+"""
+
+
+def generate(n: int) -> Path:
+    """A clean project of ``n`` credentials (no finding at all), written once."""
+    root = OUT / f"catalog-{n}"
+    marker = root / ".complete"
+    if marker.exists():
+        return root
+    root.mkdir(parents=True, exist_ok=True)
+    per_layer = n // LAYERS
+    n_comp = max(per_layer // 2, 1)
+    (root / "credpath.yaml").write_text(
+        f"name: Synthetic catalog of {n} credentials\nlevels: [Basic, Intermediate, Advanced]\n"
+    )
+    comps = ["competencies:"]
+    for j in range(n_comp):
+        comps += [f"  - id: skill-{j}", f"    title: Skill {j}", "    kind: skill"]
+    (root / "competencies.yaml").write_text("\n".join(comps) + "\n")
+    lines: list[str] = []
+    file_index = 0
+
+    def flush() -> None:
+        nonlocal lines, file_index
+        if lines:
+            folder = root / "credentials" / f"part-{file_index // 50:03d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"c{file_index:05d}.yaml").write_text(
+                "credentials:\n" + "\n".join(lines) + "\n"
+            )
+            file_index += 1
+            lines = []
+
+    for k in range(n):
+        layer, slot = divmod(k, per_layer)
+        entry = [
+            f"  - id: cred-{k}",
+            f"    title: Credential {k} in layer {layer}",
+            "    type: micro-credential",
+            "    provider: Synthetic Institute of Technology",
+            f"    description: Layer {layer} credential number {slot}, generated for benchmarks.",
+            f"    url: https://synthetic.example/cred-{k}",
+            "    workload: {hours: 50, ects: 2}",
+            "    eqf: 5",
+        ]
+        if layer == 0:
+            entry.append(f"    grants: [skill-{slot % n_comp}@1]")
+        else:
+            base = k - per_layer
+            other = (layer - 1) * per_layer + (slot + 1) % per_layer
+            entry.append(
+                f"    requires: [{{any: [cred-{base}, cred-{other}]}}, skill-{(slot * 7) % n_comp}@1]"
+            )
+            entry.append(f"    grants: [skill-{slot % n_comp}@{1 + layer % 3}]")
+        lines.extend(entry)
+        if (k + 1) % PER_FILE == 0:
+            flush()
+    flush()
+    last = (LAYERS - 1) * per_layer
+    outcomes = ["outcomes:"]
+    for j in range(0, per_layer, 10):
+        members = ", ".join(f"cred-{last + i}" for i in range(j, min(j + 10, per_layer)))
+        outcomes += [
+            f"  - id: role-{j // 10}",
+            f"    title: Role {j // 10}",
+            f"    description: Job outcome {j // 10}.",
+            f"    requires: [{{any: [{members}]}}]",
+        ]
+    (root / "outcomes.yaml").write_text("\n".join(outcomes) + "\n")
+    marker.touch()
+    return root
+
+
+def measure(command: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MiB, exit code) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def median_run(command: list[str], repeat: int) -> tuple[float, float, int]:
+    runs = [measure(command) for _ in range(repeat)]
+    return (
+        statistics.median(r[0] for r in runs),
+        max(r[1] for r in runs),
+        runs[-1][2],
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    credpath = str(Path(sys.executable).parent / "credpath")
+    print(
+        f"{'credentials':>11} {'files':>6} {'floor s':>8} {'validate s':>10} {'ratio':>6} "
+        f"{'floor MiB':>9} {'validate MiB':>12} {'exit':>4}"
+    )
+    results = {}
+    for n in [int(s) for s in args.sizes.split(",")]:
+        root = generate(n)
+        files = sum(1 for _ in root.rglob("*.yaml"))
+        floor = median_run([sys.executable, "-c", FLOOR, str(root)], args.repeat)
+        validate = median_run([credpath, "validate", str(root), "--quiet"], args.repeat)
+        results[n] = validate[0]
+        print(
+            f"{n:>11} {files:>6} {floor[0]:>8.2f} {validate[0]:>10.2f} "
+            f"{validate[0] / floor[0]:>6.2f} {floor[1]:>9.0f} {validate[1]:>12.0f} {validate[2]:>4}"
+        )
+    if 10000 in results and 50000 in results:
+        print(f"50k / 10k validate time: {results[50000] / results[10000]:.2f}x")
+    start = [credpath, "--version"]
+    version = median_run(start, 7)
+    print(f"credpath --version (whole process, median of 7): {version[0] * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
