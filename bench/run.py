@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    credpath = str(Path(sys.executable).parent / "credpath")
+    credpath = [sys.executable, "-m", "credpath"]
     print(
         f"{'credentials':>11} {'files':>6} {'floor s':>8} {'validate s':>10} {'ratio':>6} "
         f"{'floor MiB':>9} {'validate MiB':>12} {'exit':>4}"
@@ -132,7 +132,7 @@ def main() -> None:
         root = generate(n)
         files = sum(1 for _ in root.rglob("*.yaml"))
         floor = median_run([sys.executable, "-c", FLOOR, str(root)], args.repeat)
-        validate = median_run([credpath, "validate", str(root), "--quiet"], args.repeat)
+        validate = median_run([*credpath, "validate", str(root), "--quiet"], args.repeat)
         results[n] = validate[0]
         print(
             f"{n:>11} {files:>6} {floor[0]:>8.2f} {validate[0]:>10.2f} "
@@ -140,7 +140,7 @@ def main() -> None:
         )
     if 10000 in results and 50000 in results:
         print(f"50k / 10k validate time: {results[50000] / results[10000]:.2f}x")
-    start = [credpath, "--version"]
+    start = [*credpath, "--version"]
     version = median_run(start, 7)
     print(f"credpath --version (whole process, median of 7): {version[0] * 1000:.0f} ms")
 

@@ -1,0 +1,5 @@
+"""`python -m credpath` runs the command line."""
+
+from credpath.cli import main
+
+main()
