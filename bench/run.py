@@ -76,7 +76,8 @@ def generate(n: int) -> Path:
             base = k - per_layer
             other = (layer - 1) * per_layer + (slot + 1) % per_layer
             entry.append(
-                f"    requires: [{{any: [cred-{base}, cred-{other}]}}, skill-{(slot * 7) % n_comp}@1]"
+                f"    requires: [{{any: [cred-{base}, cred-{other}]}}, "
+                f"skill-{(slot * 7) % n_comp}@1]"
             )
             entry.append(f"    grants: [skill-{slot % n_comp}@{1 + layer % 3}]")
         lines.extend(entry)
