@@ -50,8 +50,16 @@ def build(semantics: Semantics) -> Any:
 
 
 def prerequisites(semantics: Semantics, credential_ids: set[str] | None = None) -> Any:
-    """Credential prerequisite DiGraph: a -> b when b needs a (a names b or a grant serves it)."""
+    """Credential prerequisite DiGraph: a -> b when b needs a (b names a, or a grant of a serves b).
+
+    Where both are reachable, a must become earnable in an earlier fixpoint round
+    than b: an advanced course that grants sql@3 serves a beginner's ``sql@1`` too,
+    but it is not a prerequisite of it.
+    """
+    from credpath.semantics import rounds
+
     catalog = semantics.catalog
+    order = rounds(semantics)
     graph = nx.DiGraph()
     members = sorted(credential_ids if credential_ids is not None else catalog.credentials)
     allowed = set(members)
@@ -60,6 +68,10 @@ def prerequisites(semantics: Semantics, credential_ids: set[str] | None = None) 
         credential = catalog.credentials[credential_id]
         for ref in refs(credential.requires):
             for server in semantics.servers(ref):
-                if server.id in allowed and server.id != credential_id:
-                    graph.add_edge(server.id, credential_id)
+                if server.id not in allowed or server.id == credential_id:
+                    continue
+                before, after = order.get(server.id), order.get(credential_id)
+                if before is not None and after is not None and before >= after:
+                    continue
+                graph.add_edge(server.id, credential_id)
     return graph

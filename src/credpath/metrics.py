@@ -162,14 +162,17 @@ def compute_metrics(graph: nx.DiGraph) -> CurriculumMetrics:
 
 
 def _index(graph: nx.DiGraph) -> tuple[list[str], list[list[int]], list[list[int]]]:
-    """Number the nodes in id order, so every later step is deterministic and list-based."""
+    """Number the nodes in id order, so every later step is deterministic and list-based.
+
+    Parallel edges of a ``MultiDiGraph`` count once, as one course needing another does.
+    """
     if not isinstance(graph, nx.DiGraph):
         raise TypeError("compute_metrics needs a networkx.DiGraph")
     ids: list[str] = sorted(graph.nodes)
     position = {node_id: i for i, node_id in enumerate(ids)}
     preds: list[list[int]] = [[] for _ in ids]
     succs: list[list[int]] = [[] for _ in ids]
-    for a, b in graph.edges:
+    for a, b in dict.fromkeys(graph.edges()):
         preds[position[b]].append(position[a])
         succs[position[a]].append(position[b])
     return ids, preds, succs

@@ -331,3 +331,21 @@ def loop_text(semantics: Semantics, members: list[str], start: str | None = None
             best = path
     assert best is not None
     return " -> ".join([start, *best])
+
+
+def rounds(semantics: Semantics) -> dict[str, int]:
+    """The fixpoint round (1, 2, ...) in which each reachable credential becomes earnable."""
+    state = semantics.start()
+    remaining = list(semantics.active)
+    found: dict[str, int] = {}
+    current = 0
+    while remaining:
+        current += 1
+        now = [c for c in remaining if satisfied(c.requires, state)]
+        if not now:
+            break
+        for credential in now:
+            found[credential.id] = current
+            state.earn(credential)
+        remaining = [c for c in remaining if c.id not in found]
+    return found

@@ -1,9 +1,130 @@
-"""CLI commands: analytics. Registered on the app by credpath.cli; imports the core lazily."""
+"""CLI commands: curriculum analytics (`metrics`) and `import curricular-analytics`."""
 
 from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
+class MetricsFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def metrics(
+    path: Annotated[Path, typer.Argument(help="The project folder, or a file inside it.")] = Path(
+        "."
+    ),
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", help="Only the credentials of this outcome's derived pathway."),
+    ] = None,
+    format_: Annotated[
+        MetricsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = MetricsFormat.table,
+) -> None:
+    """Curricular Analytics metrics of the credential prerequisite graph.
+
+    Blocking factor, delay factor, centrality and structural complexity per
+    credential, with totals; per outcome, its derived pathway's stages, workload
+    and complexity.
+    """
+    from credpath.commands.pathways import _load
+    from credpath.graph import prerequisites
+    from credpath.metrics import (
+        CycleError,
+        compute_metrics,
+        metrics_to_csv,
+        metrics_to_json,
+        metrics_to_table,
+    )
+    from credpath.pathways import derive_all
+    from credpath.resolve import suggest
+
+    result = _load(path)
+    sem = result.context.semantics
+    derived = derive_all(sem)
+    members: set[str] | None = None
+    if outcome is not None:
+        if outcome not in result.catalog.outcomes:
+            typer.echo(
+                f"credpath: unknown outcome '{outcome}'{suggest(outcome, result.catalog.outcomes)}",
+                err=True,
+            )
+            raise typer.Exit(2)
+        pathway = derived[outcome]
+        if pathway is None:
+            typer.echo(
+                f"credpath: outcome '{outcome}' cannot be reached (run credpath validate)", err=True
+            )
+            raise typer.Exit(1)
+        members = set(pathway.credentials)
+    try:
+        found = compute_metrics(prerequisites(sem, members))
+    except CycleError as exc:
+        first = result.catalog.credentials[exc.cycle[0]].origin.locate("id")
+        typer.echo(
+            f"{first}: error: credentials require each other in a cycle: "
+            f"{' -> '.join([*exc.cycle, exc.cycle[0]])}; metrics need an acyclic graph [cycle]"
+        )
+        raise typer.Exit(1) from None
+    if format_ is MetricsFormat.json:
+        sys.stdout.write(metrics_to_json(found))
+        return
+    if format_ is MetricsFormat.csv:
+        sys.stdout.write(metrics_to_csv(found))
+        return
+    sys.stdout.write(metrics_to_table(found))
+    lines = ["", "outcome                          stages  hours  credentials  complexity"]
+    for outcome_id, pathway in derived.items():
+        if outcome is not None and outcome_id != outcome:
+            continue
+        if pathway is None:
+            lines.append(f"{outcome_id:<32} unreachable")
+            continue
+        complexity = compute_metrics(prerequisites(sem, set(pathway.credentials))).totals.complexity
+        lines.append(
+            f"{outcome_id:<32} {len(pathway.stages):>6} {pathway.hours:>6g} "
+            f"{len(pathway.credentials):>12} {complexity:>11}"
+        )
+    typer.echo("\n".join(lines))
+
+
+import_app = typer.Typer(
+    help="Bring curricula from other tools into credpath.", no_args_is_help=True
+)
+
+
+@import_app.command("curricular-analytics")
+def import_curricular_analytics(
+    csv_file: Annotated[
+        Path, typer.Argument(help="A Curricular Analytics curriculum or degree-plan CSV.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The project folder to write.")],
+) -> None:
+    """Turn a Curricular Analytics CSV into a credpath project (one credential per course)."""
+    from credpath.importers.curricular_analytics import read_curricular_analytics, write_project
+
+    try:
+        result = read_curricular_analytics(csv_file)
+    except OSError as exc:
+        typer.echo(f"credpath: {csv_file}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    if result.findings or result.curriculum is None:
+        for finding in result.findings:
+            column = f" (column {finding.column})" if finding.column else ""
+            typer.echo(f"{csv_file}:{finding.line}:1: error: {finding.message}{column} [import]")
+        raise typer.Exit(1)
+    for written in write_project(result.curriculum, output):
+        typer.echo(f"wrote {written}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add metrics and import to the app."""
+    app.command("metrics")(metrics)
+    app.add_typer(import_app, name="import")

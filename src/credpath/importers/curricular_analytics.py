@@ -31,6 +31,7 @@ Typical use (what ``credpath import curricular-analytics FILE.csv -o DIR`` does)
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -585,9 +586,10 @@ def _outcomes_yaml(curriculum: CACurriculum, ids: dict[str, str]) -> str:
     description += f" ({', '.join(facts)})" if facts else ""
     description += f" at {curriculum.institution}." if curriculum.institution else "."
     if curriculum.degree_plan is not None:
+        plan = f" '{curriculum.degree_plan}'" if curriculum.degree_plan else ""
         description += (
-            f" Imported from the degree plan '{curriculum.degree_plan}', whose terms are not"
-            " kept: a co-requisite may share a term, which a credpath stage cannot express."
+            f" Imported from the degree plan{plan}, whose terms are not kept:"
+            " a co-requisite may share a term, which a credpath stage cannot express."
         )
     lines = ["outcomes:"]
     if any(c.requisites for c in curriculum.courses):
@@ -614,6 +616,7 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
+@functools.lru_cache(maxsize=4096)
 def _plain(identifier: str) -> str:
     """An id unquoted when YAML reads it back as that string (not 1e3, true, 0x1f...)."""
     return identifier if yaml.safe_load(identifier) == identifier else _quote(identifier)
