@@ -120,7 +120,7 @@ def parse_requirement(
         return Invalid(path) if ref is None else resolve(ref)
     if isinstance(value, list):
         return All(
-            tuple(parse_requirement(v, (*path, i), report, resolve) for i, v in enumerate(value)),
+            tuple([parse_requirement(v, (*path, i), report, resolve) for i, v in enumerate(value)]),
             path,
         )
     if isinstance(value, dict):

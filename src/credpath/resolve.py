@@ -240,6 +240,8 @@ class _Builder:
         self.catalog = Catalog(config, config_source, files)
         self.defined: dict[str, tuple[str, Origin]] = {}
         self.raw_entries: list[tuple[str, dict[str, Any], Origin]] = []
+        self.resolved: dict[tuple[str, bool], tuple[int | str | None, str]] = {}
+        """Reference texts already resolved: ids repeat across a catalog."""
 
     def error(
         self, source: SourceFile, path: Path_, rule: str, message: str, key: bool = False
@@ -424,6 +426,15 @@ class _Builder:
 
     def _resolve_ref(self, ref: Ref, source: SourceFile, *, grant: bool = False) -> Requirement:
         """A reference in a requirement (or a grant) with its kind and level number."""
+        known = self.resolved.get((ref.text, grant))
+        if known is not None:
+            return Ref(ref.target, known[0], ref.text, ref.path, known[1])
+        found = self._resolve_new(ref, source, grant=grant)
+        if isinstance(found, Ref):
+            self.resolved[(ref.text, grant)] = (found.level, found.kind)
+        return found
+
+    def _resolve_new(self, ref: Ref, source: SourceFile, *, grant: bool) -> Requirement:
         catalog = self.catalog
         target = catalog.entry(ref.target)
         if target is None:
