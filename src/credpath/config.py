@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from credpath.loader import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, SourceFile, display_path, read_file
 from credpath.model import Config
 
+ALWAYS_ERRORS = frozenset({"yaml-syntax", "duplicate-key", "schema"})
+
 
 class ConfigError(Exception):
     """A usage or configuration problem: exit code 2, one line for the user."""
@@ -67,10 +69,19 @@ def load_config(
         raise ConfigError(
             f"{source.display}:{line}:{column}: {describe_error(error, Config)}"
         ) from None
+    from credpath.resolve import suggest
+
     for rule in config.rules:
         if rule not in known_rules:
             line, column, _, _ = source.locate((0, "rules", rule), key=True)
             raise ConfigError(
                 f"{source.display}:{line}:{column}: unknown rule '{rule}' under rules:"
+                f"{suggest(rule, known_rules)}"
+            )
+        if rule in ALWAYS_ERRORS and config.rules[rule] != "error":
+            line, column, _, _ = source.locate((0, "rules", rule))
+            raise ConfigError(
+                f"{source.display}:{line}:{column}: '{rule}' is always an error: a file that "
+                "cannot be read cannot be checked; remove it from rules:"
             )
     return config, source

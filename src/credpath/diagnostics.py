@@ -55,6 +55,15 @@ class Diagnostic:
         return Location(self.path, self.line, self.column, self.end_line, self.end_column)
 
     def format(self) -> str:
-        """The compiler-style line of FORMAT.md section 5."""
-        where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.severity.label}: {self.message} [{self.rule}]"
+        """The compiler-style line of FORMAT.md section 5, always one line."""
+        where = f"{printable(self.path)}:{self.line}:{self.column}"
+        return f"{where}: {self.severity.label}: {printable(self.message)} [{self.rule}]"
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def printable(text: str) -> str:
+    """Control characters from an author's text, escaped so that a finding stays one line."""
+    return text.translate(_CONTROL)

@@ -356,15 +356,14 @@ def read_file(path: Path, display: str, max_bytes: int) -> SourceFile:
         )
         return source
     if len(data) > max_bytes:
-        size = len(data) / 2**20
-        limit = max_bytes / 2**20
         source.diagnostics.append(
             source.at(
                 0,
                 0,
                 "yaml-syntax",
-                f"file is {size:.1f} MiB, over the {limit:g} MiB limit "
-                "(raise max_file_mib in credpath.yaml if it is meant to be this big)",
+                f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
+                f"({_mib(max_bytes)}; raise max_file_mib in credpath.yaml if it is meant to be "
+                "this big)",
             )
         )
         return source
@@ -390,22 +389,21 @@ def read_file(path: Path, display: str, max_bytes: int) -> SourceFile:
     return source
 
 
+def _mib(count: int) -> str:
+    return f"{count / 2**20:.3g} MiB"
+
+
 def decode(data: bytes, source: SourceFile) -> str | None:
-    """UTF-8 (with or without BOM) text, or None with a finding saying where it is not."""
+    """UTF-8 (with or without BOM) text, or None with a finding at the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
-    if nul >= 0:
-        line, column = _byte_line_col(data, nul)
-        source.diagnostics.append(
-            source.at(
-                line, column, "yaml-syntax", "NUL byte: this looks like a binary file, not YAML"
-            )
-        )
-        return None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if 0 <= nul < exc.start:
+            _nul(data, nul, source)
+            return None
         line, column = _byte_line_col(data, exc.start)
         source.diagnostics.append(
             source.at(
@@ -417,6 +415,17 @@ def decode(data: bytes, source: SourceFile) -> str | None:
             )
         )
         return None
+    if nul >= 0:
+        _nul(data, nul, source)
+        return None
+    return text
+
+
+def _nul(data: bytes, offset: int, source: SourceFile) -> None:
+    line, column = _byte_line_col(data, offset)
+    source.diagnostics.append(
+        source.at(line, column, "yaml-syntax", "NUL byte: this looks like a binary file, not YAML")
+    )
 
 
 def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:

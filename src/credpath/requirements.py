@@ -18,7 +18,10 @@ from credpath.loader import Path_
 from credpath.model import ID_PATTERN
 
 _ID = re.compile(ID_PATTERN)
-_NUMBER = re.compile(r"^[+-]?\d+$")
+_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+MAX_NESTING = 64
+"""Deeper requirement expressions are refused (no real curriculum nests past a handful)."""
 
 Report = Callable[[Path_, str, bool], None]
 """Called with (path, message, at_key) for each schema problem found."""
@@ -89,7 +92,7 @@ def parse_reference(value: Any, path: Path_, report: Report) -> Ref | None:
 def _split(value: str) -> tuple[str, int | str | None] | str:
     """(target, level) of a reference, or the problem with it; cached, as ids repeat a lot."""
     target, at, level_text = value.partition("@")
-    if not _ID.match(target) or len(target) > 80:
+    if not _ID.fullmatch(target) or len(target) > 80:
         return (
             f"'{value}' is not a valid reference: an id is lowercase letters, digits and "
             "single '-', '_' or '.' between them, optionally followed by @level"
@@ -97,7 +100,7 @@ def _split(value: str) -> tuple[str, int | str | None] | str:
     if not at:
         return (target, None)
     level_text = level_text.strip()
-    if _NUMBER.match(level_text):
+    if _NUMBER.fullmatch(level_text):
         level = int(level_text)
         if level < 1:
             return f"'{value}': a level is a whole number from 1, or a level name"
@@ -115,6 +118,11 @@ def parse_requirement(
     value: Any, path: Path_, report: Report, resolve: Callable[[Ref], Requirement] = _same
 ) -> Requirement:
     """Parse one requirement expression (FORMAT.md section 2), resolving each reference."""
+    if len(path) > MAX_NESTING:
+        report(
+            path, f"requirements nest deeper than {MAX_NESTING} levels: simplify this one", False
+        )
+        return Invalid(path)
     if isinstance(value, str):
         ref = parse_reference(value, path, report)
         return Invalid(path) if ref is None else resolve(ref)
@@ -158,7 +166,7 @@ def _parse_operator(
         options = _parse_options(value["from"], (*path, "from"), "from", report, resolve)
         raw_n = value["choose"]
         n_path = (*path, "choose")
-        if not isinstance(raw_n, str) or not _NUMBER.match(raw_n) or int(raw_n) < 1:
+        if not isinstance(raw_n, str) or not _NUMBER.fullmatch(raw_n) or int(raw_n) < 1:
             report(n_path, f"choose takes a whole number from 1, got {_show(raw_n)}", False)
             return Invalid(path)
         n = int(raw_n)

@@ -7,7 +7,7 @@ Rules reported here: schema, duplicate-id, unknown-reference, wrong-reference
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +159,19 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+class _Suggestions:
+    """Remembers suggestions: an alias can repeat one unknown name many thousand times."""
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[str, int], str] = {}
+
+    def __call__(self, name: str, candidates: Mapping[str, object]) -> str:
+        key = (name, id(candidates))
+        if key not in self.memo:
+            self.memo[key] = suggest(name, candidates)
+        return self.memo[key]
+
+
 def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     """A pydantic error in words an author understands."""
     loc = error["loc"]
@@ -240,6 +253,7 @@ class _Builder:
         self.catalog = Catalog(config, config_source, files)
         self.defined: dict[str, tuple[str, Origin]] = {}
         self.raw_entries: list[tuple[str, dict[str, Any], Origin]] = []
+        self.suggest = _Suggestions()
         self.resolved: dict[tuple[str, bool], tuple[int | str | None, str]] = {}
         """Reference texts already resolved: ids repeat across a catalog."""
 
@@ -382,14 +396,13 @@ class _Builder:
     def resolve(self) -> None:
         catalog = self.catalog
         for credential in catalog.credentials.values():
-            problems = len(catalog.diagnostics)
             raw = credential.model.requires
             credential.requires = (
                 NOTHING if raw is None else self._requirement(raw, credential.origin, "requires")
             )
             credential.grants = self._grants(credential)
-            if len(catalog.diagnostics) > problems or has_invalid(credential.requires):
-                credential.invalid = True
+            # Only a broken requirement keeps it from being earned; a bad url does not.
+            credential.invalid = has_invalid(credential.requires)
         for outcome in catalog.outcomes.values():
             raw = outcome.model.requires
             if raw is None and outcome.invalid:
@@ -443,7 +456,7 @@ class _Builder:
                 ref.path,
                 "unknown-reference",
                 f"unknown {'competency' if grant else 'id'} '{ref.target}'"
-                f"{suggest(ref.target, catalog.competencies if grant else self.defined)}",
+                f"{self.suggest(ref.target, catalog.competencies if grant else self.defined)}",
             )
             return Invalid(ref.path)
         if isinstance(target, CompetencyDef):

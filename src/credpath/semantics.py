@@ -17,7 +17,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from credpath.requirements import All, AnyOf, Choose, Invalid, Ref, Requirement, refs
+from credpath.requirements import (
+    All,
+    AnyOf,
+    Choose,
+    Invalid,
+    Ref,
+    Requirement,
+    has_invalid,
+    refs,
+)
 from credpath.resolve import Catalog, CredentialDef
 
 
@@ -253,6 +262,16 @@ class Semantics:
                 groups.append(members)
         return sorted(groups)
 
+    def first_in_path_order(self, ids: list[str]) -> str:
+        """The id defined first: by relative path, then line (FORMAT.md section 7)."""
+
+        def key(id_: str) -> tuple[str, int]:
+            entry = self.catalog.entry(id_)
+            assert entry is not None
+            return (entry.origin.source.display, entry.origin.locate("id").line)
+
+        return min(ids, key=key)
+
     @cached_property
     def cycle_of(self) -> dict[str, list[str]]:
         return {member: group for group in self.cycles for member in group}
@@ -264,50 +283,88 @@ def show(ref: Ref) -> str:
 
 
 class Explainer:
-    """Root causes: why a credential can never be earned, why an outcome is out of reach."""
+    """Root causes: why a credential can never be earned, why an outcome is out of reach.
+
+    Follows the first unmet requirement from credential to credential until it
+    reaches a cause (a gap, a cycle, a retired credential, an invalid reference).
+    Short chains are spelled out step by step; long ones name the first step and
+    the root, so that a message stays one readable line.
+    """
+
+    SPELLED_OUT = 3
 
     def __init__(self, semantics: Semantics) -> None:
         self.semantics = semantics
-        self._memo: dict[str, str] = {}
 
-    def credential(self, credential_id: str, seen: frozenset[str] = frozenset()) -> str:
+    def credential(self, credential_id: str) -> str:
         """A phrase to follow "it" / "which": "requires 'x', which no credential grants"."""
-        if credential_id in self._memo:
-            return self._memo[credential_id]
+        steps, cause = self._chain(credential_id)
+        return self._phrase(steps, cause)
+
+    def requirement(self, requirement: Requirement) -> str:
+        step = self._step(requirement)
+        if isinstance(step, str):
+            return step
+        steps, cause = self._chain(step[1])
+        return self._phrase([step, *steps], cause)
+
+    def _chain(self, credential_id: str) -> tuple[list[tuple[str, str]], str]:
+        """The steps ("requires 'b'", then b) from ``credential_id`` to the root cause."""
+        steps: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        current = credential_id
+        while True:
+            cause = self._own_cause(current)
+            if cause is not None:
+                return steps, cause
+            if current in seen:  # pragma: no cover - waiting loops are cycles, found above
+                return steps, "waits on itself"
+            seen.add(current)
+            step = self._step(self.semantics.catalog.credentials[current].requires)
+            if isinstance(step, str):
+                return steps, step
+            steps.append(step)
+            current = step[1]
+
+    def _own_cause(self, credential_id: str) -> str | None:
         sem = self.semantics
         credential = sem.catalog.credentials[credential_id]
-        cycle = sem.cycle_of.get(credential_id)
-        if cycle is not None:
-            phrase = f"is in the cycle {loop_text(sem, cycle)}"
-        elif not sem.usable(credential):
-            phrase = "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
-        elif credential.invalid:
-            phrase = "has invalid references (reported there)"
-        elif credential_id in seen:  # pragma: no cover - waiting loops are cycles, found above
-            phrase = "waits on itself"
-        else:
-            phrase = self.requirement(credential.requires, seen | {credential_id})
-        self._memo[credential_id] = phrase
-        return phrase
+        members = sem.cycle_of.get(credential_id)
+        if members is not None:
+            return f"is in the cycle {loop_text(sem, members, sem.first_in_path_order(members))}"
+        if not sem.usable(credential):
+            return "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
+        if has_invalid(credential.requires):
+            return "has an invalid requirement (reported there)"
+        return None
 
-    def requirement(self, requirement: Requirement, seen: frozenset[str] = frozenset()) -> str:
+    def _step(self, requirement: Requirement) -> tuple[str, str] | str:
+        """(how it is blocked, the credential that blocks it), or the final cause."""
         sem = self.semantics
-        leaves = list(unmet(requirement, sem.reachable_state))
-        if not leaves:  # pragma: no cover - callers ask only about unmet requirements
+        leaf = next(unmet(requirement, sem.reachable_state), None)
+        if leaf is None:  # pragma: no cover - callers ask only about unmet requirements
             return "is satisfied"
-        leaf = leaves[0]
         if isinstance(leaf, Invalid):
             return "has an invalid requirement (reported there)"
         if sem.is_gap(leaf):
-            return f"requires '{show(leaf)}', which no credential grants"
+            return f"requires '{leaf.text}', which no credential grants"
         if leaf.kind == "credential":
-            return f"requires '{show(leaf)}', which {self.credential(leaf.target, seen)}"
+            return (f"requires '{leaf.text}', which", leaf.target)
         servers = [s for s in sem.servers(leaf) if s.id not in sem.reachable]
-        first = servers[0]
         names = ", ".join(f"'{s.id}'" for s in servers[:3]) + (", ..." if len(servers) > 3 else "")
         return (
-            f"requires '{show(leaf)}', granted only by {names}; "
-            f"'{first.id}' {self.credential(first.id, seen)}"
+            f"requires '{leaf.text}', granted only by {names}; '{servers[0].id}'",
+            servers[0].id,
+        )
+
+    def _phrase(self, steps: list[tuple[str, str]], cause: str) -> str:
+        """Short chains step by step; long ones as the first step, a count and the root."""
+        if len(steps) <= self.SPELLED_OUT:
+            return " ".join([*(how for how, _ in steps), cause])
+        root = steps[-1][1]
+        return (
+            f"{steps[0][0]} waits on {len(steps) - 1} more credentials down to '{root}', "
+            f"which {cause}"
         )
 
 

@@ -28,14 +28,3 @@ def checked_refs(ctx: Context) -> Iterator[tuple[SourceFile, Ref]]:
     for source, requirement in checked_requirements(ctx):
         for ref in refs(requirement):
             yield source, ref
-
-
-def path_order(ctx: Context, ids: list[str]) -> list[str]:
-    """Ids sorted by where they are defined: relative path, then line."""
-
-    def key(id_: str) -> tuple[str, int]:
-        entry = ctx.catalog.entry(id_)
-        assert entry is not None
-        return (entry.origin.source.display, entry.origin.locate("id").line)
-
-    return sorted(ids, key=key)

@@ -24,7 +24,8 @@ def walk(ctx: Context, pathway: PathwayDef) -> Walk:
         gained: list[str] = []
         for item in stage:
             ok, got = _resolve(ctx, item, state)
-            if not ok and not isinstance(item, Invalid):
+            gap = isinstance(item, Ref) and ctx.semantics.is_gap(item)  # reported as a gap
+            if not ok and not isinstance(item, Invalid) and not gap:
                 result.out_of_order.append((index, item, _why(ctx, pathway, index, item, state)))
             gained.extend(got)
         for credential_id in gained:
@@ -74,20 +75,28 @@ def _why(ctx: Context, pathway: PathwayDef, index: int, item: Requirement, state
         leaf = next(unmet(credential.requires, state))
         if isinstance(leaf, Invalid):
             return f"'{item.text}' has an invalid requirement"
-        return (
-            f"'{item.text}' is not earnable {after}: it requires '{leaf.text}', "
-            f"{_provider(ctx, pathway, index, leaf)}"
+        where = _provider(ctx, pathway, index, leaf)
+        return f"'{item.text}' is not earnable {after}: it requires '{leaf.text}', which " + (
+            f"only {where} provides (move it to an earlier stage)" if where else _NOWHERE
         )
     if isinstance(item, Ref):
-        return f"'{item.text}' is not held {after}: {_provider(ctx, pathway, index, item)}"
+        where = _provider(ctx, pathway, index, item)
+        return f"'{item.text}' is not held {after}: " + (
+            f"only {where} provides it (move it to an earlier stage)"
+            if where
+            else "nothing in the pathway provides it (add a stage that does)"
+        )
     return f"no option of this stage item is earnable {after}"
 
 
-def _provider(ctx: Context, pathway: PathwayDef, index: int, leaf: Ref) -> str:
+_NOWHERE = "nothing in the pathway provides (add a stage that does)"
+
+
+def _provider(ctx: Context, pathway: PathwayDef, index: int, leaf: Ref) -> str | None:
+    """'this stage' or 'stage N' when a stage from ``index`` on provides ``leaf``."""
     servers = {s.id for s in ctx.semantics.servers(leaf)}
     for later in range(index, len(pathway.stages)):
         for item in pathway.stages[later]:
             if any(r.kind == "credential" and r.target in servers for r in refs(item)):
-                where = "this stage" if later == index else f"stage {later + 1}"
-                return f"which only {where} provides (move it to an earlier stage)"
-    return "which nothing in the pathway provides (add a stage that does)"
+                return "this stage" if later == index else f"stage {later + 1}"
+    return None

@@ -22,7 +22,6 @@ from collections.abc import Iterator
 
 from credpath.context import Context, at_id
 from credpath.diagnostics import Diagnostic
-from credpath.rules._common import path_order
 from credpath.semantics import loop_text
 
 ID = "cycle"
@@ -32,14 +31,9 @@ SEVERITY = "error"
 def check(ctx: Context) -> Iterator[Diagnostic]:
     sem = ctx.semantics
     for members in sem.cycles:
-        ordered = path_order(ctx, members)
-        first = ordered[0]
-        loop = loop_text(sem, sorted(members), first)
-        others = (
-            ""
-            if len(members) == len(loop.split(" -> ")) - 1
-            else (f" (members: {', '.join(ordered)})")
-        )
+        first = sem.first_in_path_order(members)
+        loop = loop_text(sem, members, first)
+        others = "" if len(members) == loop.count(" -> ") else f" (members: {', '.join(members)})"
         yield at_id(
             ctx.catalog.credentials[first].origin,
             ID,

@@ -49,6 +49,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             pathway.origin.source,
             (*pathway.origin.path, "outcome"),
             ID,
-            f"after all {stages} stage{'s' if stages != 1 else ''} of pathway '{pathway.id}' "
-            f"the learner does not meet '{outcome.id}': still missing {shown or 'a requirement'}",
+            f"after {'the only stage' if stages == 1 else f'all {stages} stages'} of pathway "
+            f"'{pathway.id}' the learner does not meet '{outcome.id}': still missing "
+            f"{shown or 'a requirement'}",
         )

@@ -42,26 +42,54 @@ class _Guarantees:
     def __init__(self, sem: Semantics) -> None:
         self.sem = sem
         self.memo: dict[str, _Guarantee] = {}
+        self.pending: set[str] = set()
 
     def of(self, credential_id: str) -> _Guarantee:
-        found = self.memo.get(credential_id)
-        if found is not None:
-            return found
+        """What holding the credential guarantees; iterative, as chains can be long."""
+        stack = [credential_id]
+        while stack:
+            current = stack[-1]
+            if current in self.memo:
+                stack.pop()
+                continue
+            credential = self.sem.catalog.credentials.get(current)
+            needed = (
+                []
+                if credential is None
+                else [
+                    ref.target
+                    for ref in all_chain(credential.requires)
+                    if ref.kind == "credential"
+                    and ref.target not in self.memo
+                    and ref.target not in self.pending
+                ]
+            )
+            if needed:
+                self.pending.add(current)
+                stack.extend(needed)
+                continue
+            stack.pop()
+            self.pending.discard(current)
+            self.memo[current] = self._combine(current)
+        return self.memo[credential_id]
+
+    def _combine(self, credential_id: str) -> _Guarantee:
         result = _Guarantee({credential_id})
-        self.memo[credential_id] = result  # a loop (reported as a cycle) stops here
         credential = self.sem.catalog.credentials.get(credential_id)
         if credential is None:
             return result
         for grant in credential.grants:
             _raise(result.levels, grant.target, grant.number)
         for ref in all_chain(credential.requires):
-            if ref.kind == "credential":
-                inner = self.of(ref.target)
-                result.credentials |= inner.credentials
-                for target, level in inner.levels.items():
-                    _raise(result.levels, target, level)
-            else:
+            if ref.kind == "competency":
                 _raise(result.levels, ref.target, ref.number)
+                continue
+            inner = self.memo.get(ref.target)
+            if inner is None:  # part of a loop (reported as a cycle)
+                continue
+            result.credentials |= inner.credentials
+            for target, level in inner.levels.items():
+                _raise(result.levels, target, level)
         return result
 
     def implies(self, q: Ref, r: Ref) -> bool:
@@ -78,12 +106,21 @@ def _raise(levels: dict[str, int], target: str, level: int) -> None:
         levels[target] = level
 
 
-def _lists(requirement: Requirement) -> Iterator[All]:
-    if isinstance(requirement, All):
-        yield requirement
+def _lists(requirement: Requirement) -> Iterator[All | AnyOf | Choose]:
     if isinstance(requirement, All | AnyOf | Choose):
+        yield requirement
         for item in requirement.items:
             yield from _lists(item)
+
+
+def _implied(r: Ref, q: Ref) -> str:
+    if q.kind == "competency":
+        why = "a higher level of the same competency"
+    elif r.kind == "credential":
+        why = f"'{q.target}' requires it"
+    else:
+        why = f"holding '{q.target}' guarantees {r.target} at level {r.number} or higher"
+    return f"'{r.text}' is already implied by '{q.text}' in the same list ({why}); drop it"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -96,19 +133,19 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for source, requirement in entries:
         for group in _lists(requirement):
             items = [item for item in group.items if isinstance(item, Ref)]
+            every = isinstance(group, All)
             for index, r in enumerate(items):
+                if sem.is_gap(r):
+                    continue  # reported as a gap: one root cause, one finding
                 for other_index, q in enumerate(items):
                     if other_index == index:
                         continue
                     same = q.kind == r.kind and q.target == r.target and q.number == r.number
                     if same and other_index > index:
                         continue  # the later duplicate is the one reported
-                    if same or guarantees.implies(q, r):
-                        yield finding(
-                            source,
-                            r.path,
-                            ID,
-                            f"'{r.text}' is already implied by '{q.text}' in the same list "
-                            f"(holding {q.target} guarantees it); drop it",
-                        )
+                    if same:
+                        yield finding(source, r.path, ID, f"'{r.text}' is listed twice; drop one")
+                        break
+                    if every and guarantees.implies(q, r):
+                        yield finding(source, r.path, ID, _implied(r, q))
                         break

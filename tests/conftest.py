@@ -1,0 +1,70 @@
+"""Shared helpers: run credpath the way a user does, and write small projects to disk."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from credpath.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+Files = dict[str, str | bytes]
+"""Relative path -> content; text is dedented and written as UTF-8, bytes as they are."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a user sees after one command: exit code, stdout, stderr."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    def rules(self) -> list[str]:
+        """The rule id at the end of each finding line, in output order."""
+        return [line.rsplit("[", 1)[1].rstrip("]") for line in self.lines]
+
+
+def credpath(*args: str) -> Run:
+    """Run the CLI in-process; an exception that escapes a command fails the test."""
+    result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def write_files(root: Path, files: Files) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Write a project folder under tmp_path, chdir to tmp_path, return the folder's name.
+
+    Findings then print as ``<name>/<file>:line:col: ...``, as a user running
+    ``credpath validate <name>`` would see them.
+    """
+    monkeypatch.chdir(tmp_path)
+
+    def write(files: Files, name: str = "project") -> str:
+        write_files(tmp_path / name, files)
+        return name
+
+    return write

@@ -1,0 +1,284 @@
+"""FORMAT.md section 3 as properties: the reachable set, checked on random small projects.
+
+Each project is built as plain Python data, written as YAML files, and loaded the way
+``credpath validate`` loads it. An independent oracle below evaluates requirements on the
+raw data, so the properties do not lean on the code they test:
+
+- the reachable set is the fixpoint of "earn every earnable credential" from ``assumed``;
+- it is monotone: adding an active credential never removes anything from it;
+- retired credentials are never in it, nor drafts under ``--no-drafts``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credpath.context import Options
+from credpath.engine import check
+from credpath.semantics import Semantics, satisfied
+
+STRUCTURAL = {
+    "yaml-syntax",
+    "duplicate-key",
+    "schema",
+    "duplicate-id",
+    "unknown-reference",
+    "wrong-reference",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    levels: dict[str, int]
+    """Competency id -> number of levels."""
+    credentials: tuple[dict[str, Any], ...]
+    assumed: tuple[str, ...]
+
+    def files(self) -> dict[str, str]:
+        competencies = [
+            {"id": c, "title": c.upper(), "levels": [f"L{i}" for i in range(1, n + 1)]}
+            for c, n in self.levels.items()
+        ]
+        curriculum = {"competencies": competencies, "credentials": list(self.credentials)}
+        return {
+            "credpath.yaml": yaml.safe_dump({"assumed": list(self.assumed)}),
+            "curriculum.yaml": yaml.safe_dump(curriculum, sort_keys=False),
+        }
+
+    def with_credential(self, credential: dict[str, Any]) -> Project:
+        return Project(self.levels, (*self.credentials, credential), self.assumed)
+
+
+def semantics(project: Project, *, no_drafts: bool = False) -> Semantics:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name, text in project.files().items():
+            (root / name).write_text(text, encoding="utf-8")
+        result = check(root, root, Options(no_drafts=no_drafts))
+    structural = [d.format() for d in result.diagnostics if d.rule in STRUCTURAL]
+    assert structural == [], "the generator made an invalid project"
+    return result.context.semantics
+
+
+# -- the oracle: requirements evaluated on the raw data -------------------------------------
+
+
+def holds(requirement: Any, held: set[str], levels: dict[str, int]) -> bool:
+    if requirement is None:
+        return True
+    if isinstance(requirement, str):
+        target, _, level = requirement.partition("@")
+        if target.startswith("c"):
+            return target in held
+        return levels.get(target, 0) >= (int(level) if level else 1)
+    if isinstance(requirement, list):
+        return all(holds(item, held, levels) for item in requirement)
+    if "all" in requirement:
+        return all(holds(item, held, levels) for item in requirement["all"])
+    if "any" in requirement:
+        return any(holds(item, held, levels) for item in requirement["any"])
+    met = sum(holds(item, held, levels) for item in requirement["from"])
+    return met >= int(requirement["choose"])
+
+
+def start_levels(project: Project) -> dict[str, int]:
+    """``assumed`` competencies at their top level, or at the level written."""
+    levels: dict[str, int] = {}
+    for reference in project.assumed:
+        target, _, level = reference.partition("@")
+        levels[target] = max(levels.get(target, 0), int(level) if level else project.levels[target])
+    return levels
+
+
+def oracle_reachable(project: Project, usable: Iterable[str]) -> tuple[set[str], dict[str, int]]:
+    """Earn everything earnable, again and again, until nothing changes."""
+    allowed = set(usable)
+    held: set[str] = set()
+    levels = start_levels(project)
+    changed = True
+    while changed:
+        changed = False
+        for credential in project.credentials:
+            earnable = credential["id"] in allowed and credential["id"] not in held
+            if earnable and holds(credential.get("requires"), held, levels):
+                held.add(credential["id"])
+                for grant in credential.get("grants", []):
+                    target, _, level = grant.partition("@")
+                    levels[target] = max(levels.get(target, 0), int(level))
+                changed = True
+    return held, levels
+
+
+def usable_ids(project: Project, *, no_drafts: bool = False) -> set[str]:
+    excluded = {"retired", "draft"} if no_drafts else {"retired"}
+    return {c["id"] for c in project.credentials if c["status"] not in excluded}
+
+
+# -- random small projects --------------------------------------------------------------------
+
+
+@st.composite
+def projects(draw: st.DrawFn, max_credentials: int = 7) -> Project:
+    count = draw(st.integers(1, 4))
+    levels = {f"k{i}": draw(st.integers(1, 3)) for i in range(count)}
+    ids = [f"c{i}" for i in range(draw(st.integers(0, max_credentials)))]
+    credentials = tuple(draw(credential_data(ids, levels, credential_id)) for credential_id in ids)
+    assumed = draw(
+        st.lists(st.sampled_from(sorted(levels)), max_size=2, unique=True).flatmap(
+            lambda names: st.tuples(
+                *[
+                    st.sampled_from([name, *(f"{name}@{n}" for n in range(1, levels[name] + 1))])
+                    for name in names
+                ]
+            )
+        )
+    )
+    return Project(levels, credentials, assumed)
+
+
+def competency_references(levels: dict[str, int]) -> st.SearchStrategy[str]:
+    return st.sampled_from(sorted(levels)).flatmap(
+        lambda name: st.sampled_from([name, *(f"{name}@{n}" for n in range(1, levels[name] + 1))])
+    )
+
+
+def requirements(ids: list[str], levels: dict[str, int]) -> st.SearchStrategy[Any]:
+    leaves = competency_references(levels)
+    if ids:
+        leaves = st.one_of(leaves, st.sampled_from(ids))
+
+    def operators(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        some = st.lists(children, min_size=1, max_size=3)
+        return st.one_of(
+            some,
+            some.map(lambda items: {"all": items}),
+            some.map(lambda items: {"any": items}),
+            some.flatmap(
+                lambda items: st.integers(1, len(items)).map(lambda n: {"choose": n, "from": items})
+            ),
+        )
+
+    return st.recursive(leaves, operators, max_leaves=5)
+
+
+def credential_data(
+    ids: list[str], levels: dict[str, int], credential_id: str, status: str | None = None
+) -> st.SearchStrategy[dict[str, Any]]:
+    grants = st.lists(
+        st.sampled_from(sorted(levels)).flatmap(
+            lambda name: st.integers(1, levels[name]).map(lambda n: f"{name}@{n}")
+        ),
+        max_size=2,
+    )
+    statuses = st.just(status) if status else st.sampled_from(["active"] * 3 + ["draft", "retired"])
+    return st.builds(
+        lambda requires, granted, chosen: {
+            "id": credential_id,
+            "title": credential_id.upper(),
+            "type": "course",
+            "status": chosen,
+            **({} if requires is None else {"requires": requires}),
+            "grants": granted,
+        },
+        st.one_of(st.none(), st.just([]), requirements(ids, levels)),
+        grants,
+        statuses,
+    )
+
+
+# -- the properties -------------------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(project=projects(), no_drafts=st.booleans())
+def test_reachable_is_the_fixpoint_of_earning(project: Project, no_drafts: bool) -> None:
+    sem = semantics(project, no_drafts=no_drafts)
+    expected_held, expected_levels = oracle_reachable(
+        project, usable_ids(project, no_drafts=no_drafts)
+    )
+    assert sem.reachable == expected_held
+    assert sem.reachable_state.levels == expected_levels
+    state = sem.reachable_state
+    raw = {c["id"]: c for c in project.credentials}
+    for credential in sem.catalog.credentials.values():
+        earnable = holds(raw[credential.id].get("requires"), state.held, state.levels)
+        assert satisfied(credential.requires, state) == earnable
+        if credential.id in sem.reachable:
+            assert earnable, f"{credential.id} is reachable but its requires is not met"
+        elif sem.usable(credential):
+            assert not earnable, f"{credential.id} is earnable from the reachable state"
+
+
+@settings(max_examples=75, deadline=None)
+@given(data=st.data())
+def test_adding_an_active_credential_never_shrinks_reachable(data: st.DataObject) -> None:
+    project = data.draw(projects(max_credentials=6))
+    ids = [c["id"] for c in project.credentials]
+    new_id = f"c{len(ids)}"
+    extra = data.draw(credential_data([*ids, new_id], project.levels, new_id, status="active"))
+    before = semantics(project).reachable
+    after = semantics(project.with_credential(extra)).reachable
+    assert before <= after
+
+
+@settings(max_examples=75, deadline=None)
+@given(project=projects())
+def test_retired_credentials_are_never_reachable_and_drafts_only_with_drafts(
+    project: Project,
+) -> None:
+    everything = semantics(project)
+    published = semantics(project, no_drafts=True)
+    status = {c["id"]: c["status"] for c in project.credentials}
+    assert not any(status[c] == "retired" for c in everything.reachable)
+    assert not any(status[c] != "active" for c in published.reachable)
+    assert published.reachable <= everything.reachable
+
+
+def test_the_oracle_agrees_on_a_hand_worked_project() -> None:
+    """c0 from nothing; c1 needs c0; c2 needs two of three; c3 is retired; c4 waits on c3."""
+    project = Project(
+        {"k0": 2, "k1": 1},
+        (
+            {"id": "c0", "title": "C0", "type": "course", "status": "active", "grants": ["k0@1"]},
+            {
+                "id": "c1",
+                "title": "C1",
+                "type": "course",
+                "status": "active",
+                "requires": ["c0", "k1"],
+                "grants": ["k0@2"],
+            },
+            {
+                "id": "c2",
+                "title": "C2",
+                "type": "course",
+                "status": "draft",
+                "requires": {"choose": 2, "from": ["k0@2", "c3", "k1@1"]},
+                "grants": [],
+            },
+            {"id": "c3", "title": "C3", "type": "course", "status": "retired", "grants": []},
+            {
+                "id": "c4",
+                "title": "C4",
+                "type": "course",
+                "status": "active",
+                "requires": {"any": ["c3", "c2"]},
+                "grants": [],
+            },
+        ),
+        ("k1",),
+    )
+    assert oracle_reachable(project, usable_ids(project)) == (
+        {"c0", "c1", "c2", "c4"},
+        {"k0": 2, "k1": 1},
+    )
+    assert semantics(project).reachable == {"c0", "c1", "c2", "c4"}
+    assert semantics(project, no_drafts=True).reachable == {"c0", "c1"}
