@@ -68,3 +68,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., st
         return name
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests assert the text format; on GitHub Actions the default format would be github."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -316,3 +316,37 @@ def test_every_example_curriculum_validates_without_findings(
     assert run.stdout == ""
     assert run.stderr.startswith("0 errors, 0 warnings in ")
     assert run.exit_code == 0
+
+
+def test_a_relative_file_in_a_subfolder_finds_the_project_above_it(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    project(
+        {
+            "credpath.yaml": "name: Nested\n",
+            "competencies.yaml": "competencies:\n  - {id: sql, title: SQL}\n",
+            "credentials/core.yaml": (
+                "credentials:\n  - {id: sql-101, title: SQL 101, type: course, grants: [sql]}\n"
+                "outcomes:\n  - {id: analyst, title: Analyst, requires: [sql]}\n"
+            ),
+        }
+    )
+    monkeypatch.chdir(tmp_path / "project" / "credentials")
+    by_file = credpath("validate", "core.yaml")
+    assert (by_file.stdout, by_file.exit_code) == ("", 0)
+    assert by_file.stderr == "0 errors, 0 warnings in 3 files\n"
+    by_folder = credpath("validate", ".")
+    assert (by_folder.stdout, by_folder.exit_code) == ("", 0)
+
+
+def test_a_folder_of_projects_is_a_usage_error_naming_them(
+    project: Project, tmp_path: Path
+) -> None:
+    project({"credpath.yaml": "", "a.yaml": ""}, name="all/one")
+    project({"credpath.yaml": "", "a.yaml": ""}, name="all/two")
+    run = credpath("validate", "all")
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "credpath: all: no curriculum files of its own, but it holds the projects "
+        "all/one, all/two: run credpath on each\n"
+    )

@@ -9,12 +9,26 @@ from __future__ import annotations
 import enum
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from credpath import __version__
+from credpath.commands.lint import (
+    FailLevel,
+    FailLevelOpt,
+    FormatOpt,
+    NoDraftsOpt,
+    OutputFormat,
+    OutputOpt,
+    QuietOpt,
+    StrictOpt,
+)
+
+if TYPE_CHECKING:
+    from credpath.diagnostics import Diagnostic, Severity
 
 app = typer.Typer(
     name="credpath",
@@ -27,11 +41,6 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class OutputFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 class SchemaKind(enum.StrEnum):
@@ -73,39 +82,74 @@ def _colour(stream: object) -> bool:
     return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
+def output_format(chosen: OutputFormat | None) -> str:
+    """The format asked for, or the one that suits where credpath runs."""
+    if chosen is not None:
+        return chosen.value
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def fail_level(chosen: FailLevel | None, strict: bool) -> Severity:
+    """``--fail-level``, made stricter by ``--strict``; error by default."""
+    from credpath.diagnostics import Severity
+
+    level = Severity.parse(chosen.value) if chosen is not None else Severity.ERROR
+    return min(level, Severity.WARNING) if strict else level
+
+
+def emit(
+    diagnostics: Sequence[Diagnostic],
+    files: Sequence[str],
+    *,
+    format_: OutputFormat | None,
+    output: Path | None,
+    level: Severity,
+    quiet: bool,
+) -> int:
+    """Print the report (or write it to ``output``) and the summary; return the exit code."""
+    from credpath.report import REPORTERS, Report, summary
+
+    shown = [d for d in diagnostics if not quiet or d.severity >= level]
+    name = output_format(format_)
+    colour = name == "text" and output is None and _colour(sys.stdout)
+    report = Report(shown, len(files), colour=colour, files=tuple(files), fail_level=level)
+    rendered = REPORTERS[name](report)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write the report: {exc.strerror}")
+    if not quiet:
+        typer.echo(summary(diagnostics, len(files)), err=True)
+    failed = any(d.severity >= level for d in diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 @app.command()
 def validate(
     path: PathArg = Path("."),
-    format_: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
-    no_drafts: Annotated[
-        bool, typer.Option("--no-drafts", help="Treat draft credentials as not yet published.")
-    ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Only print findings that fail; no summary.")
-    ] = False,
+    format_: FormatOpt = None,
+    output: OutputOpt = None,
+    strict: StrictOpt = False,
+    fail_level_: FailLevelOpt = None,
+    no_drafts: NoDraftsOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check a curriculum project: format, references, gaps, dead-ends, cycles."""
     from credpath.config import ConfigError
     from credpath.context import Options
-    from credpath.diagnostics import Severity
     from credpath.engine import check
-    from credpath.report import REPORTERS, Report, summary
 
     try:
         result = check(path, Path.cwd(), Options(no_drafts=no_drafts))
     except ConfigError as exc:
         fail(str(exc))
-    fail_level = Severity.WARNING if strict else Severity.ERROR
-    shown = [d for d in result.diagnostics if not quiet or d.severity >= fail_level]
-    report = Report(shown, result.file_count, colour=_colour(sys.stdout))
-    sys.stdout.write(REPORTERS[format_.value](report))
-    if not quiet:
-        typer.echo(summary(result.diagnostics, result.file_count), err=True)
-    failed = any(d.severity >= fail_level for d in result.diagnostics)
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    files = [source.display for source in result.sources]
+    level = fail_level(fail_level_, strict)
+    code = emit(result.diagnostics, files, format_=format_, output=output, level=level, quiet=quiet)
+    raise typer.Exit(code)
 
 
 @app.command()

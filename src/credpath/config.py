@@ -27,15 +27,19 @@ class ProjectConfig:
 
 
 def find_root(target: Path) -> tuple[Path, tuple[Path, ...]]:
-    """The project folder for a folder or a file inside a project."""
+    """The project holding ``target``, and the files named (none for a folder).
+
+    The root is the nearest folder, from ``target`` up, with a credpath.yaml; without
+    one, the folder itself (or the file's folder). So a file or a sub-folder of a
+    project is checked with the whole project around it.
+    """
     if not target.exists():
         raise ConfigError(f"{target}: no such file or folder")
-    if target.is_dir():
-        return target, ()
-    for folder in [target.parent, *target.parent.parents]:
-        if (folder / CONFIG_NAME).is_file():
-            return folder, (target,)
-    return target.parent, (target,)
+    # Absolute, so that a relative path named from a sub-folder finds credpath.yaml above it.
+    absolute = target.absolute()
+    folder = absolute if absolute.is_dir() else absolute.parent
+    root = next((f for f in [folder, *folder.parents] if (f / CONFIG_NAME).is_file()), folder)
+    return root, () if absolute.is_dir() else (absolute,)
 
 
 def load_config(

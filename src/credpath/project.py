@@ -7,8 +7,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from credpath.config import ProjectConfig, find_root, load_config
-from credpath.loader import SourceFile, discover, display_path, read_file
+from credpath.config import ConfigError, ProjectConfig, find_root, load_config
+from credpath.loader import CONFIG_NAME, SourceFile, discover, display_path, read_file
 from credpath.resolve import Catalog, build_catalog
 
 PARALLEL_BYTES = 1 * 2**20
@@ -22,10 +22,35 @@ def load_project(
     config, config_source = load_config(root, cwd, known_rules)
     project = ProjectConfig(root, config, config_source, targets)
     paths = list(discover(root, config.exclude))
+    if not paths and config_source is None:
+        nested = sub_projects(root)
+        if nested:
+            shown = ", ".join(display_path(p, cwd) for p in nested[:5])
+            raise ConfigError(
+                f"{display_path(root, cwd)}: no curriculum files of its own, but it holds the "
+                f"projects {shown}{', ...' if len(nested) > 5 else ''}: run credpath on each"
+            )
     max_bytes = int(config.max_file_mib * 2**20)
     displays = [display_path(p, cwd) for p in paths]
     files = _read_all(paths, displays, max_bytes)
     return project, build_catalog(config, config_source, files)
+
+
+def sub_projects(root: Path) -> list[Path]:
+    """Folders below ``root`` with their own credpath.yaml (not descending into them)."""
+    found: list[Path] = []
+    for folder, dirs, _ in os.walk(root):
+        here = Path(folder)
+        keep = []
+        for name in sorted(dirs):
+            if name.startswith("."):
+                continue
+            if (here / name / CONFIG_NAME).is_file():
+                found.append(here / name)
+            else:
+                keep.append(name)
+        dirs[:] = keep
+    return found
 
 
 def _read_all(paths: list[Path], displays: list[str], max_bytes: int) -> list[SourceFile]:

@@ -1,4 +1,10 @@
-"""Reporters: the same findings as text, JSON, and the CI formats."""
+"""Reporters: the same findings as text, JSON, and the CI formats.
+
+Each reporter is a function from a Report to the text to write; ``REPORTERS``
+maps the ``--format`` names to them. The CI formats live in their own modules:
+github (workflow commands), sarif (SARIF 2.1.0 for code scanning), junit (JUnit
+XML) and gitlab (GitLab Code Quality).
+"""
 
 from __future__ import annotations
 
@@ -17,20 +23,25 @@ class Report:
     diagnostics: Sequence[Diagnostic]
     file_count: int
     colour: bool = False
+    files: Sequence[str] = ()
+    """The files checked, as displayed: JUnit lists the clean ones as passing tests."""
+    fail_level: Severity = Severity.ERROR
+    """Findings from this severity up fail the run (JUnit failures)."""
 
 
 def text(report: Report) -> str:
     """One compiler-style line per finding (FORMAT.md section 5)."""
     lines = []
     for d in report.diagnostics:
+        plain = d.format()
         if report.colour:
+            # Colour the line format() made, so that both show the same characters.
+            marker = f": {d.severity.label}: "
+            where, rest = plain.split(marker, 1)
             colour = _COLOURS[d.severity]
-            lines.append(
-                f"{_BOLD}{d.path}:{d.line}:{d.column}:{_RESET} {colour}{d.severity.label}:{_RESET} "
-                f"{d.message} [{d.rule}]"
-            )
+            lines.append(f"{_BOLD}{where}:{_RESET} {colour}{d.severity.label}:{_RESET} {rest}")
         else:
-            lines.append(d.format())
+            lines.append(plain)
     return "".join(line + "\n" for line in lines)
 
 
@@ -78,4 +89,17 @@ def summary(diagnostics: Sequence[Diagnostic], file_count: int) -> str:
     return f"{', '.join(parts)} in {plural(file_count, 'file')}"
 
 
-REPORTERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json}
+def _reporters() -> dict[str, Callable[[Report], str]]:
+    from credpath.report import github, gitlab, junit, sarif
+
+    return {
+        "text": text,
+        "json": as_json,
+        "github": github.render,
+        "sarif": sarif.render,
+        "junit": junit.render,
+        "gitlab": gitlab.render,
+    }
+
+
+REPORTERS = _reporters()

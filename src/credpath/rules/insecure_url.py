@@ -1,0 +1,47 @@
+"""A credential ``url`` that is ``http://``, not ``https://``.
+
+Learners follow these links to enrol; plain http can be tampered with on the way.
+Framework URIs in ``aligns`` (ESCO's are http) are identifiers, not links, and are
+exempt. Retired credentials are skipped.
+
+Failing::
+
+    credentials:
+      - id: sql-foundations
+        title: SQL Foundations
+        type: course
+        url: http://example.edu/sql-foundations
+
+Passing::
+
+    credentials:
+      - id: sql-foundations
+        title: SQL Foundations
+        type: course
+        url: https://example.edu/sql-foundations
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context, finding
+from credpath.diagnostics import Diagnostic
+from credpath.rules._authoring import content_credentials
+
+ID = "insecure-url"
+SEVERITY = "warning"
+LINT_ONLY = True
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for credential in content_credentials(ctx):
+        url = credential.model.url
+        if url is not None and url[:7].lower() == "http://":
+            yield finding(
+                credential.origin.source,
+                (*credential.origin.path, "url"),
+                ID,
+                f"the url of '{credential.id}' uses http://: link to https://{url[7:]} "
+                "if the site serves it",
+            )

@@ -1,0 +1,56 @@
+"""A requirement or a pathway stage that names a retired credential.
+
+A retired credential can no longer be earned, so whatever requires it is closed
+to new learners. Requirements of retired credentials themselves are not checked.
+
+Failing::
+
+    credentials:
+      - {id: sql-2019, title: SQL (2019 edition), type: course, status: retired}
+      - {id: sql-reporting, title: SQL Reporting, type: course, requires: [sql-2019]}
+
+Passing::
+
+    credentials:
+      - {id: sql-2019, title: SQL (2019 edition), type: course, status: retired}
+      - {id: sql-2024, title: SQL (2024 edition), type: course}
+      - {id: sql-reporting, title: SQL Reporting, type: course, requires: [sql-2024]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context, finding
+from credpath.diagnostics import Diagnostic
+from credpath.loader import SourceFile
+from credpath.requirements import Requirement, refs
+from credpath.rules._authoring import content_credentials
+
+ID = "retired-reference"
+SEVERITY = "error"
+LINT_ONLY = True
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    catalog = ctx.catalog
+    checked: list[tuple[SourceFile, Requirement]] = [
+        (o.origin.source, o.requires) for o in catalog.outcomes.values()
+    ]
+    checked += [(c.origin.source, c.requires) for c in content_credentials(ctx)]
+    checked += [
+        (p.origin.source, item) for p in catalog.pathways.values() for s in p.stages for item in s
+    ]
+    for source, requirement in checked:
+        for ref in refs(requirement):
+            if ref.kind != "credential":
+                continue
+            target = catalog.credentials[ref.target]
+            if target.status == "retired":
+                yield finding(
+                    source,
+                    ref.path,
+                    ID,
+                    f"'{ref.text}' is retired and can no longer be earned: "
+                    "name the credential that replaces it, or remove it",
+                )
