@@ -74,3 +74,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., st
 def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests assert the text format; on GitHub Actions the default format would be github."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test checks for real; tests/test_cache.py turns the cache on where it is the subject."""
+    monkeypatch.setenv("CREDPATH_NO_CACHE", "1")

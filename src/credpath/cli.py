@@ -136,20 +136,42 @@ def validate(
     fail_level_: FailLevelOpt = None,
     no_drafts: NoDraftsOpt = False,
     quiet: QuietOpt = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Check everything even when no file changed since the last run "
+            "(also: CREDPATH_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Check a curriculum project: format, references, gaps, dead-ends, cycles."""
+    from credpath import cache
     from credpath.config import ConfigError
+
+    cwd = Path.cwd()
+    try:
+        key = None if no_cache else cache.key(path, cwd, f"validate no_drafts={no_drafts}")
+        hit = cache.load(key) if key is not None else None
+        if hit is not None:
+            diagnostics, files = hit.diagnostics, hit.files
+        else:
+            diagnostics, files = _check(path, cwd, no_drafts)
+            if key is not None:
+                cache.store(key, diagnostics, files)
+    except ConfigError as exc:
+        fail(str(exc))
+    level = fail_level(fail_level_, strict)
+    code = emit(diagnostics, files, format_=format_, output=output, level=level, quiet=quiet)
+    raise typer.Exit(code)
+
+
+def _check(path: Path, cwd: Path, no_drafts: bool) -> tuple[list[Diagnostic], list[str]]:
     from credpath.context import Options
     from credpath.engine import check
 
-    try:
-        result = check(path, Path.cwd(), Options(no_drafts=no_drafts))
-    except ConfigError as exc:
-        fail(str(exc))
-    files = [source.display for source in result.sources]
-    level = fail_level(fail_level_, strict)
-    code = emit(result.diagnostics, files, format_=format_, output=output, level=level, quiet=quiet)
-    raise typer.Exit(code)
+    result = check(path, cwd, Options(no_drafts=no_drafts))
+    return result.diagnostics, [source.display for source in result.sources]
 
 
 @app.command()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from credpath.loader import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, SourceFile, display_path, read_file
-from credpath.model import Config
+
+if TYPE_CHECKING:
+    from credpath.model import Config
 
 ALWAYS_ERRORS = frozenset({"yaml-syntax", "duplicate-key", "schema"})
 
@@ -46,6 +47,10 @@ def load_config(
     root: Path, cwd: Path, known_rules: frozenset[str]
 ) -> tuple[Config, SourceFile | None]:
     """Read ``root/credpath.yaml``; any problem is a ConfigError naming file:line:col."""
+    from pydantic import ValidationError
+
+    from credpath.model import Config
+
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(), None
