@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CURRICULA := curricula
 
-.PHONY: install graphviz test lint typecheck unit demo bench schemas clean
+.PHONY: install graphviz test lint typecheck unit demo docs-images bench schemas clean
 
 install: $(BIN)/credpath graphviz
 
@@ -39,14 +39,28 @@ typecheck:
 unit:
 	$(BIN)/pytest
 
+# Validate every example project, then draw all its diagrams into build/<project>/.
 demo:
 	@for project in $(CURRICULA)/*/; do \
 	  echo "== credpath validate $$project"; \
 	  $(BIN)/credpath validate "$$project" || exit $$?; \
+	  echo "== credpath render $$project --all -o build/$$(basename $$project)"; \
+	  $(BIN)/credpath render "$$project" --all -o "build/$$(basename $$project)" || exit $$?; \
 	done
+
+# The PNGs shown in README.md and docs/render.md; re-run when curricula/ changes.
+docs-images:
+	$(BIN)/credpath render curricula/data-careers -o docs/data-careers-map.png
+	$(BIN)/credpath render curricula/data-careers --pathway analyst-fast-track -o docs/data-careers-analyst-fast-track.png
+	$(BIN)/credpath render curricula/data-careers --outcome junior-data-scientist -o docs/data-careers-junior-data-scientist.png
+	$(BIN)/credpath render curricula/cybersecurity -o docs/cybersecurity-map.png
+	$(BIN)/credpath render curricula/cybersecurity --pathway soc-analyst-pathway -o docs/cybersecurity-soc-analyst-pathway.png
+	-$(BIN)/credpath render tests/fixtures/render/problems -o docs/render-review.png
 
 bench:
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_metrics.py
+	$(BIN)/python bench/bench_render.py
 
 schemas:
 	$(BIN)/credpath schema --kind curriculum > schemas/curriculum.schema.json
