@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from credpath.loader import Path_
 from credpath.model import ID_PATTERN
@@ -27,9 +27,12 @@ Report = Callable[[Path_, str, bool], None]
 """Called with (path, message, at_key) for each schema problem found."""
 
 
-@dataclass(frozen=True)
-class Ref:
-    """``ID`` or ``ID@LEVEL``. After resolution ``kind`` is set and ``level`` is a number."""
+class Ref(NamedTuple):
+    """``ID`` or ``ID@LEVEL``. After resolution ``kind`` is set and ``level`` is a number.
+
+    A named tuple rather than a dataclass: a large catalog holds hundreds of
+    thousands of references, and tuples are the cheapest immutable records.
+    """
 
     target: str
     level: int | str | None
@@ -110,12 +113,16 @@ def _split(value: str) -> tuple[str, int | str | None] | str:
     return (target, level_text)
 
 
-def _same(ref: Ref) -> Requirement:
-    return ref
+Resolve = Callable[[str, Path_, "Report"], "Requirement"]
+"""Turns a reference string at a path into a requirement (a resolved Ref, or Invalid)."""
+
+
+def _parse_only(text: str, path: Path_, report: Report) -> Requirement:
+    return parse_reference(text, path, report) or Invalid(path)
 
 
 def parse_requirement(
-    value: Any, path: Path_, report: Report, resolve: Callable[[Ref], Requirement] = _same
+    value: Any, path: Path_, report: Report, resolve: Resolve = _parse_only
 ) -> Requirement:
     """Parse one requirement expression (FORMAT.md section 2), resolving each reference."""
     if len(path) > MAX_NESTING:
@@ -124,8 +131,7 @@ def parse_requirement(
         )
         return Invalid(path)
     if isinstance(value, str):
-        ref = parse_reference(value, path, report)
-        return Invalid(path) if ref is None else resolve(ref)
+        return resolve(value, path, report)
     if isinstance(value, list):
         return All(
             tuple([parse_requirement(v, (*path, i), report, resolve) for i, v in enumerate(value)]),
@@ -143,7 +149,7 @@ def parse_requirement(
 
 
 def _parse_operator(
-    value: dict[str, Any], path: Path_, report: Report, resolve: Callable[[Ref], Requirement]
+    value: dict[str, Any], path: Path_, report: Report, resolve: Resolve
 ) -> Requirement:
     keys = set(value)
     valid = [{"all"}, {"any"}, {"choose", "from"}]
@@ -189,7 +195,7 @@ def _parse_operator(
 
 
 def _parse_options(
-    value: Any, path: Path_, key: str, report: Report, resolve: Callable[[Ref], Requirement]
+    value: Any, path: Path_, key: str, report: Report, resolve: Resolve
 ) -> tuple[Requirement, ...] | None:
     if not isinstance(value, list):
         report(path, f"'{key}' takes a list of requirements", False)

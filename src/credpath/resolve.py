@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from credpath.diagnostics import Diagnostic, Location, Severity
@@ -236,6 +236,12 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
+_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
+    kind: TypeAdapter(list[model])  # type: ignore[valid-type]
+    for kind, model in ENTRY_MODELS.items()
+}
+"""One validator per kind for whole lists: much less overhead than one call per entry."""
+
 PLACEHOLDERS: dict[str, Any] = {
     "title": "untitled",
     "type": "ext:unknown",
@@ -254,8 +260,8 @@ class _Builder:
         self.defined: dict[str, tuple[str, Origin]] = {}
         self.raw_entries: list[tuple[str, dict[str, Any], Origin]] = []
         self.suggest = _Suggestions()
-        self.resolved: dict[tuple[str, bool], tuple[int | str | None, str]] = {}
-        """Reference texts already resolved: ids repeat across a catalog."""
+        self.resolved: dict[str, tuple[str, int | str | None, str]] = {}
+        """Requirement texts already resolved (target, level, kind): ids repeat a lot."""
 
     def error(
         self, source: SourceFile, path: Path_, rule: str, message: str, key: bool = False
@@ -316,9 +322,15 @@ class _Builder:
 
     # -- pass 2: validate each entry --------------------------------------------------
     def validate(self) -> None:
-        for kind, raw, origin in self.raw_entries:
+        valid = self._validate_batches()
+        for index, (kind, raw, origin) in enumerate(self.raw_entries):
             model_cls = ENTRY_MODELS[kind]
-            model, broken = self._validate_entry(model_cls, raw, origin)
+            found = valid.get(index)
+            model, broken = (
+                (found, False)
+                if found is not None
+                else self._validate_entry(model_cls, raw, origin)
+            )
             if model is None:
                 continue
             earlier = self.defined.get(model.id)
@@ -345,6 +357,21 @@ class _Builder:
                 continue
             self.defined[model.id] = (kind, origin)
             self._register(kind, model, origin, broken)
+
+    def _validate_batches(self) -> dict[int, Entry]:
+        """Validate each kind's entries in one pydantic call; the entries of a kind
+        with any error are validated again one by one, for their exact messages."""
+        groups: dict[str, list[int]] = {}
+        for index, (kind, _, _) in enumerate(self.raw_entries):
+            groups.setdefault(kind, []).append(index)
+        valid: dict[int, Entry] = {}
+        for kind, indexes in groups.items():
+            try:
+                models = _ADAPTERS[kind].validate_python([self.raw_entries[i][1] for i in indexes])
+            except ValidationError:
+                continue
+            valid.update(zip(indexes, models, strict=True))
+        return valid
 
     def _validate_entry(
         self, model_cls: type[Entry], raw: dict[str, Any], origin: Origin
@@ -433,18 +460,22 @@ class _Builder:
     ) -> Requirement:
         path = (*origin.path, field_, *more)
         source = origin.source
-        return parse_requirement(
-            raw, path, self._reporter(source), lambda ref: self._resolve_ref(ref, source)
-        )
+        known = self.resolved
+
+        def resolve(text: str, ref_path: Path_, report: Any) -> Requirement:
+            hit = known.get(text)
+            if hit is not None:  # the common case: this reference text was seen before
+                return Ref(hit[0], hit[1], text, ref_path, hit[2])
+            ref = parse_reference(text, ref_path, report)
+            return Invalid(ref_path) if ref is None else self._resolve_ref(ref, source)
+
+        return parse_requirement(raw, path, self._reporter(source), resolve)
 
     def _resolve_ref(self, ref: Ref, source: SourceFile, *, grant: bool = False) -> Requirement:
         """A reference in a requirement (or a grant) with its kind and level number."""
-        known = self.resolved.get((ref.text, grant))
-        if known is not None:
-            return Ref(ref.target, known[0], ref.text, ref.path, known[1])
         found = self._resolve_new(ref, source, grant=grant)
-        if isinstance(found, Ref):
-            self.resolved[(ref.text, grant)] = (found.level, found.kind)
+        if isinstance(found, Ref) and not grant:
+            self.resolved[ref.text] = (found.target, found.level, found.kind)
         return found
 
     def _resolve_new(self, ref: Ref, source: SourceFile, *, grant: bool) -> Requirement:
@@ -500,13 +531,13 @@ class _Builder:
 
     def _level(self, ref: Ref, competency: CompetencyDef, source: SourceFile) -> int | None:
         levels = competency.levels
-        single = levels == ("1",)
-        shown = "a single level" if single else f"{len(levels)} levels ({', '.join(levels)})"
         if ref.level is None:
             return 1
+        if isinstance(ref.level, int) and ref.level <= len(levels):
+            return ref.level
+        single = levels == ("1",)
+        shown = "a single level" if single else f"{len(levels)} levels ({', '.join(levels)})"
         if isinstance(ref.level, int):
-            if ref.level <= len(levels):
-                return ref.level
             self.error(
                 source,
                 ref.path,
