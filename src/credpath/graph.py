@@ -56,10 +56,8 @@ def prerequisites(semantics: Semantics, credential_ids: set[str] | None = None) 
     than b: an advanced course that grants sql@3 serves a beginner's ``sql@1`` too,
     but it is not a prerequisite of it.
     """
-    from credpath.semantics import rounds
-
     catalog = semantics.catalog
-    order = rounds(semantics)
+    order = semantics.rounds
     graph = nx.DiGraph()
     members = sorted(credential_ids if credential_ids is not None else catalog.credentials)
     allowed = set(members)

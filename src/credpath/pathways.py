@@ -60,11 +60,14 @@ def derive(
     origin = start.copy() if start is not None else semantics.start()
     if satisfied(outcome.requires, origin):
         return DerivedPathway(outcome_id, (), 0.0, True)
-    reach = origin.copy()
-    earned = semantics.closure(reach)
+    if start is None:
+        reach, earned = semantics.reachable_state, semantics.reachable_order
+    else:
+        reach = origin.copy()
+        earned = semantics.closure(reach)
     if not satisfied(outcome.requires, reach):
         return None
-    relevant = semantics.leading_to([outcome.requires])
+    relevant = semantics.leading_to_outcome(outcome_id)
     credentials = semantics.catalog.credentials
     candidates = [credentials[c] for c in earned if c in relevant]
     chosen: list[CredentialDef] | None = None
@@ -73,7 +76,14 @@ def derive(
         chosen = _search(semantics, outcome.requires, origin, candidates)
         optimal = chosen is not None
     if chosen is None:
-        chosen = _heuristic(semantics, outcome.requires, origin, candidates)
+        if start is None:
+            estimator = semantics.memo.get("estimator")
+            if estimator is None:
+                order = [credentials[c] for c in earned]
+                estimator = semantics.memo["estimator"] = _Estimator(semantics, origin, order)
+        else:
+            estimator = _Estimator(semantics, origin, [credentials[c] for c in earned])
+        chosen = _heuristic(semantics, outcome.requires, origin, candidates, estimator)
     stages = stage(semantics, chosen, origin)
     return DerivedPathway(outcome_id, stages, sum(hours(c) for c in chosen), optimal)
 
@@ -140,52 +150,75 @@ def _search(
     return None  # pragma: no cover - the goal is reachable from the candidates
 
 
-def _heuristic(
-    semantics: Semantics, goal: Requirement, start: State, candidates: list[CredentialDef]
-) -> list[CredentialDef]:
-    """Cheapest estimated providers per requirement, then drop what is not needed."""
-    estimates: dict[str, frozenset[str]] = {}
-    allowed: set[str] = set()
-    by_id = {c.id: c for c in candidates}
+Estimate = tuple[float, int, frozenset[str]]
+"""(hours, number of credentials, the credentials) of one way to meet a requirement."""
 
-    def total(ids: frozenset[str]) -> tuple[float, int, tuple[str, ...]]:
-        return (sum(hours(by_id[i]) for i in ids), len(ids), tuple(sorted(ids)))
 
-    def meet(requirement: Requirement) -> frozenset[str] | None:
+class _Estimator:
+    """Estimates, per credential, the cheapest set of credentials that earns it.
+
+    Credentials are taken in the order the fixpoint earned them, so each one's
+    prerequisites have estimates already. The estimates do not depend on the
+    outcome, so one estimator serves every outcome from the same start.
+    """
+
+    def __init__(self, semantics: Semantics, start: State, order: list[CredentialDef]) -> None:
+        self.semantics = semantics
+        self.start = start
+        self.hours = {c.id: hours(c) for c in order}
+        self.estimates: dict[str, Estimate] = {}
+        for credential in order:
+            needed = self.meet(credential.requires)
+            if needed is not None:
+                self.estimates[credential.id] = self._union([needed, (0.0, 0, {credential.id})])
+
+    def _union(self, parts: Iterable[tuple[float, int, Iterable[str]]]) -> Estimate:
+        ids: frozenset[str] = frozenset().union(*(p[2] for p in parts))
+        return (sum(self.hours[i] for i in ids), len(ids), ids)
+
+    def meet(self, requirement: Requirement) -> Estimate | None:
         if isinstance(requirement, Ref):
-            if start.has(requirement):
-                return frozenset()
-            options = [estimates[s.id] for s in semantics.servers(requirement) if s.id in allowed]
-            return min(options, key=total) if options else None
+            if self.start.has(requirement):
+                return (0.0, 0, frozenset())
+            options = [
+                self.estimates[s.id]
+                for s in self.semantics.servers(requirement)
+                if s.id in self.estimates
+            ]
+            return min(options, key=_cost) if options else None
         if isinstance(requirement, All):
-            found: frozenset[str] = frozenset()
+            parts = []
             for item in requirement.items:
-                part = meet(item)
+                part = self.meet(item)
                 if part is None:
                     return None
-                found |= part
-            return found
+                parts.append(part)
+            return self._union(parts)
         if isinstance(requirement, AnyOf | Choose):
             need = requirement.n if isinstance(requirement, Choose) else 1
-            parts = [p for p in (meet(i) for i in requirement.items) if p is not None]
-            if len(parts) < need:
+            found = [p for p in (self.meet(i) for i in requirement.items) if p is not None]
+            if len(found) < need:
                 return None
-            picked: frozenset[str] = frozenset()
-            for part in sorted(parts, key=total)[:need]:
-                picked |= part
-            return picked
+            return self._union(sorted(found, key=_cost)[:need])
         return None
 
-    # Candidates come in the order the fixpoint earned them: each one's
-    # prerequisites were earnable before it, so their estimates exist already.
-    for credential in candidates:
-        needed = meet(credential.requires)
-        if needed is not None:
-            estimates[credential.id] = needed | {credential.id}
-            allowed.add(credential.id)
-    chosen = meet(goal)
+
+def _cost(estimate: Estimate) -> tuple[float, int]:
+    return estimate[0], estimate[1]
+
+
+def _heuristic(
+    semantics: Semantics,
+    goal: Requirement,
+    start: State,
+    candidates: list[CredentialDef],
+    estimator: _Estimator,
+) -> list[CredentialDef]:
+    """Cheapest estimated providers per requirement, then drop what is not needed."""
+    chosen = estimator.meet(goal)
     assert chosen is not None
-    members = [by_id[i] for i in sorted(chosen)]
+    by_id = {c.id: c for c in candidates}
+    members = [by_id[i] for i in sorted(chosen[2])]
     for credential in sorted(members, key=lambda c: (-hours(c), c.id)):
         rest = [c for c in members if c.id != credential.id]
         state = start.copy()

@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from credpath.requirements import (
     All,
@@ -100,6 +101,9 @@ class Semantics:
     def __init__(self, catalog: Catalog, *, no_drafts: bool = False) -> None:
         self.catalog = catalog
         self.no_drafts = no_drafts
+        self.memo: dict[str, Any] = {}
+        """Derived results that later commands share (e.g. pathway estimates)."""
+        self._servers: dict[tuple[str, int, str], list[CredentialDef]] = {}
 
     # -- which credentials take part ----------------------------------------------------
     def usable(self, credential: CredentialDef) -> bool:
@@ -148,10 +152,20 @@ class Semantics:
         return earned
 
     @cached_property
-    def reachable_state(self) -> State:
+    def _fixpoint(self) -> tuple[State, list[str]]:
         state = self.start()
-        self.closure(state)
-        return state
+        order = self.closure(state)
+        return state, order
+
+    @property
+    def reachable_state(self) -> State:
+        """The learner state once everything reachable is earned."""
+        return self._fixpoint[0]
+
+    @property
+    def reachable_order(self) -> list[str]:
+        """The reachable credentials in the order the fixpoint earned them."""
+        return self._fixpoint[1]
 
     @cached_property
     def reachable(self) -> frozenset[str]:
@@ -171,10 +185,18 @@ class Semantics:
 
     def servers(self, ref: Ref) -> list[CredentialDef]:
         """The usable credentials that serve ``ref``: grant it at that level or more, or are it."""
-        if ref.kind == "credential":
-            credential = self.catalog.credentials.get(ref.target)
-            return [credential] if credential is not None and self.usable(credential) else []
-        return [c for level, c in self._granters.get(ref.target, ()) if level >= ref.number]
+        key = (ref.target, ref.number, ref.kind)
+        found = self._servers.get(key)
+        if found is None:
+            if ref.kind == "credential":
+                credential = self.catalog.credentials.get(ref.target)
+                usable = credential is not None and self.usable(credential)
+                found = [credential] if credential is not None and usable else []
+            else:
+                granters = self._granters.get(ref.target, ())
+                found = [c for level, c in granters if level >= ref.number]
+            self._servers[key] = found
+        return found
 
     def highest_grant(self, competency: str) -> tuple[int, CredentialDef] | None:
         entries = self._granters.get(competency)
@@ -185,6 +207,7 @@ class Semantics:
         found: set[str] = set()
         lowest: dict[str, int] = {}  # competency -> lowest level already expanded
         queue: deque[Ref] = deque(r for req in requirements for r in refs(req))
+        refs_of = self._refs_of
         while queue:
             ref = queue.popleft()
             if ref.kind == "competency":
@@ -194,8 +217,20 @@ class Semantics:
             for server in self.servers(ref):
                 if server.id not in found:
                     found.add(server.id)
-                    queue.extend(refs(server.requires))
+                    queue.extend(refs_of[server.id])
         return found
+
+    @cached_property
+    def _refs_of(self) -> dict[str, tuple[Ref, ...]]:
+        """Every reference in each credential's requires, flattened once."""
+        return {c.id: tuple(refs(c.requires)) for c in self.catalog.credentials.values()}
+
+    def leading_to_outcome(self, outcome_id: str) -> set[str]:
+        """The credentials that lead to this outcome (computed once per outcome)."""
+        memo: dict[str, set[str]] = self.memo.setdefault("leading_to_outcome", {})
+        if outcome_id not in memo:
+            memo[outcome_id] = self.leading_to([self.catalog.outcomes[outcome_id].requires])
+        return memo[outcome_id]
 
     @cached_property
     def leads_to(self) -> frozenset[str]:
@@ -207,8 +242,7 @@ class Semantics:
         """Per credential, the outcomes it leads to (sorted)."""
         table: dict[str, list[str]] = defaultdict(list)
         for outcome_id in sorted(self.catalog.outcomes):
-            outcome = self.catalog.outcomes[outcome_id]
-            for credential in self.leading_to([outcome.requires]):
+            for credential in self.leading_to_outcome(outcome_id):
                 table[credential].append(outcome_id)
         return table
 
@@ -261,6 +295,24 @@ class Semantics:
             if len(members) > 1 or graph.has_edge(members[0], members[0]):
                 groups.append(members)
         return sorted(groups)
+
+    @cached_property
+    def rounds(self) -> dict[str, int]:
+        """The fixpoint round (1, 2, ...) in which each reachable credential becomes earnable."""
+        state = self.start()
+        remaining = list(self.active)
+        found: dict[str, int] = {}
+        current = 0
+        while remaining:
+            current += 1
+            now = [c for c in remaining if satisfied(c.requires, state)]
+            if not now:
+                break
+            for credential in now:
+                found[credential.id] = current
+                state.earn(credential)
+            remaining = [c for c in remaining if c.id not in found]
+        return found
 
     def first_in_path_order(self, ids: list[str]) -> str:
         """The id defined first: by relative path, then line (FORMAT.md section 7)."""
@@ -388,21 +440,3 @@ def loop_text(semantics: Semantics, members: list[str], start: str | None = None
             best = path
     assert best is not None
     return " -> ".join([start, *best])
-
-
-def rounds(semantics: Semantics) -> dict[str, int]:
-    """The fixpoint round (1, 2, ...) in which each reachable credential becomes earnable."""
-    state = semantics.start()
-    remaining = list(semantics.active)
-    found: dict[str, int] = {}
-    current = 0
-    while remaining:
-        current += 1
-        now = [c for c in remaining if satisfied(c.requires, state)]
-        if not now:
-            break
-        for credential in now:
-            found[credential.id] = current
-            state.earn(credential)
-        remaining = [c for c in remaining if c.id not in found]
-    return found

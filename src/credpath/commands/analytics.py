@@ -43,12 +43,11 @@ def metrics(
         metrics_to_json,
         metrics_to_table,
     )
-    from credpath.pathways import derive_all
+    from credpath.pathways import derive
     from credpath.resolve import suggest
 
     result = _load(path)
     sem = result.context.semantics
-    derived = derive_all(sem)
     members: set[str] | None = None
     if outcome is not None:
         if outcome not in result.catalog.outcomes:
@@ -57,7 +56,7 @@ def metrics(
                 err=True,
             )
             raise typer.Exit(2)
-        pathway = derived[outcome]
+        pathway = derive(sem, outcome)
         if pathway is None:
             typer.echo(
                 f"credpath: outcome '{outcome}' cannot be reached (run credpath validate)", err=True
@@ -81,9 +80,9 @@ def metrics(
         return
     sys.stdout.write(metrics_to_table(found))
     lines = ["", "outcome                          stages  hours  credentials  complexity"]
-    for outcome_id, pathway in derived.items():
-        if outcome is not None and outcome_id != outcome:
-            continue
+    chosen = [outcome] if outcome is not None else sorted(result.catalog.outcomes)
+    for outcome_id in chosen:
+        pathway = derive(sem, outcome_id)
         if pathway is None:
             lines.append(f"{outcome_id:<32} unreachable")
             continue

@@ -30,7 +30,7 @@ from credpath.render.model import (
     subset,
 )
 from credpath.requirements import AnyOf, Choose, Requirement, refs
-from credpath.semantics import Explainer, Semantics, loop_text, rounds, satisfied
+from credpath.semantics import Explainer, Semantics, loop_text, satisfied
 
 
 def _plural(count: int, word: str) -> str:
@@ -43,7 +43,7 @@ def project_map(
     """The whole project; retired credentials only where something still requires them."""
     sem = semantics
     catalog = sem.catalog
-    order = rounds(sem)
+    order = sem.rounds
     usable = sorted(c.id for c in catalog.credentials.values() if sem.usable(c))
     requirements = [catalog.credentials[c].requires for c in usable]
     requirements += [o.requires for o in catalog.outcomes.values()]
