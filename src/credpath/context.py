@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from credpath.diagnostics import Diagnostic, Location, Severity
 from credpath.loader import Path_, SourceFile
@@ -30,6 +30,20 @@ class Context:
         from credpath.semantics import Semantics
 
         return Semantics(self.catalog, no_drafts=self.options.no_drafts)
+
+    @cached_property
+    def graph(self) -> Any:
+        """The networkx graph of the project (graph.build), built once and shared."""
+        from credpath.graph import build
+
+        return build(self.semantics)
+
+    @cached_property
+    def prerequisites(self) -> Any:
+        """The credential prerequisite DiGraph (graph.prerequisites) of the whole project."""
+        from credpath.graph import prerequisites
+
+        return prerequisites(self.semantics)
 
 
 def finding(

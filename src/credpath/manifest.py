@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from credpath import __version__
+from credpath.context import Context
 from credpath.diagnostics import Diagnostic
 from credpath.pathways import derive_all, hours
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
-from credpath.resolve import Catalog, Origin
-from credpath.semantics import Semantics
+from credpath.resolve import Origin
 
 MANIFEST_VERSION = 1
 
@@ -35,9 +35,10 @@ def _source(origin: Origin) -> dict[str, Any]:
     return {"path": where.path, "line": where.line, "column": where.column}
 
 
-def build(catalog: Catalog, semantics: Semantics, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    from credpath.graph import prerequisites
+def build(context: Context, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     from credpath.report import as_dict
+
+    catalog, semantics = context.catalog, context.semantics
 
     derived = derive_all(semantics)
     outcomes_of = semantics.outcomes_of
@@ -83,7 +84,10 @@ def build(catalog: Catalog, semantics: Semantics, diagnostics: list[Diagnostic])
             },
             "source": _source(o.origin),
         }
-    prereq = prerequisites(semantics)
+    graph = context.graph
+    edges: dict[str, list[list[Any]]] = {"requires": [], "grants": []}
+    for source, target, data in graph.edges(data=True):
+        edges[data["kind"]].append([source, target, data["level"]])
     return {
         "manifest_version": MANIFEST_VERSION,
         "generator": f"credpath {__version__}",
@@ -115,7 +119,9 @@ def build(catalog: Catalog, semantics: Semantics, diagnostics: list[Diagnostic])
             for pid, p in sorted(catalog.pathways.items())
         },
         "graph": {
-            "prerequisites": sorted([a, b] for a, b in prereq.edges),
+            "requires": sorted(edges["requires"]),
+            "grants": sorted(edges["grants"]),
+            "prerequisites": sorted([a, b] for a, b in context.prerequisites.edges),
         },
         "reachable": sorted(semantics.reachable),
         "findings": [as_dict(d) for d in diagnostics],

@@ -129,9 +129,6 @@ class Catalog:
             or self.pathways.get(id_)
         )
 
-    def top_level(self, competency: str) -> int:
-        return len(self.competencies[competency].levels)
-
 
 def report(
     location: Location,

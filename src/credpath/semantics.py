@@ -329,11 +329,6 @@ class Semantics:
         return {member: group for group in self.cycles for member in group}
 
 
-def show(ref: Ref) -> str:
-    """A reference as the author wrote it."""
-    return ref.text
-
-
 class Explainer:
     """Root causes: why a credential can never be earned, why an outcome is out of reach.
 

@@ -35,7 +35,6 @@ def metrics(
     and complexity.
     """
     from credpath.commands.pathways import _load
-    from credpath.graph import prerequisites
     from credpath.metrics import (
         CycleError,
         compute_metrics,
@@ -64,7 +63,8 @@ def metrics(
             raise typer.Exit(1)
         members = set(pathway.credentials)
     try:
-        found = compute_metrics(prerequisites(sem, members))
+        whole = result.context.prerequisites
+        found = compute_metrics(whole if members is None else whole.subgraph(members))
     except CycleError as exc:
         first = result.catalog.credentials[exc.cycle[0]].origin.locate("id")
         typer.echo(
@@ -86,7 +86,8 @@ def metrics(
         if pathway is None:
             lines.append(f"{outcome_id:<32} unreachable")
             continue
-        complexity = compute_metrics(prerequisites(sem, set(pathway.credentials))).totals.complexity
+        chosen_graph = result.context.prerequisites.subgraph(pathway.credentials)
+        complexity = compute_metrics(chosen_graph).totals.complexity
         lines.append(
             f"{outcome_id:<32} {len(pathway.stages):>6} {pathway.hours:>6g} "
             f"{len(pathway.credentials):>12} {complexity:>11}"

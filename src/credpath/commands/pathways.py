@@ -240,7 +240,7 @@ def compile_(
     from credpath.manifest import build, dumps
 
     result = _load(path)
-    text = dumps(build(result.catalog, result.context.semantics, result.diagnostics))
+    text = dumps(build(result.context, result.diagnostics))
     if output is None:
         sys.stdout.write(text)
     else:
