@@ -278,3 +278,48 @@ def test_derived_pathway_equals_brute_force_optimum(data: dict[str, Any]) -> Non
         assert derived is not None
         assert (derived.hours, len(derived.credentials)) == optimum
         _assert_sound(sem, derived.credentials, goal, derived.stages)
+
+
+# -- plan and next agree with the semantics on random projects ------------------------------
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects(), st.data())
+def test_plan_and_next_agree_with_the_semantics(data: dict[str, Any], draw: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_project(Path(folder), data)
+        sem = semantics_of(root)
+        ids = sorted(sem.catalog.credentials)
+        have = draw.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+        args = ["--have", ",".join(have), "--format", "json"] if have else ["--format", "json"]
+        state = sem.start()
+        for cid in have:
+            state.earn(sem.catalog.credentials[cid])
+
+        shown = json.loads(runner.invoke(app, ["next", str(root), *args]).output)
+        expected = {
+            c.id for c in sem.active if c.id not in state.held and satisfied(c.requires, state)
+        }
+        assert {door["id"] for door in shown} == expected
+        for door in shown:
+            assert door["outcomes"] == sem.outcomes_of.get(door["id"], [])
+
+        result = runner.invoke(app, ["plan", "goal", str(root), *args])
+        plan = json.loads(result.output)
+        goal = sem.catalog.outcomes["goal"].requires
+        reach = state.copy()
+        sem.closure(reach)
+        assert plan["reachable"] == satisfied(goal, reach)
+        assert result.exit_code == (0 if plan["reachable"] else 1)
+        if plan["reachable"]:
+            stages = tuple(tuple(c["id"] for c in s["credentials"]) for s in plan["stages"])
+            chosen = tuple(c for s in stages for c in s)
+            assert not set(chosen) & state.held
+            walk = state.copy()
+            for stage_ids in stages:
+                for cid in stage_ids:
+                    assert satisfied(sem.catalog.credentials[cid].requires, walk)
+                for cid in stage_ids:
+                    walk.earn(sem.catalog.credentials[cid])
+            assert satisfied(goal, walk)
+            assert plan["met"] == (not chosen)
