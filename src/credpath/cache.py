@@ -20,6 +20,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,17 @@ def _code_fingerprint() -> str:
     return hashlib.sha256("\n".join(stats).encode()).hexdigest()
 
 
+def _libraries() -> str:
+    """The versions of the libraries whose behaviour shapes the findings."""
+    found = []
+    for name in ("pydantic", "pydantic-core", "pyyaml", "networkx"):
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)
+
+
 def key(target: Path, cwd: Path, mode: str) -> Key | None:
     """The key of a run, or None when the cache is off or the input is unusual."""
     folder = directory()
@@ -77,8 +89,9 @@ def key(target: Path, cwd: Path, mode: str) -> Key | None:
     if exclude is None:
         return None  # a config that needs reading properly: no cache
     digest = hashlib.sha256()
-    for part in (str(FORMAT), credpath.__version__, _code_fingerprint(), mode, str(cwd)):
+    for part in (str(FORMAT), credpath.__version__, _code_fingerprint(), _libraries(), mode):
         digest.update(part.encode() + b"\0")
+    digest.update(str(cwd).encode() + b"\0")
     digest.update(str(target.absolute()).encode() + b"\0")
     digest.update(hashlib.sha256(config_bytes).digest())
     for path in discover(root, exclude):
