@@ -11,11 +11,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from credpath import __version__
+from credpath.commands import fail
 from credpath.commands.lint import (
     FailLevel,
     FailLevelOpt,
@@ -70,11 +71,6 @@ PathArg = Annotated[
     Path,
     typer.Argument(help="The project folder, or a file inside it.", show_default=True),
 ]
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    typer.echo(f"credpath: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _colour(stream: object) -> bool:

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from credpath.commands import fail, load
+
 
 class MetricsFormat(enum.StrEnum):
     table = "table"
@@ -34,7 +36,6 @@ def metrics(
     credential, with totals; per outcome, its derived pathway's stages, workload
     and complexity.
     """
-    from credpath.commands.pathways import _load
     from credpath.metrics import (
         CycleError,
         compute_metrics,
@@ -45,22 +46,15 @@ def metrics(
     from credpath.pathways import derive
     from credpath.resolve import suggest
 
-    result = _load(path)
+    result = load(path)
     sem = result.context.semantics
     members: set[str] | None = None
     if outcome is not None:
         if outcome not in result.catalog.outcomes:
-            typer.echo(
-                f"credpath: unknown outcome '{outcome}'{suggest(outcome, result.catalog.outcomes)}",
-                err=True,
-            )
-            raise typer.Exit(2)
+            fail(f"unknown outcome '{outcome}'{suggest(outcome, result.catalog.outcomes)}")
         pathway = derive(sem, outcome)
         if pathway is None:
-            typer.echo(
-                f"credpath: outcome '{outcome}' cannot be reached (run credpath validate)", err=True
-            )
-            raise typer.Exit(1)
+            fail(f"outcome '{outcome}' cannot be reached (run credpath validate)", 1)
         members = set(pathway.credentials)
     try:
         whole = result.context.prerequisites
@@ -113,8 +107,7 @@ def import_curricular_analytics(
     try:
         result = read_curricular_analytics(csv_file)
     except OSError as exc:
-        typer.echo(f"credpath: {csv_file}: {exc.strerror}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"{csv_file}: {exc.strerror}")
     if result.findings or result.curriculum is None:
         for finding in result.findings:
             column = f" (column {finding.column})" if finding.column else ""

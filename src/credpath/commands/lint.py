@@ -95,7 +95,8 @@ def register(app: typer.Typer) -> None:
         quiet: QuietOpt = False,
     ) -> None:
         """Check a project like validate, plus the authoring rules (see `credpath rules`)."""
-        from credpath.cli import emit, fail, fail_level
+        from credpath.cli import emit, fail_level
+        from credpath.commands import fail
         from credpath.config import ConfigError
         from credpath.context import Options
         from credpath.engine import lint as run_lint
@@ -139,7 +140,7 @@ def register(app: typer.Typer) -> None:
         rule: Annotated[str, typer.Argument(help="A rule id, as shown in [brackets].")],
     ) -> None:
         """Print a rule's documentation, with a failing and a passing example."""
-        from credpath.cli import fail
+        from credpath.commands import fail
         from credpath.resolve import suggest
         from credpath.rules import RULES
         from credpath.rules._docs import default_text, runs_in, to_text
@@ -165,7 +166,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Append a template entry to a curriculum file; `credpath lint` flags its TODOs."""
-        from credpath.cli import fail
+        from credpath.commands import fail
         from credpath.config import ConfigError
         from credpath.new import KEYS, NewError, add_to_file
 

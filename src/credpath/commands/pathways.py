@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from credpath.commands import fail, load
+
 if TYPE_CHECKING:
     from credpath.engine import Result
     from credpath.semantics import State
@@ -29,22 +31,6 @@ HaveOpt = Annotated[
         "(sql-foundations,python@2).",
     ),
 ]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"credpath: {message}", err=True)
-    return typer.Exit(2)
-
-
-def _load(path: Path) -> Result:
-    from credpath.config import ConfigError
-    from credpath.context import Options
-    from credpath.engine import check
-
-    try:
-        return check(path, Path.cwd(), Options())
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
 
 
 def learner_state(result: Result, have: str) -> State:
@@ -78,7 +64,7 @@ def learner_state(result: Result, have: str) -> State:
                 f"--have: unknown credential or competency '{text}'{suggest(text, known)}"
             )
     if problems:
-        raise _fail(problems[0])
+        fail(problems[0])
     return state
 
 
@@ -86,7 +72,7 @@ def _outcome(result: Result, outcome: str) -> None:
     from credpath.resolve import suggest
 
     if outcome not in result.catalog.outcomes:
-        raise _fail(f"unknown outcome '{outcome}'{suggest(outcome, result.catalog.outcomes)}")
+        fail(f"unknown outcome '{outcome}'{suggest(outcome, result.catalog.outcomes)}")
 
 
 def _credential_line(result: Result, cid: str) -> str:
@@ -108,7 +94,7 @@ def plan(
     from credpath.pathways import derive, hours
     from credpath.semantics import Explainer
 
-    result = _load(path)
+    result = load(path)
     _outcome(result, outcome)
     state = learner_state(result, have)
     sem = result.context.semantics
@@ -198,7 +184,7 @@ def next_(
     """The credentials a learner can earn now, and the outcomes each moves them toward."""
     from credpath.semantics import satisfied
 
-    result = _load(path)
+    result = load(path)
     state = learner_state(result, have)
     sem = result.context.semantics
     outcomes_of = sem.outcomes_of
@@ -239,7 +225,7 @@ def compile_(
     """The resolved project as a JSON manifest: entities, requirement trees, graph, pathways."""
     from credpath.manifest import build, dumps
 
-    result = _load(path)
+    result = load(path)
     text = dumps(build(result.context, result.diagnostics))
     if output is None:
         sys.stdout.write(text)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from credpath.commands import fail, load
+
 if TYPE_CHECKING:
     from credpath.engine import Result
     from credpath.render import Diagram
@@ -29,11 +31,6 @@ class DiagramFormat(enum.StrEnum):
 
 
 PathArg = Annotated[Path, typer.Argument(help="The project folder, or a file inside it.")]
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"credpath: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def render(
@@ -108,9 +105,6 @@ def render(
     Problems show in the diagram (a gap as a dashed red "missing" node, dead ends and
     credentials that cannot be earned outlined in red), so it doubles as a review.
     """
-    from credpath.config import ConfigError
-    from credpath.context import Options
-    from credpath.engine import check
     from credpath.render import GraphvizMissing, LayoutFailed, has_dot, needs_graphviz
     from credpath.render.convert import INSTALL_HINT
 
@@ -124,20 +118,17 @@ def render(
         if value is not None
     ]
     if len(views) > 1 or (all_ and views):
-        _fail(
+        fail(
             f"choose one view: {', '.join(views + (['--all'] if all_ else []))} cannot be combined"
         )
     if depth is not None and credential is None:
-        _fail("--depth goes with --credential")
+        fail("--depth goes with --credential")
     if all_ and output is None:
-        _fail("--all writes a folder of diagrams: give it with -o DIR")
+        fail("--all writes a folder of diagrams: give it with -o DIR")
     fmt = _format(format_, None if all_ else output)
     if needs_graphviz(fmt) and not has_dot():
-        _fail(INSTALL_HINT.format(fmt=fmt))
-    try:
-        result = check(path, Path.cwd(), Options(no_drafts=no_drafts))
-    except ConfigError as exc:
-        _fail(str(exc))
+        fail(INSTALL_HINT.format(fmt=fmt))
+    result = load(path, no_drafts=no_drafts)
     try:
         if all_:
             assert output is not None
@@ -148,9 +139,9 @@ def render(
         _emit(diagram, fmt, output)
         _note_errors(result)
     except GraphvizMissing as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except LayoutFailed as exc:
-        _fail(f"Graphviz could not lay out the diagram: {exc}", 3)
+        fail(f"Graphviz could not lay out the diagram: {exc}", 3)
 
 
 def _note_errors(result: Result) -> None:
@@ -177,7 +168,7 @@ def _format(chosen: DiagramFormat | None, output: Path | None) -> str:
     fmt = SUFFIXES.get(output.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(SUFFIXES))
-        _fail(f"cannot tell the format from '{output.suffix}' ({known}): give --format")
+        fail(f"cannot tell the format from '{output.suffix}' ({known}): give --format")
     return fmt
 
 
@@ -186,12 +177,12 @@ def _unknown(kind: str, wanted: str, ids: Iterable[str]) -> NoReturn:
 
     known = sorted(ids)
     if not known:
-        _fail(f"unknown {kind} '{wanted}': the project has no {kind}s")
+        fail(f"unknown {kind} '{wanted}': the project has no {kind}s")
     close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
     if close:
-        _fail(f"unknown {kind} '{wanted}'; close ids: {', '.join(close)}")
+        fail(f"unknown {kind} '{wanted}'; close ids: {', '.join(close)}")
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    _fail(f"unknown {kind} '{wanted}'; the {kind}s are: {shown}")
+    fail(f"unknown {kind} '{wanted}'; the {kind}s are: {shown}")
 
 
 def _view(
@@ -243,7 +234,7 @@ def _emit(diagram: Diagram, fmt: str, output: Path | None) -> None:
     from credpath.render import export
 
     if output is None and fmt in {"png", "pdf"} and sys.stdout.isatty():
-        _fail(f"{fmt} is binary: write it to a file with -o FILE")
+        fail(f"{fmt} is binary: write it to a file with -o FILE")
     data = export(diagram, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -253,18 +244,18 @@ def _emit(diagram: Diagram, fmt: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
     except OSError as exc:
-        _fail(f"{output}: cannot write the diagram: {exc.strerror}")
+        fail(f"{output}: cannot write the diagram: {exc.strerror}")
 
 
 def _write_all(result: Result, directory: Path, fmt: str, show_competencies: bool) -> None:
     from credpath.render import write_all
 
     if directory.exists() and not directory.is_dir():
-        _fail(f"{directory}: --all writes a folder, and this is a file")
+        fail(f"{directory}: --all writes a folder, and this is a file")
     try:
         written = write_all(result.context, directory, fmt, show_competencies=show_competencies)
     except OSError as exc:
-        _fail(f"{directory}: cannot write the diagrams: {exc.strerror}")
+        fail(f"{directory}: cannot write the diagrams: {exc.strerror}")
     typer.echo(f"wrote {len(written) - 1} diagrams and index.html to {directory}", err=True)
 
 
