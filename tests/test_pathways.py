@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from credpath.cli import app
 from credpath.context import Options
 from credpath.engine import check
-from credpath.pathways import derive, hours, stage
-from credpath.semantics import Semantics, satisfied
+from credpath.pathways import derive, hours
+from credpath.semantics import Semantics, satisfied, stages
 
 ROOT = Path(__file__).parents[1]
 runner = CliRunner()
@@ -184,11 +184,11 @@ def test_example_pathways_satisfy_their_outcomes() -> None:
             _assert_sound(sem, derived.credentials, outcome.requires, derived.stages)
 
 
-def _assert_sound(sem: Semantics, chosen: tuple[str, ...], goal: Any, stages: Any) -> None:
+def _assert_sound(sem: Semantics, chosen: tuple[str, ...], goal: Any, staged: Any) -> None:
     credentials = [sem.catalog.credentials[c] for c in chosen]
     # Staged: stage k is earnable from stages 1..k-1.
     state = sem.start()
-    for stage_ids in stages:
+    for stage_ids in staged:
         for cid in stage_ids:
             assert satisfied(sem.catalog.credentials[cid].requires, state), cid
         for cid in stage_ids:
@@ -200,7 +200,7 @@ def _assert_sound(sem: Semantics, chosen: tuple[str, ...], goal: Any, stages: An
         trial = sem.start()
         sem.closure(trial, rest)
         assert not (satisfied(goal, trial) and all(c.id in trial.held for c in rest)), dropped.id
-    assert stage(sem, credentials, sem.start()) == stages
+    assert stages(credentials, sem.start()) == staged
 
 
 # -- derived pathways equal a brute-force optimum on small random projects -----------------

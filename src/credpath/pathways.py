@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
 from credpath.resolve import CredentialDef
-from credpath.semantics import Semantics, State, satisfied
+from credpath.semantics import Semantics, State, satisfied, stages
 
 EXACT_LIMIT = 20
 SEARCH_BUDGET = 200_000
@@ -84,30 +84,12 @@ def derive(
         else:
             estimator = _Estimator(semantics, origin, [credentials[c] for c in earned])
         chosen = _heuristic(semantics, outcome.requires, origin, candidates, estimator)
-    stages = stage(semantics, chosen, origin)
-    return DerivedPathway(outcome_id, stages, sum(hours(c) for c in chosen), optimal)
+    staged = stages(chosen, origin)
+    return DerivedPathway(outcome_id, staged, sum(hours(c) for c in chosen), optimal)
 
 
 def derive_all(semantics: Semantics) -> dict[str, DerivedPathway | None]:
     return {o: derive(semantics, o) for o in sorted(semantics.catalog.outcomes)}
-
-
-def stage(
-    semantics: Semantics, chosen: Iterable[CredentialDef], start: State
-) -> tuple[tuple[str, ...], ...]:
-    """Stage k: what is earnable once stages 1..k-1 are held (each stage sorted)."""
-    remaining = sorted(chosen, key=lambda c: c.id)
-    state = start.copy()
-    stages: list[tuple[str, ...]] = []
-    while remaining:
-        now = [c for c in remaining if satisfied(c.requires, state)]
-        if not now:  # pragma: no cover - chosen sets are earnable in order by construction
-            break
-        for credential in now:
-            state.earn(credential)
-        stages.append(tuple(c.id for c in now))
-        remaining = [c for c in remaining if c.id not in state.held]
-    return tuple(stages)
 
 
 def _state_for(start: State, members: Iterable[CredentialDef]) -> State:

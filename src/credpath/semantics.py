@@ -75,6 +75,25 @@ def satisfied(requirement: Requirement, state: State) -> bool:
     return False  # Invalid
 
 
+def stages(chosen: Iterable[CredentialDef], start: State) -> tuple[tuple[str, ...], ...]:
+    """Round k: what is earnable once rounds 1..k-1 are held (each round sorted by id).
+
+    Stops when nothing more is earnable: what is left over is not reached.
+    """
+    remaining = sorted(chosen, key=lambda c: c.id)
+    state = start.copy()
+    found: list[tuple[str, ...]] = []
+    while remaining:
+        now = [c for c in remaining if satisfied(c.requires, state)]
+        if not now:
+            break
+        for credential in now:
+            state.earn(credential)
+        found.append(tuple(c.id for c in now))
+        remaining = [c for c in remaining if c.id not in state.held]
+    return tuple(found)
+
+
 def unmet(requirement: Requirement, state: State) -> Iterator[Ref | Invalid]:
     """The leaves that keep ``requirement`` from being satisfied, in written order."""
     if satisfied(requirement, state):
@@ -299,20 +318,8 @@ class Semantics:
     @cached_property
     def rounds(self) -> dict[str, int]:
         """The fixpoint round (1, 2, ...) in which each reachable credential becomes earnable."""
-        state = self.start()
-        remaining = list(self.active)
-        found: dict[str, int] = {}
-        current = 0
-        while remaining:
-            current += 1
-            now = [c for c in remaining if satisfied(c.requires, state)]
-            if not now:
-                break
-            for credential in now:
-                found[credential.id] = current
-                state.earn(credential)
-            remaining = [c for c in remaining if c.id not in found]
-        return found
+        staged = stages(self.active, self.start())
+        return {cid: number for number, ids in enumerate(staged, 1) for cid in ids}
 
     def first_in_path_order(self, ids: list[str]) -> str:
         """The id defined first: by relative path, then line (FORMAT.md section 7)."""
