@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,20 @@ def credpath(*args: str) -> Run:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def assert_golden(golden: Path, actual: str) -> None:
+    """``actual`` must equal the golden file.
+
+    With ``CREDPATH_UPDATE_GOLDEN=1`` the file is rewritten and the test fails all
+    the same, so that a run can never pass by rewriting what it compares against:
+    review the diff, then run again without it.
+    """
+    if os.environ.get("CREDPATH_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+        pytest.fail(f"rewrote {golden.name}: review the diff, then run without the variable")
+    assert actual == golden.read_text(encoding="utf-8")
 
 
 def write_files(root: Path, files: Files) -> None:

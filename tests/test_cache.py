@@ -10,6 +10,7 @@ import pytest
 
 from conftest import credpath
 from credpath import engine
+from credpath import project as project_module
 
 Project = Callable[..., str]
 
@@ -36,10 +37,13 @@ def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _forbid_checking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing a file or running a rule now fails the command (exit 3, "checked again")."""
+
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the project was checked again")
 
-    monkeypatch.setattr(engine, "check", refuse)
+    monkeypatch.setattr(engine.Result, "_run_rules", refuse)
+    monkeypatch.setattr(project_module.Project, "parse", refuse)
 
 
 def test_a_rerun_on_unchanged_files_is_served_from_the_cache(
@@ -80,8 +84,9 @@ def test_no_cache_checks_for_real(
     name = project(FILES)
     credpath("validate", name)
     _forbid_checking(monkeypatch)
-    with pytest.raises(AssertionError, match="checked again"):
-        credpath("validate", name, "--no-cache")
+    run = credpath("validate", name, "--no-cache")
+    assert run.exit_code == 3
+    assert "the project was checked again" in run.stderr
 
 
 def test_a_corrupt_cache_file_is_ignored(project: Project, cached: Path) -> None:

@@ -192,9 +192,26 @@ def test_a_folder_and_a_file_of_the_same_project_mean_the_whole_project(
 def test_a_file_that_is_no_part_of_the_project(clean: str, tmp_path: Path) -> None:
     (tmp_path / clean / "notes.txt").write_text("TODO\n")
     run = credpath("lint", f"{clean}/notes.txt")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == (
+        "credpath: project/notes.txt: not a curriculum file: give a .yaml or .yml file, "
+        "or a folder\n"
+    )
+
+
+def test_an_excluded_yaml_file_is_named_and_not_reported(project: Project) -> None:
+    name = project(
+        {
+            "credpath.yaml": "exclude: [drafts/]\n",
+            "c.yaml": "competencies: [{id: a, title: A}]\n",
+            "drafts/d.yaml": "x: [\n",
+        }
+    )
+    run = credpath("lint", f"{name}/drafts/d.yaml")
     assert run.exit_code == 0
     assert run.stderr.startswith(
-        "credpath: project/notes.txt: not a curriculum file of its project"
+        "credpath: project/drafts/d.yaml: not a curriculum file of its project (hidden, ignored "
+        "or excluded); nothing to report\n"
     )
 
 
@@ -245,9 +262,9 @@ def test_output_writes_the_report_to_a_file(clean: str, tmp_path: Path) -> None:
 
 
 def test_an_unwritable_output_is_a_usage_error(clean: str) -> None:
-    run = credpath("validate", clean, "--output", "no/such/folder/report.xml")
+    run = credpath("validate", clean, "--output", f"{clean}/credpath.yaml/report.xml")
     assert run.exit_code == 2
-    assert run.stderr.startswith("credpath: no/such/folder/report.xml: cannot write the report")
+    assert run.stderr.startswith(f"credpath: {clean}/credpath.yaml/report.xml: cannot write: ")
 
 
 def test_an_unknown_format_is_a_usage_error(clean: str) -> None:

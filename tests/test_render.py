@@ -7,7 +7,6 @@ the diff.
 
 from __future__ import annotations
 
-import os
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, credpath
+from conftest import FIXTURES, assert_golden, credpath
 from credpath.context import Options
 from credpath.engine import Result, check
 from credpath.pathways import derive
@@ -78,10 +77,7 @@ def test_golden(name: str, fmt: str) -> None:
     run = credpath("render", str(folder), *args, "--format", fmt)
     assert run.exit_code == 0, run.stderr
     golden = GOLDEN / f"{name}.{'dot' if fmt == 'dot' else 'mmd'}"
-    if os.environ.get("CREDPATH_UPDATE_GOLDEN"):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(run.stdout, encoding="utf-8")
-    assert run.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(golden, run.stdout)
 
 
 # -- what each view draws -----------------------------------------------------------------
@@ -379,6 +375,7 @@ def test_all_writes_every_diagram_and_an_index(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     files = sorted(p.name for p in out.iterdir())
     assert files == [
+        ".credpath-written.json",
         "index.html",
         "map.svg",
         "outcome-analyst.svg",
@@ -386,7 +383,7 @@ def test_all_writes_every_diagram_and_an_index(tmp_path: Path) -> None:
         "pathway-analyst-track.svg",
     ]
     html = (out / "index.html").read_text(encoding="utf-8")
-    for name in files[1:]:
+    for name in files[2:]:
         assert f'<img src="{name}"' in html
     again = tmp_path / "again"
     credpath("render", str(SMALL), "--all", "-o", str(again))
@@ -419,10 +416,11 @@ def test_without_graphviz_one_line_says_how_to_install_it(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--outcome", "analist"], "unknown outcome 'analist'; close ids: analyst"),
+        (["--outcome", "analist"], "unknown outcome 'analist' (did you mean 'analyst'?)"),
         (["--outcome", "zzz"], "the outcomes are: analyst, data-scientist"),
-        (["--pathway", "analyst"], "close ids: analyst-track"),
-        (["--credential", "sql-basic"], "close ids: sql-basics"),
+        (["--pathway", "analyst"], "(did you mean 'analyst-track'?)"),
+        (["--credential", "sql-basic"], "(did you mean 'sql-basics'?)"),
+        (["--all", "-o", "x.svg"], "x.svg: --all writes a folder, and this is a diagram's"),
         (["--depth", "2"], "--depth goes with --credential"),
         (["--outcome", "analyst", "--pathway", "analyst-track"], "choose one view"),
         (["--all"], "give it with -o DIR"),

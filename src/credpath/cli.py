@@ -1,35 +1,23 @@
-"""The command line: parse options, call the core, print through a reporter, exit.
+"""The command line: declares the commands and their options, nothing else.
 
-Commands import the core lazily so that ``credpath --version`` and ``--help``
-stay fast.
+Each command hands a typed options object to its function in ``credpath.commands``
+through ``run``, which presents the result and maps every error to an exit code.
+Commands are imported inside the functions, so ``credpath --version`` and
+``--help`` stay fast. The option types live at module level because typer reads
+the (postponed) annotations from this module's globals.
 """
 
 from __future__ import annotations
 
 import enum
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from credpath import __version__
-from credpath.commands import fail
-from credpath.commands.lint import (
-    FailLevel,
-    FailLevelOpt,
-    FormatOpt,
-    NoDraftsOpt,
-    OutputFormat,
-    OutputOpt,
-    QuietOpt,
-    StrictOpt,
-)
-
-if TYPE_CHECKING:
-    from credpath.diagnostics import Diagnostic, Severity
+from credpath.commands import EXIT_INTERNAL, EXIT_INTERRUPTED, ReportOptions, run
 
 app = typer.Typer(
     name="credpath",
@@ -41,12 +29,117 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+class ReportFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
+
+
+class FailLevel(enum.StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class TextOrJson(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+class MetricsFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class DiagramFormat(enum.StrEnum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+    mermaid = "mermaid"
 
 
 class SchemaKind(enum.StrEnum):
     curriculum = "curriculum"
     config = "config"
+
+
+class NewKind(enum.StrEnum):
+    credential = "credential"
+    competency = "competency"
+    outcome = "outcome"
+
+
+# -- options shared by several commands, defined once -------------------------------------
+PathArg = Annotated[
+    Path,
+    typer.Argument(help="The project folder, or a curriculum file inside it.", metavar="PATH"),
+]
+ReportFormatOpt = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: text, json, github (workflow annotations), sarif (SARIF 2.1.0), "
+        "junit (JUnit XML) or gitlab (GitLab Code Quality). Default: from the suffix of "
+        "--output (.json, .sarif, .xml), else github when GITHUB_ACTIONS=true, else text.",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of standard output.",
+        show_default=False,
+    ),
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Overwrite files that credpath did not write (or that changed)."),
+]
+FailLevelOpt = Annotated[
+    FailLevel | None,
+    typer.Option(
+        "--fail-level",
+        help="Exit 1 when a finding reaches this severity. Default: error.",
+        show_default=False,
+    ),
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Warnings fail too: the same as --fail-level warning.")
+]
+NoDraftsOpt = Annotated[
+    bool, typer.Option("--no-drafts", help="Treat draft credentials as not yet published.")
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Only print findings that fail; no summary.")
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Check everything even when no file changed since the last run "
+        "(also: CREDPATH_NO_CACHE=1).",
+    ),
+]
+HaveOpt = Annotated[
+    str,
+    typer.Option(
+        "--have",
+        metavar="IDS",
+        help="What the learner holds: credential ids and competency references, "
+        "comma-separated (sql-foundations,python@2).",
+    ),
+]
+TextOrJsonOpt = Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _version(value: bool) -> None:
@@ -67,107 +160,90 @@ def _root(
     """credpath: design pathways backwards from job outcomes, and check them."""
 
 
-PathArg = Annotated[
-    Path,
-    typer.Argument(help="The project folder, or a file inside it.", show_default=True),
-]
-
-
-def _colour(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
-
-
-def output_format(chosen: OutputFormat | None) -> str:
-    """The format asked for, or the one that suits where credpath runs."""
-    if chosen is not None:
-        return chosen.value
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def fail_level(chosen: FailLevel | None, strict: bool) -> Severity:
-    """``--fail-level``, made stricter by ``--strict``; error by default."""
+def _report(
+    format_: ReportFormat | None,
+    output: Path | None,
+    strict: bool,
+    fail_level: FailLevel | None,
+    quiet: bool,
+    force: bool,
+) -> ReportOptions:
     from credpath.diagnostics import Severity
 
-    level = Severity.parse(chosen.value) if chosen is not None else Severity.ERROR
-    return min(level, Severity.WARNING) if strict else level
+    level = Severity.parse(fail_level.value) if fail_level is not None else Severity.ERROR
+    return ReportOptions(
+        format_.value if format_ is not None else None,
+        output,
+        min(level, Severity.WARNING) if strict else level,
+        quiet,
+        force,
+    )
 
 
-def emit(
-    diagnostics: Sequence[Diagnostic],
-    files: Sequence[str],
-    *,
-    format_: OutputFormat | None,
-    output: Path | None,
-    level: Severity,
-    quiet: bool,
-) -> int:
-    """Print the report (or write it to ``output``) and the summary; return the exit code."""
-    from credpath.report import REPORTERS, Report, summary
-
-    shown = [d for d in diagnostics if not quiet or d.severity >= level]
-    name = output_format(format_)
-    colour = name == "text" and output is None and _colour(sys.stdout)
-    report = Report(shown, len(files), colour=colour, files=tuple(files), fail_level=level)
-    rendered = REPORTERS[name](report)
-    if output is None:
-        sys.stdout.write(rendered)
-    else:
-        try:
-            output.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            fail(f"{output}: cannot write the report: {exc.strerror}")
-    if not quiet:
-        typer.echo(summary(diagnostics, len(files)), err=True)
-    failed = any(d.severity >= level for d in diagnostics)
-    return EXIT_FINDINGS if failed else EXIT_OK
-
-
+# -- checking -----------------------------------------------------------------------------
 @app.command()
 def validate(
     path: PathArg = Path("."),
-    format_: FormatOpt = None,
+    format_: ReportFormatOpt = None,
     output: OutputOpt = None,
     strict: StrictOpt = False,
-    fail_level_: FailLevelOpt = None,
+    fail_level: FailLevelOpt = None,
     no_drafts: NoDraftsOpt = False,
     quiet: QuietOpt = False,
-    no_cache: Annotated[
-        bool,
-        typer.Option(
-            "--no-cache",
-            help="Check everything even when no file changed since the last run "
-            "(also: CREDPATH_NO_CACHE=1).",
-        ),
-    ] = False,
+    no_cache: NoCacheOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Check a curriculum project: format, references, gaps, dead-ends, cycles."""
-    from credpath import cache
-    from credpath.config import ConfigError
+    from credpath.commands.check import CheckOptions, validate
 
-    cwd = Path.cwd()
-    try:
-        key = None if no_cache else cache.key(path, cwd, f"validate no_drafts={no_drafts}")
-        hit = cache.load(key) if key is not None else None
-        if hit is not None:
-            diagnostics, files = hit.diagnostics, hit.files
-        else:
-            diagnostics, files = _check(path, cwd, no_drafts)
-            if key is not None:
-                cache.store(key, diagnostics, files)
-    except ConfigError as exc:
-        fail(str(exc))
-    level = fail_level(fail_level_, strict)
-    code = emit(diagnostics, files, format_=format_, output=output, level=level, quiet=quiet)
-    raise typer.Exit(code)
+    report = _report(format_, output, strict, fail_level, quiet, force)
+    run(validate, CheckOptions([path], report, no_drafts, not no_cache))
 
 
-def _check(path: Path, cwd: Path, no_drafts: bool) -> tuple[list[Diagnostic], list[str]]:
-    from credpath.context import Options
-    from credpath.engine import check
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="PATHS",
+            help="Project folders (the whole project), or files and folders inside a "
+            "project: only the findings located in them are reported, and counted. "
+            "Default: the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+    format_: ReportFormatOpt = None,
+    output: OutputOpt = None,
+    strict: StrictOpt = False,
+    fail_level: FailLevelOpt = None,
+    no_drafts: NoDraftsOpt = False,
+    quiet: QuietOpt = False,
+    no_cache: NoCacheOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Check a project like validate, plus the authoring rules (see `credpath rules`)."""
+    from credpath.commands.check import CheckOptions, lint
 
-    result = check(path, cwd, Options(no_drafts=no_drafts))
-    return result.diagnostics, [source.display for source in result.sources]
+    report = _report(format_, output, strict, fail_level, quiet, force)
+    run(lint, CheckOptions(paths or [Path(".")], report, no_drafts, not no_cache))
+
+
+@app.command("rules")
+def rules_() -> None:
+    """List every rule: its id, default severity, which commands run it, what it finds."""
+    from credpath.commands.authoring import rules
+
+    run(rules, None)
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule id, as shown in [brackets].")],
+) -> None:
+    """Print a rule's documentation, with a failing and a passing example."""
+    from credpath.commands.authoring import explain
+
+    run(explain, rule)
 
 
 @app.command()
@@ -177,28 +253,229 @@ def schema(
     ] = SchemaKind.curriculum,
 ) -> None:
     """Print the JSON Schema of curriculum files or of credpath.yaml, for editors."""
-    from credpath.schema import json_schema
+    from credpath.commands.authoring import schema
 
-    sys.stdout.write(json_schema(kind.value))
-
-
-def _register_commands() -> None:
-    from credpath.commands import analytics, lint, pathways, render
-
-    for module in (pathways, render, lint, analytics):
-        module.register(app)
+    run(schema, kind.value)
 
 
-_register_commands()
+@app.command()
+def new(
+    kind: Annotated[NewKind, typer.Argument(help="What to add.")],
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="The new entry's id.")],
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            metavar="FILE",
+            help="The file to append to (created if needed). "
+            "Default: credentials.yaml, competencies.yaml or outcomes.yaml here.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Append a template entry to a curriculum file; `credpath lint` flags its TODOs."""
+    from credpath.commands.authoring import NewOptions, new
+
+    run(new, NewOptions(kind.value, entry_id, file))
+
+
+# -- pathways -----------------------------------------------------------------------------
+@app.command()
+def plan(
+    outcome: Annotated[str, typer.Argument(help="The outcome id to plan for.")],
+    path: PathArg = Path("."),
+    have: HaveOpt = "",
+    format_: TextOrJsonOpt = TextOrJson.text,
+    no_drafts: NoDraftsOpt = False,
+) -> None:
+    """The stages still to go from what a learner holds to an outcome."""
+    from credpath.commands.pathways import PlanOptions, plan
+
+    run(plan, PlanOptions(path, have, format_.value, no_drafts, outcome))
+
+
+@app.command("next")
+def next_(
+    path: PathArg = Path("."),
+    have: HaveOpt = "",
+    format_: TextOrJsonOpt = TextOrJson.text,
+    no_drafts: NoDraftsOpt = False,
+) -> None:
+    """The credentials a learner can start now, and the outcomes each moves them toward."""
+    from credpath.commands.pathways import PlanOptions, next_doors
+
+    run(next_doors, PlanOptions(path, have, format_.value, no_drafts))
+
+
+@app.command("compile")
+def compile_(
+    path: PathArg = Path("."),
+    output: OutputOpt = None,
+    no_drafts: NoDraftsOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """The resolved project as a JSON manifest: entities, requirement trees, graph, pathways."""
+    from credpath.commands.pathways import CompileOptions, compile_manifest
+
+    run(compile_manifest, CompileOptions(path, output, no_drafts, force))
+
+
+# -- diagrams and analytics ---------------------------------------------------------------
+@app.command()
+def render(
+    path: PathArg = Path("."),
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome", help="Draw the derived pathway to this outcome.", show_default=False
+        ),
+    ] = None,
+    pathway: Annotated[
+        str | None,
+        typer.Option("--pathway", help="Draw this curated pathway.", show_default=False),
+    ] = None,
+    credential: Annotated[
+        str | None,
+        typer.Option(
+            "--credential",
+            help="Draw what this credential needs and what it unlocks.",
+            show_default=False,
+        ),
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth",
+            min=1,
+            help="With --credential: how many credentials to follow each way. Default: 1.",
+            show_default=False,
+        ),
+    ] = None,
+    show_competencies: Annotated[
+        bool,
+        typer.Option(
+            "--show-competencies",
+            help="Draw competencies as nodes between credentials (else they label the edges).",
+        ),
+    ] = False,
+    format_: Annotated[
+        DiagramFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="svg, png, pdf (these need Graphviz), dot or mermaid. "
+            "Default: from the suffix of --output, else svg.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE|DIR",
+            help="Write to FILE (with --all: into the folder DIR) instead of standard output.",
+            show_default=False,
+        ),
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Write the map, one diagram per outcome and curated pathway, and index.html "
+            "into the folder given with -o.",
+        ),
+    ] = False,
+    no_drafts: NoDraftsOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Draw pathway diagrams: the project map, a pathway, or one credential's neighbourhood.
+
+    Problems show in the diagram (a gap as a dashed red "missing" node, dead ends and
+    credentials that cannot be earned outlined in red), so it doubles as a review.
+    """
+    from credpath.commands.render import RenderOptions, render
+
+    fmt = format_.value if format_ is not None else None
+    options = RenderOptions(
+        path,
+        outcome,
+        pathway,
+        credential,
+        depth,
+        show_competencies,
+        fmt,
+        output,
+        all_,
+        no_drafts,
+        force,
+    )
+    run(render, options)
+
+
+@app.command()
+def metrics(
+    path: PathArg = Path("."),
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="Only the credentials of this outcome's derived pathway.",
+            show_default=False,
+        ),
+    ] = None,
+    format_: Annotated[
+        MetricsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = MetricsFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Curricular Analytics metrics of the credential prerequisite graph.
+
+    Blocking factor, delay factor, centrality and structural complexity per
+    credential, with totals; per outcome, its derived pathway's stages, workload
+    and complexity.
+    """
+    from credpath.commands.analytics import MetricsOptions, metrics
+
+    run(metrics, MetricsOptions(path, outcome, format_.value, output, force))
+
+
+import_app = typer.Typer(
+    help="Bring curricula from other tools into credpath.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("curricular-analytics")
+def import_curricular_analytics(
+    csv_file: Annotated[
+        Path,
+        typer.Argument(help="A Curricular Analytics curriculum or degree-plan CSV.", metavar="CSV"),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The project folder to write."),
+    ],
+    force: ForceOpt = False,
+) -> None:
+    """Turn a Curricular Analytics CSV into a credpath project (one credential per course)."""
+    from credpath.commands.analytics import ImportOptions, import_curricular_analytics
+
+    run(import_curricular_analytics, ImportOptions(csv_file, output, force))
 
 
 def main() -> None:
-    """Entry point: usage errors exit 2, findings 1, an internal failure 3 (never a traceback)."""
+    """Entry point: usage errors exit 2, findings 1, an internal failure 3 (never a traceback).
+
+    Commands map their own errors (``credpath.commands.run``); this catches what
+    escapes typer itself.
+    """
     try:
         app()
     except KeyboardInterrupt:
         typer.echo("credpath: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         typer.echo(
             f"credpath: internal error: {type(exc).__name__}: {exc} "

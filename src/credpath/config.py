@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from credpath.errors import UsageError
 from credpath.loader import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, SourceFile, display_path, read_file
 
 if TYPE_CHECKING:
     from credpath.model import Config
 
-ALWAYS_ERRORS = frozenset({"yaml-syntax", "duplicate-key", "schema"})
 
-
-class ConfigError(Exception):
-    """A usage or configuration problem: exit code 2, one line for the user."""
-
-
-@dataclass
-class ProjectConfig:
-    root: Path
-    config: Config
-    source: SourceFile | None
-    targets: tuple[Path, ...] = ()
-    """Files named on the command line (empty when a folder was given)."""
+class ConfigError(UsageError):
+    """A problem in credpath.yaml or with the path given: exit code 2, one line for the user."""
 
 
 def find_root(target: Path) -> tuple[Path, tuple[Path, ...]]:
@@ -36,6 +25,10 @@ def find_root(target: Path) -> tuple[Path, tuple[Path, ...]]:
     """
     if not target.exists():
         raise ConfigError(f"{target}: no such file or folder")
+    if not target.is_dir() and target.suffix.lower() not in {".yaml", ".yml"}:
+        raise ConfigError(
+            f"{target}: not a curriculum file: give a .yaml or .yml file, or a folder"
+        )
     # Absolute, so that a relative path named from a sub-folder finds credpath.yaml above it.
     absolute = target.absolute()
     folder = absolute if absolute.is_dir() else absolute.parent
@@ -50,6 +43,7 @@ def load_config(
     from pydantic import ValidationError
 
     from credpath.model import Config
+    from credpath.rules import FIXED
 
     path = root / CONFIG_NAME
     if not path.is_file():
@@ -78,7 +72,7 @@ def load_config(
         raise ConfigError(
             f"{source.display}:{line}:{column}: {describe_error(error, Config)}"
         ) from None
-    from credpath.resolve import suggest
+    from credpath.text import suggest
 
     for rule in config.rules:
         if rule not in known_rules:
@@ -87,7 +81,7 @@ def load_config(
                 f"{source.display}:{line}:{column}: unknown rule '{rule}' under rules:"
                 f"{suggest(rule, known_rules)}"
             )
-        if rule in ALWAYS_ERRORS and config.rules[rule] != "error":
+        if rule in FIXED and config.rules[rule] != "error":
             line, column, _, _ = source.locate((0, "rules", rule))
             raise ConfigError(
                 f"{source.display}:{line}:{column}: '{rule}' is always an error: a file that "

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from credpath.text import escape
 
 
 class Severity(enum.IntEnum):
@@ -49,6 +52,10 @@ class Diagnostic:
     end_line: int | None = field(default=None, compare=False)
     end_column: int | None = field(default=None, compare=False)
     related: tuple[Location, ...] = field(default=(), compare=False)
+    subject: str = field(default="", compare=False)
+    """What the finding is about, e.g. ``credential:weld-2``: findings are matched on it."""
+    cause: str = field(default="", compare=False)
+    """The subject of the root finding this one follows from; reports fold it into that one."""
 
     @property
     def location(self) -> Location:
@@ -56,14 +63,18 @@ class Diagnostic:
 
     def format(self) -> str:
         """The compiler-style line of FORMAT.md section 5, always one line."""
-        where = f"{printable(self.path)}:{self.line}:{self.column}"
-        return f"{where}: {self.severity.label}: {printable(self.message)} [{self.rule}]"
+        where = f"{escape(self.path)}:{self.line}:{self.column}"
+        return f"{where}: {self.severity.label}: {escape(self.message)} [{self.rule}]"
 
 
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
-_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+def drop_caused(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The findings without those whose cause is itself reported: one root cause, one finding.
 
-
-def printable(text: str) -> str:
-    """Control characters from an author's text, escaped so that a finding stays one line."""
-    return text.translate(_CONTROL)
+    A finding marked as caused by a subject is dropped when a finding about that
+    subject is reported too (its message names the consequences); when the root
+    finding is suppressed or turned off, the caused ones are reported after all,
+    so that nothing is lost.
+    """
+    found = list(found)
+    subjects = {d.subject for d in found if d.subject}
+    return [d for d in found if not d.cause or d.cause not in subjects or d.cause == d.subject]

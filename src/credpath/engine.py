@@ -1,82 +1,128 @@
-"""Run the rules over a project and settle each finding.
+"""The engine every command asks: load a project, check it, remember the findings.
 
-Suppression comments silence what they name; configured severities (``rules:``
-in credpath.yaml) replace the defaults, ``off`` drops a rule; the result is
-sorted by file, line and column. ``lint`` adds the authoring rules and, for the
-files and folders it is given inside a project, keeps only the findings there.
+``check`` reads the project (root, credpath.yaml, every file's bytes) and returns
+a ``Result`` whose parts are built on first use: the parsed files, the resolved
+catalog, the check context and the findings. A command that needs no findings
+(plan, next, render) never runs the rules; one that needs only findings (validate
+on unchanged files) never parses a file, as the findings cache answers from the
+hash of the bytes read.
+
+Settling the findings: suppression comments silence what they name; configured
+severities (``rules:`` in credpath.yaml) replace the defaults, ``off`` drops a
+rule; caused findings are folded into their cause; the result is sorted by file,
+line and column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from credpath.config import ProjectConfig, find_root
+from credpath import cache
+from credpath.config import find_root
 from credpath.context import Context, Options
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, drop_caused
 from credpath.loader import SourceFile, display_path
-from credpath.project import load_project
-from credpath.resolve import Catalog
+from credpath.model import Config
+from credpath.project import Project, open_project
+from credpath.resolve import Catalog, build_catalog
 from credpath.rules import RULES, effective
 from credpath.suppress import UNUSED, Suppressions
 
 
 @dataclass
 class Result:
-    project: ProjectConfig
-    catalog: Catalog
-    context: Context
-    diagnostics: list[Diagnostic]
+    project: Project
+    options: Options
+    lint: bool = False
+    cwd: Path = field(default_factory=Path.cwd)
+    use_cache: bool = False
+
+    @property
+    def config(self) -> Config:
+        return self.project.config
+
+    @property
+    def files(self) -> list[str]:
+        """credpath.yaml (when there is one) and every curriculum file, as displayed."""
+        config = self.project.config_source
+        return ([config.display] if config is not None else []) + [
+            f.display for f in self.project.files
+        ]
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        project = self.project
+        return build_catalog(project.config, project.config_source, project.parse())
+
+    @cached_property
+    def context(self) -> Context:
+        return Context(self.catalog, self.options)
 
     @property
     def sources(self) -> list[SourceFile]:
-        """credpath.yaml (when there is one) and every curriculum file, in path order."""
         config = self.catalog.config_source
         return ([config] if config is not None else []) + self.catalog.files
 
-    @property
-    def file_count(self) -> int:
-        return len(self.sources)
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every finding, settled; from the findings cache when nothing changed."""
+        key = None
+        if self.use_cache:
+            mode = f"check lint={self.lint} no_drafts={self.options.no_drafts}"
+            key = cache.key(self.project, self.cwd, mode)
+        if key is not None:
+            hit = cache.load(key)
+            if hit is not None:
+                return hit
+        found = self._run_rules()
+        if key is not None:
+            cache.store(key, found)
+        return found
+
+    def _run_rules(self) -> list[Diagnostic]:
+        context = self.context
+        configured = self.config.rules
+        found = list(self.catalog.diagnostics)
+        for rule in RULES.values():
+            if rule.check is None or (rule.lint_only and not self.lint):
+                continue
+            if effective(rule.id, configured) is None:
+                continue
+            found.extend(rule.check(context))
+        return settle(found, self.config, self.sources, lint=self.lint)
 
 
-def check(target: Path, cwd: Path, options: Options, *, lint: bool = False) -> Result:
-    """Load the project holding ``target`` and run every rule that applies."""
-    project, catalog = load_project(target, cwd, frozenset(RULES))
-    context = Context(catalog, options)
-    configured = project.config.rules
-    found = list(catalog.diagnostics)
-    for rule in RULES.values():
-        if rule.check is None or (rule.lint_only and not lint):
-            continue
-        if effective(rule.id, configured) is None:
-            continue
-        found.extend(rule.check(context))
-    result = Result(project, catalog, context, [])
-    result.diagnostics = settle(found, project, result.sources, lint=lint)
-    return result
+def check(
+    target: Path, cwd: Path, options: Options, *, lint: bool = False, use_cache: bool = False
+) -> Result:
+    """The project holding ``target``, read; checked on demand. Raises ConfigError."""
+    project = open_project(target, cwd, frozenset(RULES))
+    return Result(project, options, lint, cwd, use_cache)
 
 
 def settle(
     found: list[Diagnostic],
-    project: ProjectConfig,
+    config: Config,
     sources: Iterable[SourceFile] = (),
     *,
     lint: bool = False,
 ) -> list[Diagnostic]:
-    """Apply suppressions and severities, drop what is off, sort, and drop exact repeats.
+    """Apply suppressions and severities, drop what is off or caused, sort, drop repeats.
 
     ``unused-suppression`` is computed here, after every other rule has been
     suppressed, and only by lint (validate does not run the rules it could name).
     """
-    configured = project.config.rules
+    configured = config.rules
     suppressions = Suppressions(sources)
     kept = suppressions.apply(found)
     if lint and effective(UNUSED, configured) is not None:
         kept += suppressions.unused(lambda rule: effective(rule, configured))
     settled: set[Diagnostic] = set()
     out = []
-    for diagnostic in kept:
+    for diagnostic in drop_caused(kept):
         severity = effective(diagnostic.rule, configured)
         if severity is None:
             continue
@@ -96,7 +142,7 @@ class LintResult:
     files: list[str] = field(default_factory=list)
     """The files reported on, as displayed (every file of a project given as a folder)."""
     skipped: list[str] = field(default_factory=list)
-    """Named files that are no part of their project (hidden, excluded, not YAML)."""
+    """Named files that are no part of their project (hidden, excluded, ignored)."""
 
 
 @dataclass
@@ -116,7 +162,7 @@ class _Selection:
         )
 
 
-def lint(paths: Sequence[Path], cwd: Path, options: Options) -> LintResult:
+def lint(paths: Sequence[Path], cwd: Path, options: Options, *, use_cache: bool) -> LintResult:
     """Lint the projects holding ``paths``.
 
     A project folder stands for its whole project. For files, and for folders
@@ -137,8 +183,8 @@ def lint(paths: Sequence[Path], cwd: Path, options: Options) -> LintResult:
             selection.files.add(display_path(target, cwd))
     out = LintResult()
     for selection in projects.values():
-        result = check(selection.root, cwd, options, lint=True)
-        loaded = [s.display for s in result.sources]
+        result = check(selection.root, cwd, options, lint=True, use_cache=use_cache)
+        loaded = result.files
         out.files += [display for display in loaded if display in selection]
         out.skipped += sorted(selection.files - set(loaded))
         out.diagnostics += [d for d in result.diagnostics if d.path in selection]

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-from collections.abc import Iterator
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pathspec
 import yaml
 from yaml import events as ev
 
@@ -345,28 +345,52 @@ class SourceFile:
         return (1, 1, 1, 1)
 
 
+class Unreadable(Exception):
+    """A curriculum file that cannot be read: not a regular file, too big, an OS error."""
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, never more than ``max_bytes`` + 1 read and never from a non-file.
+
+    A FIFO would block for ever and a link to ``/dev/zero`` would never end, so
+    anything that is not a regular file is refused before it is opened.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise Unreadable(f"cannot read file: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable("not a regular file (a FIFO, device or socket): it is not read")
+    data = b""
+    if info.st_size <= max_bytes:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise Unreadable(f"cannot read file: {exc.strerror}") from None
+    if info.st_size > max_bytes or len(data) > max_bytes:
+        size = max(info.st_size, len(data))
+        raise Unreadable(
+            f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes ({_mib(max_bytes)}; "
+            "raise max_file_mib in credpath.yaml if it is meant to be this big)"
+        )
+    return data
+
+
 def read_file(path: Path, display: str, max_bytes: int) -> SourceFile:
     """Read and parse one file; every problem becomes a yaml-syntax or duplicate-key finding."""
-    source = SourceFile(path, display)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        source.diagnostics.append(
-            source.at(0, 0, "yaml-syntax", f"cannot read file: {exc.strerror}")
-        )
+        data = read_bytes(path, max_bytes)
+    except Unreadable as exc:
+        source = SourceFile(path, display)
+        source.diagnostics.append(source.at(0, 0, "yaml-syntax", str(exc)))
         return source
-    if len(data) > max_bytes:
-        source.diagnostics.append(
-            source.at(
-                0,
-                0,
-                "yaml-syntax",
-                f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
-                f"({_mib(max_bytes)}; raise max_file_mib in credpath.yaml if it is meant to be "
-                "this big)",
-            )
-        )
-        return source
+    return parse_source(path, display, data)
+
+
+def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
+    """Decode and parse the bytes of one file."""
+    source = SourceFile(path, display)
     text = decode(data, source)
     if text is None:
         return source
@@ -435,61 +459,71 @@ def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate an `exclude` glob (``*``, ``?``, ``**``) to a regex on posix paths."""
-    out = []
-    i = 0
-    pattern = pattern.strip("/")
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + "(?:/.*)?")
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
+"""Folders never crawled, besides hidden ones (.git, .venv) and virtual environments."""
 
 
-def discover(root: Path, exclude: list[str]) -> Iterator[Path]:
+def _gitignore(folder: Path) -> pathspec.GitIgnoreSpec | None:
+    try:
+        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def discover(root: Path, exclude: list[str]) -> list[Path]:
     """The curriculum files below ``root``, in sorted path order.
 
-    Hidden files and folders, ``exclude`` globs, and sub-projects (folders with
-    their own credpath.yaml) are skipped.
+    Skipped: hidden files and folders (``.git``, ``.venv``), ``node_modules`` and
+    other tool folders, virtual environments (a folder with ``pyvenv.cfg``),
+    sub-projects (folders with their own credpath.yaml), what a ``.gitignore``
+    at or below ``root`` ignores, and the ``exclude`` patterns of credpath.yaml
+    (gitignore syntax, relative to ``root``).
     """
-    patterns = [glob_regex(p) for p in exclude]
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    if exclude:
+        specs.append(("", pathspec.GitIgnoreSpec.from_lines(exclude)))
 
-    def excluded(rel: str) -> bool:
-        return any(p.fullmatch(rel) for p in patterns)
+    def ignored(rel: str, is_dir: bool, active: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
+        probe = rel + "/" if is_dir else rel
+        return any(
+            spec.match_file(probe[len(base) :]) for base, spec in active if probe.startswith(base)
+        )
 
-    found: list[Path] = []
+    found: list[tuple[str, Path]] = []
+    active_in: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         rel_dir = here.relative_to(root).as_posix()
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        active = list(active_in.pop(rel_dir, specs))
+        local = _gitignore(here)
+        if local is not None:
+            active.append((prefix, local))
         keep = []
         for name in dirs:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if name.startswith(".") or excluded(rel) or (here / name / CONFIG_NAME).is_file():
+            rel = prefix + name
+            sub = here / name
+            if (
+                name.startswith(".")
+                or name in SKIPPED_FOLDERS
+                or (sub / "pyvenv.cfg").is_file()
+                or (sub / CONFIG_NAME).is_file()
+                or ignored(rel, True, active)
+            ):
                 continue
             keep.append(name)
+            active_in[rel] = active
         dirs[:] = sorted(keep)
         for name in files:
             if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
             if here == root and name == CONFIG_NAME:
                 continue
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if not excluded(rel):
-                found.append(here / name)
-    yield from sorted(found, key=lambda p: p.relative_to(root).as_posix())
+            rel = prefix + name
+            if not ignored(rel, False, active):
+                found.append((rel, here / name))
+    return [path for _, path in sorted(found)]
 
 
 def display_path(path: Path, base: Path) -> str:

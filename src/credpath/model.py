@@ -27,6 +27,9 @@ CREDENTIAL_TYPES = (
     "assessment",
 )
 TYPE_PATTERN = rf"^({'|'.join(CREDENTIAL_TYPES)}|ext:[a-z0-9]+([-_.][a-z0-9]+)*)$"
+HOURS_PER_ECTS = 25.0
+"""Hours of learner work per ECTS credit: the ECTS Users' Guide (2015) puts one credit at
+25 to 30 hours; credpath takes the low end, everywhere (pathways, import, metrics)."""
 KINDS = ("outcomes", "competencies", "credentials", "pathways")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, description="A unique id.")]

@@ -16,6 +16,7 @@ from typing import Any
 
 from credpath.loader import CONFIG_NAME, Positions, YamlError, parse
 from credpath.model import ID_PATTERN
+from credpath.output import rewrite
 
 KEYS = {"credential": "credentials", "competency": "competencies", "outcome": "outcomes"}
 
@@ -79,20 +80,19 @@ def add_to_file(path: Path, kind: str, entry_id: str, cwd: Path) -> int:
         updated, line = add_entry(text, kind, entry_id)
     except NewError as exc:
         raise NewError(f"{path}: {exc}") from None
-    try:
-        path.write_text(updated, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise NewError(f"{path}: cannot write it ({exc.strerror})") from None
+    rewrite(path, updated.encode("utf-8"))
     return line
 
 
 def _check_unused(folder: Path, entry_id: str, cwd: Path) -> None:
     """Ids are unique across the project: refuse one that is taken."""
-    from credpath.project import load_project
+    from credpath.project import open_project
+    from credpath.resolve import build_catalog
     from credpath.rules import RULES
 
     root = next((f for f in [folder, *folder.parents] if (f / CONFIG_NAME).is_file()), folder)
-    _, catalog = load_project(root, cwd, frozenset(RULES))
+    project = open_project(root, cwd, frozenset(RULES), require_files=False)
+    catalog = build_catalog(project.config, project.config_source, project.parse())
     existing = catalog.entry(entry_id)
     if existing is not None:
         raise NewError(f"id '{entry_id}' is already used at {existing.origin.locate('id')}")
@@ -119,13 +119,17 @@ def add_entry(text: str, kind: str, entry_id: str) -> tuple[str, int]:
     if document is not None and not isinstance(document, dict):
         raise NewError("its last document is not a mapping of outcomes, competencies, ...")
     if document is None or key not in document:
-        at, block = _at_end(lines, key, template)
+        places = [_at_end(lines, key, template)]
     else:
-        at, block = _in_list(lines, positions, (index, key), document[key], template)
-    new_lines = lines[:at] + block + lines[at:]
-    new_breaks = [*breaks[:at], *[newline] * len(block), *breaks[at:], ""]
-    updated = "".join(line + brk for line, brk in zip(new_lines, new_breaks, strict=True))
-    return updated, _verify(updated, key, entry_id)
+        places = _in_list(lines, positions, (index, key), document[key], template)
+    for at, block in places:
+        new_lines = lines[:at] + block + lines[at:]
+        new_breaks = [*breaks[:at], *[newline] * len(block), *breaks[at:], ""]
+        updated = "".join(line + brk for line, brk in zip(new_lines, new_breaks, strict=True))
+        line = _verify(updated, key, entry_id, documents)
+        if line is not None:
+            return updated, line
+    raise NewError("could not add the entry without changing the entries before it; add it by hand")
 
 
 def _at_end(lines: list[str], key: str, template: str) -> tuple[int, list[str]]:
@@ -138,14 +142,18 @@ def _at_end(lines: list[str], key: str, template: str) -> tuple[int, list[str]]:
 
 def _in_list(
     lines: list[str], positions: Positions, path: tuple[int, str], value: Any, template: str
-) -> tuple[int, list[str]]:
-    """Where, and how indented, the template goes at the end of an existing list."""
+) -> list[tuple[int, list[str]]]:
+    """Where, and how indented, the template can go at the end of an existing list.
+
+    Right after the last entry's text, else after the blank lines that follow it
+    (they belong to a ``|+`` block scalar, which keeps its trailing blank lines).
+    """
     key_line = positions.keys[path][0]
     if value is None:
         rest = lines[key_line].split(":", 1)[1].strip() if ":" in lines[key_line] else ""
         if rest and not rest.startswith("#"):
             raise NewError(f"'{path[1]}' has no list to add to: write '{path[1]}:' on its own")
-        return key_line + 1, ["  " + line for line in template.splitlines()]
+        return [(key_line + 1, ["  " + line for line in template.splitlines()])]
     if not isinstance(value, list):
         raise NewError(f"'{path[1]}' is not a list")
     start = positions.values[path]
@@ -162,7 +170,10 @@ def _in_list(
     above = item[0] - 1
     block = [""] if above > key_line and not lines[above].strip() else []
     block += [indent + line for line in template.splitlines()]
-    return end + 1, block
+    after_blanks = end
+    while after_blanks + 1 < len(lines) - 1 and not lines[after_blanks + 1].strip():
+        after_blanks += 1
+    return [(end + 1, block), (after_blanks + 1, block)]
 
 
 def _last_line(lines: list[str], positions: Positions, prefix: tuple[int | str, ...]) -> int:
@@ -185,18 +196,28 @@ def _last_line(lines: list[str], positions: Positions, prefix: tuple[int | str, 
     return last
 
 
-def _verify(text: str, key: str, entry_id: str) -> int:
-    """Parse the new text again; return the line of the new id, or refuse to write it."""
+def _verify(text: str, key: str, entry_id: str, before: list[Any]) -> int | None:
+    """The line of the new id in ``text``, or None unless every earlier value is unchanged."""
     positions = Positions()
     try:
         documents = parse(text, positions).documents
-    except YamlError:  # pragma: no cover - the checks above keep the file valid
-        raise NewError("could not add the entry safely; add it by hand") from None
+    except YamlError:
+        return None
     for index in range(len(documents) - 1, -1, -1):
         document = documents[index]
         entries = document.get(key) if isinstance(document, dict) else None
         if isinstance(entries, list) and entries:
             last = entries[-1]
             if isinstance(last, dict) and last.get("id") == entry_id:
-                return positions.values[(index, key, len(entries) - 1, "id")][0] + 1
-    raise NewError("could not add the entry safely; add it by hand")  # pragma: no cover
+                line: int = positions.values[(index, key, len(entries) - 1, "id")][0] + 1
+                entries.pop()
+                if not entries:  # the list is new, or was written as 'key:' with nothing
+                    earlier = before[index] if index < len(before) else None
+                    if isinstance(earlier, dict) and key in earlier:
+                        document[key] = earlier[key]
+                    else:
+                        del document[key]
+                    if not document and earlier is None:
+                        documents[index : index + 1] = [None] if index < len(before) else []
+                return line if documents == before else None
+    return None

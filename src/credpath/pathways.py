@@ -20,14 +20,14 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from credpath.errors import UsageError
+from credpath.model import HOURS_PER_ECTS
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
-from credpath.resolve import CredentialDef
+from credpath.resolve import Catalog, CredentialDef
 from credpath.semantics import Semantics, State, satisfied, stages
 
 EXACT_LIMIT = 20
 SEARCH_BUDGET = 200_000
-HOURS_PER_ECTS = 25.0
-"""ECTS users' guide: one credit is 25 to 30 hours of work; the low end is used."""
 
 
 def hours(credential: CredentialDef) -> float:
@@ -208,3 +208,70 @@ def _heuristic(
         if satisfied(goal, state) and all(c.id in state.held for c in rest):
             members = rest
     return members
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What ``--have`` says a learner holds, as understood."""
+
+    credentials: tuple[str, ...]
+    levels: dict[str, int]
+
+
+def parse_have(catalog: Catalog, text: str) -> Holding:
+    """Read ``--have``: credential ids and competency references, comma-separated.
+
+    Every part must name something in the project, at a level it has; a
+    mistake is a UsageError with a did-you-mean, never silently ignored.
+    """
+    from credpath.requirements import parse_reference
+    from credpath.text import suggest
+
+    credentials: list[str] = []
+    levels: dict[str, int] = {}
+    problems: list[str] = []
+    for part in [t.strip() for t in text.split(",") if t.strip()]:
+        ref = parse_reference(part, (), lambda _p, message, _k: problems.append(message))
+        if ref is None:
+            raise UsageError(f"--have: {problems[0]}")
+        credential = catalog.credentials.get(ref.target)
+        competency = catalog.competencies.get(ref.target)
+        if credential is not None:
+            if ref.level is not None:
+                raise UsageError(
+                    f"--have: '{part}': '{ref.target}' is a credential, and levels belong to "
+                    f"competencies: write '{ref.target}', or the competency it grants at a level"
+                )
+            credentials.append(ref.target)
+        elif competency is not None:
+            level = _level_of(part, ref.level, competency.id, competency.levels)
+            levels[ref.target] = max(levels.get(ref.target, 0), level)
+        else:
+            known = [*catalog.credentials, *catalog.competencies]
+            kind = "an outcome" if ref.target in catalog.outcomes else None
+            kind = kind or ("a pathway" if ref.target in catalog.pathways else None)
+            if kind is not None:
+                raise UsageError(
+                    f"--have: '{part}' is {kind}; --have takes credentials and competencies"
+                )
+            raise UsageError(
+                f"--have: unknown credential or competency '{ref.target}'"
+                f"{suggest(ref.target, known)}"
+            )
+    return Holding(tuple(sorted(set(credentials))), levels)
+
+
+def _level_of(part: str, level: int | str | None, competency: str, names: tuple[str, ...]) -> int:
+    shown = "a single level" if names == ("1",) else f"{len(names)} levels ({', '.join(names)})"
+    if level is None:
+        return 1
+    if isinstance(level, int):
+        if level > len(names):
+            raise UsageError(
+                f"--have: '{part}': '{competency}' has {shown}; there is no level {level}"
+            )
+        return level
+    folded = [n.casefold() for n in names]
+    if level.casefold() not in folded:
+        raise UsageError(f"--have: '{part}': '{competency}' has no level named '{level}' ({shown})")
+    return folded.index(level.casefold()) + 1

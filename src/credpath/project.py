@@ -1,39 +1,104 @@
-"""Load a project: root, config, files (parsed on both cores when there are many)."""
+"""Find a project and read it: its root, credpath.yaml, and the bytes of every curriculum file.
+
+The bytes are read once, here: the findings cache hashes exactly these bytes and
+the parser parses exactly these bytes, so a file edited in between cannot make
+the cache store one content's findings under another content's hash.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from credpath.config import ConfigError, ProjectConfig, find_root, load_config
-from credpath.loader import CONFIG_NAME, SourceFile, discover, display_path, read_file
-from credpath.resolve import Catalog, build_catalog
+from credpath.config import ConfigError, find_root, load_config
+from credpath.loader import (
+    CONFIG_NAME,
+    SourceFile,
+    Unreadable,
+    discover,
+    display_path,
+    parse_source,
+    read_bytes,
+)
+from credpath.model import Config
 
 PARALLEL_BYTES = 1 * 2**20
 """Below this much YAML, starting worker processes costs more than it saves."""
 
 
-def load_project(
-    target: Path, cwd: Path, known_rules: frozenset[str]
-) -> tuple[ProjectConfig, Catalog]:
-    root, targets = find_root(target)
+@dataclass(frozen=True)
+class RawFile:
+    """One curriculum file as read: its bytes, or why they could not be read."""
+
+    path: Path
+    display: str
+    data: bytes | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: Config
+    config_source: SourceFile | None
+    files: tuple[RawFile, ...]
+    named: tuple[Path, ...]
+    """Files named on the command line (empty when a folder was given)."""
+
+    def parse(self) -> list[SourceFile]:
+        """Every curriculum file parsed, in path order (on several cores when there is a lot)."""
+        total = sum(len(f.data) for f in self.files if f.data is not None)
+        workers = min(os.cpu_count() or 1, 4)
+        if total < PARALLEL_BYTES or workers < 2 or len(self.files) < 2:
+            return [_parse(f) for f in self.files]
+        chunk = max(1, len(self.files) // (workers * 4))
+        with ProcessPoolExecutor(workers) as pool:
+            return list(pool.map(_parse, self.files, chunksize=chunk))
+
+
+def _parse(raw: RawFile) -> SourceFile:
+    if raw.data is None:
+        source = SourceFile(raw.path, raw.display)
+        source.diagnostics.append(source.at(0, 0, "yaml-syntax", raw.problem or "unreadable"))
+        return source
+    return parse_source(raw.path, raw.display, raw.data)
+
+
+def open_project(
+    target: Path, cwd: Path, known_rules: frozenset[str], *, require_files: bool = True
+) -> Project:
+    """Find the project holding ``target``, read its configuration and its files' bytes.
+
+    Raises ConfigError (exit 2) when there is nothing to check: a folder without
+    curriculum files is far more often the wrong folder than an empty project.
+    """
+    root, named = find_root(target)
     config, config_source = load_config(root, cwd, known_rules)
-    project = ProjectConfig(root, config, config_source, targets)
-    paths = list(discover(root, config.exclude))
-    if not paths and config_source is None:
+    paths = discover(root, config.exclude)
+    if not paths and require_files:
         nested = sub_projects(root)
+        where = display_path(root, cwd)
         if nested:
             shown = ", ".join(display_path(p, cwd) for p in nested[:5])
             raise ConfigError(
-                f"{display_path(root, cwd)}: no curriculum files of its own, but it holds the "
+                f"{where}: no curriculum files of its own, but it holds the "
                 f"projects {shown}{', ...' if len(nested) > 5 else ''}: run credpath on each"
             )
+        raise ConfigError(
+            f"no curriculum files in {where}: credpath reads the .yaml and .yml files of a "
+            "project folder (hidden, ignored and excluded ones aside)"
+        )
     max_bytes = int(config.max_file_mib * 2**20)
-    displays = [display_path(p, cwd) for p in paths]
-    files = _read_all(paths, displays, max_bytes)
-    return project, build_catalog(config, config_source, files)
+    files = []
+    for path in paths:
+        display = display_path(path, cwd)
+        try:
+            files.append(RawFile(path, display, read_bytes(path, max_bytes)))
+        except Unreadable as exc:
+            files.append(RawFile(path, display, None, str(exc)))
+    return Project(root, config, config_source, tuple(files), named)
 
 
 def sub_projects(root: Path) -> list[Path]:
@@ -51,16 +116,3 @@ def sub_projects(root: Path) -> list[Path]:
                 keep.append(name)
         dirs[:] = keep
     return found
-
-
-def _read_all(paths: list[Path], displays: list[str], max_bytes: int) -> list[SourceFile]:
-    total = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    workers = min(os.cpu_count() or 1, 4)
-    if total < PARALLEL_BYTES or workers < 2 or len(paths) < 2:
-        return [read_file(p, d, max_bytes) for p, d in zip(paths, displays, strict=True)]
-    chunk = max(1, len(paths) // (workers * 4))
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(read_file, paths, displays, [max_bytes] * len(paths), chunksize=chunk))

@@ -6,7 +6,6 @@ Rules reported here: schema, duplicate-id, unknown-reference, wrong-reference
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +36,7 @@ from credpath.requirements import (
     parse_reference,
     parse_requirement,
 )
+from credpath.text import suggest
 
 KIND_NAMES = {
     "outcomes": "outcome",
@@ -148,12 +148,6 @@ def report(
         location.end_column,
         tuple(related),
     )
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """A " (did you mean 'x'?)" suffix, or nothing."""
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 class _Suggestions:

@@ -13,7 +13,7 @@ One small API used by every check and command:
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -136,6 +136,67 @@ class Semantics:
 
     def start(self) -> State:
         return State(set(), dict(self.catalog.assumed))
+
+    def learner(self, credentials: Iterable[str], levels: Mapping[str, int]) -> State:
+        """A learner who holds ``credentials`` and ``levels`` (and the assumed competencies).
+
+        A held credential is proof that its requirements were met: whatever its
+        ``requires`` names on every way of meeting it (``all``, not ``any`` or
+        ``choose``) is held too, credentials with their grants, transitively. So a
+        plan never asks a learner to go back for what they have already shown.
+        """
+        state = self.start()
+        for competency, level in levels.items():
+            state.levels[competency] = max(state.levels.get(competency, 0), level)
+        pending = list(credentials)
+        while pending:
+            credential = self.catalog.credentials[pending.pop()]
+            if credential.id in state.held:
+                continue
+            state.earn(credential)
+            for ref in all_chain(credential.requires):
+                if ref.kind == "credential":
+                    pending.append(ref.target)
+                elif state.levels.get(ref.target, 0) < ref.number:
+                    state.levels[ref.target] = ref.number
+        return state
+
+    def adds_something(self, credential: CredentialDef, state: State) -> bool:
+        """Whether earning ``credential`` gives the learner something they lack.
+
+        That is a competency level above the one they hold, or the credential
+        itself where some requirement names it. Holding ``a2`` (``a@2``), ``a1``
+        (``a@1``) adds nothing, so it is no next door.
+        """
+        if any(state.levels.get(g.target, 0) < g.number for g in credential.grants):
+            return True
+        return credential.id in self._named
+
+    @cached_property
+    def _named(self) -> frozenset[str]:
+        """Credentials that some outcome, credential or pathway names by id."""
+        catalog = self.catalog
+        requirements: list[Requirement] = [c.requires for c in catalog.credentials.values()]
+        requirements += [o.requires for o in catalog.outcomes.values()]
+        requirements += [item for p in catalog.pathways.values() for s in p.stages for item in s]
+        return frozenset(
+            ref.target for req in requirements for ref in refs(req) if ref.kind == "credential"
+        )
+
+    def next_doors(self, state: State) -> list[str]:
+        """What a learner in ``state`` can start now and that adds something: the next doors.
+
+        Sorted by how many outcomes each leads to (most first), then by id.
+        """
+        doors = [
+            c.id
+            for c in self.active
+            if c.id not in state.held
+            and satisfied(c.requires, state)
+            and self.adds_something(c, state)
+        ]
+        outcomes_of = self.outcomes_of
+        return sorted(doors, key=lambda cid: (-len(outcomes_of.get(cid, [])), cid))
 
     # -- the reachable fixpoint ---------------------------------------------------------
     @cached_property

@@ -191,7 +191,7 @@ class Suppressions:
         return self.apply(self._unused(severity))
 
     def _unused(self, severity: Callable[[str], Severity | None]) -> Iterator[Diagnostic]:
-        from credpath.resolve import suggest
+        from credpath.text import suggest
 
         for path, suppressions in self.by_path.items():
             for suppression in suppressions:

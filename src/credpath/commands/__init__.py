@@ -1,35 +1,246 @@
-"""CLI command groups, one module each, so that each stays small and imports lazily.
+"""The command layer: each command is a function from typed options to a typed result.
 
-The two helpers here are what every command shares: one way to stop with a usage
-error, and one way to load a project that turns a configuration error into it.
+Commands never print, write files or exit. They return one of three results:
+
+- ``Findings``: what validate and lint found, and how to report it;
+- ``Document``: text or bytes for standard output or for one file (``-o``);
+- ``Tree``: a folder of files (render --all, import).
+
+``run`` is the one place that calls a command, turns its result into output
+and an exit code, and maps errors: a ``UsageError`` (usage, configuration, a
+bad path, a file it may not overwrite) or an ``OSError`` exits 2 with one line,
+Ctrl-C exits 130, anything else exits 3 with one line and a request to report
+it, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
+from credpath.errors import UsageError
+
 if TYPE_CHECKING:
-    from credpath.engine import Result
+    from rich.console import Console
 
-EXIT_USAGE = 2
+    from credpath.diagnostics import Diagnostic, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """One line on stderr, then exit (2 for a usage or configuration error)."""
-    typer.echo(f"credpath: {message}", err=True)
+@dataclass(frozen=True)
+class ReportOptions:
+    """How findings are reported: the options validate and lint share."""
+
+    format: str | None = None
+    """text, json, github, sarif, junit, gitlab; None: from -o's suffix, else by environment."""
+    output: Path | None = None
+    fail_level: Severity | None = None
+    quiet: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Findings:
+    diagnostics: Sequence[Diagnostic]
+    files: Sequence[str]
+    """The files checked, as displayed."""
+    report: ReportOptions
+    notes: tuple[str, ...] = ()
+    """Lines for standard error before the report (files that were skipped, ...)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    content: str | bytes
+    output: Path | None = None
+    """Write here instead of standard output."""
+    force: bool = False
+    code: int = EXIT_OK
+    notes: tuple[str, ...] = ()
+    """Lines for standard error, after the document."""
+
+
+@dataclass(frozen=True)
+class Tree:
+    directory: Path
+    files: Mapping[str, bytes]
+    force: bool = False
+    code: int = EXIT_OK
+    notes: tuple[str, ...] = ()
+    """Lines for standard error once the folder is written."""
+
+
+Result = Findings | Document | Tree
+
+REPORT_SUFFIXES = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".txt": "text"}
+
+
+def report_format(options: ReportOptions) -> str:
+    """The format asked for, else the one -o's suffix names, else the one that suits here."""
+    if options.format is not None:
+        return options.format
+    if options.output is not None:
+        chosen = REPORT_SUFFIXES.get(options.output.suffix.lower())
+        if chosen is not None:
+            return chosen
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def fail_level(options: ReportOptions) -> Severity:
+    from credpath.diagnostics import Severity
+
+    return options.fail_level if options.fail_level is not None else Severity.ERROR
+
+
+def _present_findings(result: Findings) -> int:
+    from credpath.report import REPORTERS, Report, summary
+
+    options = result.report
+    level = fail_level(options)
+    diagnostics = result.diagnostics
+    shown = [d for d in diagnostics if not options.quiet or d.severity >= level]
+    name = report_format(options)
+    report = Report(shown, len(result.files), files=tuple(result.files), fail_level=level)
+    rendered = REPORTERS[name](report)
+    for note in result.notes:
+        typer.echo(f"credpath: {note}", err=True)
+    if options.output is not None:
+        from credpath.output import write_file
+
+        write_file(options.output, rendered.encode("utf-8"), force=options.force)
+    elif name == "text" and _terminal(sys.stdout):
+        _print_coloured(shown)
+    else:
+        sys.stdout.write(rendered)
+    if not options.quiet:
+        typer.echo(summary(diagnostics, len(result.files)), err=True)
+    failed = any(d.severity >= level for d in diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _print_coloured(diagnostics: Sequence[Diagnostic], console: Console | None = None) -> None:
+    """Finding lines on a terminal: the place in bold, the severity in its colour.
+
+    rich decides whether the terminal takes colour, and honours ``NO_COLOR``.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    from credpath.report import SEVERITY_STYLES
+
+    console = console or Console(highlight=False, soft_wrap=True)
+    for d in diagnostics:
+        where, rest = d.format().split(f": {d.severity.label}: ", 1)
+        line = Text.assemble(
+            (f"{where}:", "bold"), " ", (f"{d.severity.label}:", SEVERITY_STYLES[d.severity])
+        )
+        line.append(f" {rest}")
+        console.print(line)
+
+
+def _present_document(result: Document) -> int:
+    data = result.content.encode("utf-8") if isinstance(result.content, str) else result.content
+    if result.output is not None:
+        from credpath.output import write_file
+
+        write_file(result.output, data, force=result.force)
+    elif isinstance(result.content, bytes) and _terminal(sys.stdout):
+        raise UsageError("this format is binary: write it to a file with -o FILE")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    for note in result.notes:
+        typer.echo(note, err=True)
+    return result.code
+
+
+def _present_tree(result: Tree) -> int:
+    from credpath.output import write_tree
+
+    write_tree(result.directory, result.files, force=result.force)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    return result.code
+
+
+def present(result: Result) -> int:
+    """Print or write a command's result; return the exit code."""
+    if isinstance(result, Findings):
+        return _present_findings(result)
+    if isinstance(result, Document):
+        return _present_document(result)
+    return _present_tree(result)
+
+
+Options = TypeVar("Options")
+
+
+def run(command: Callable[[Options], Result], options: Options) -> NoReturn:
+    """Run ``command``, present its result, and exit with its code; map every error."""
+    try:
+        code = present(command(options))
+    except UsageError as exc:
+        _stop(str(exc), EXIT_USAGE)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _stop(f"{where}{exc.strerror or exc}", EXIT_USAGE)
+    except KeyboardInterrupt:
+        _stop("interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:
+        _stop(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(please report this with the input that caused it)",
+            EXIT_INTERNAL,
+        )
     raise typer.Exit(code)
 
 
-def load(path: Path, *, no_drafts: bool = False) -> Result:
-    """Check the project holding ``path``; a configuration error exits 2."""
-    from credpath.config import ConfigError
-    from credpath.context import Options
-    from credpath.engine import check
+def _stop(message: str, code: int) -> NoReturn:
+    from credpath.text import escape
 
-    try:
-        return check(path, Path.cwd(), Options(no_drafts=no_drafts))
-    except ConfigError as exc:
-        fail(str(exc))
+    typer.echo(f"credpath: {escape(message)}", err=True)
+    raise typer.Exit(code)
+
+
+Item = TypeVar("Item")
+
+
+def progress(items: Sequence[Item], label: str) -> Iterator[Item]:
+    """``items`` one by one, with a progress bar on standard error when it is a terminal.
+
+    Only long work shows a bar (more than a few items); a pipe or a CI log gets none.
+    """
+    if len(items) < 8 or not _terminal(sys.stderr):
+        yield from items
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        yield from bar.track(items, description=label)
+
+
+def pick_unknown(kind: str, wanted: str, known: Sequence[str] | Mapping[str, object]) -> NoReturn:
+    """Stop with "unknown <kind> 'x' (did you mean 'y'?)" naming the ids there are."""
+    from credpath.text import suggest
+
+    ids = sorted(known)
+    if not ids:
+        raise UsageError(f"unknown {kind} '{wanted}': the project has no {kind}s")
+    hint = suggest(wanted, ids)
+    if hint:
+        raise UsageError(f"unknown {kind} '{wanted}'{hint}")
+    shown = ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+    raise UsageError(f"unknown {kind} '{wanted}'; the {kind}s are: {shown}")

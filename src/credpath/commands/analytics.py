@@ -1,41 +1,27 @@
-"""CLI commands: curriculum analytics (`metrics`) and `import curricular-analytics`."""
+"""``metrics`` (Curricular Analytics metrics) and ``import curricular-analytics``."""
 
 from __future__ import annotations
 
-import enum
-import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from credpath.commands import fail, load
-
-
-class MetricsFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+from credpath.commands import Document, Tree, pick_unknown
+from credpath.context import Options
+from credpath.errors import UsageError
 
 
-def metrics(
-    path: Annotated[Path, typer.Argument(help="The project folder, or a file inside it.")] = Path(
-        "."
-    ),
-    outcome: Annotated[
-        str | None,
-        typer.Option("--outcome", help="Only the credentials of this outcome's derived pathway."),
-    ] = None,
-    format_: Annotated[
-        MetricsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = MetricsFormat.table,
-) -> None:
-    """Curricular Analytics metrics of the credential prerequisite graph.
+@dataclass(frozen=True)
+class MetricsOptions:
+    path: Path = Path(".")
+    outcome: str | None = None
+    format: str = "table"
+    output: Path | None = None
+    force: bool = False
 
-    Blocking factor, delay factor, centrality and structural complexity per
-    credential, with totals; per outcome, its derived pathway's stages, workload
-    and complexity.
-    """
+
+def metrics(options: MetricsOptions) -> Document:
+    """Blocking, delay, centrality and complexity of the credential prerequisite graph."""
+    from credpath.engine import check
     from credpath.metrics import (
         CycleError,
         compute_metrics,
@@ -44,80 +30,73 @@ def metrics(
         metrics_to_table,
     )
     from credpath.pathways import derive
-    from credpath.resolve import suggest
 
-    result = load(path)
+    result = check(options.path, Path.cwd(), Options())
     sem = result.context.semantics
+    outcome = options.outcome
     members: set[str] | None = None
     if outcome is not None:
         if outcome not in result.catalog.outcomes:
-            fail(f"unknown outcome '{outcome}'{suggest(outcome, result.catalog.outcomes)}")
+            pick_unknown("outcome", outcome, result.catalog.outcomes)
         pathway = derive(sem, outcome)
         if pathway is None:
-            fail(f"outcome '{outcome}' cannot be reached (run credpath validate)", 1)
+            raise UsageError(f"outcome '{outcome}' cannot be reached (run credpath validate)")
         members = set(pathway.credentials)
+    whole = result.context.prerequisites
     try:
-        whole = result.context.prerequisites
         found = compute_metrics(whole if members is None else whole.subgraph(members))
     except CycleError as exc:
         first = result.catalog.credentials[exc.cycle[0]].origin.locate("id")
-        typer.echo(
-            f"{first}: error: credentials require each other in a cycle: "
-            f"{' -> '.join([*exc.cycle, exc.cycle[0]])}; metrics need an acyclic graph [cycle]"
+        loop = " -> ".join([*exc.cycle, exc.cycle[0]])
+        return Document(
+            f"{first}: error: credentials require each other in a cycle: {loop}; "
+            "metrics need an acyclic graph [cycle]\n",
+            code=1,
         )
-        raise typer.Exit(1) from None
-    if format_ is MetricsFormat.json:
-        sys.stdout.write(metrics_to_json(found))
-        return
-    if format_ is MetricsFormat.csv:
-        sys.stdout.write(metrics_to_csv(found))
-        return
-    sys.stdout.write(metrics_to_table(found))
-    lines = ["", "outcome                          stages  hours  credentials  complexity"]
-    chosen = [outcome] if outcome is not None else sorted(result.catalog.outcomes)
-    for outcome_id in chosen:
-        pathway = derive(sem, outcome_id)
-        if pathway is None:
-            lines.append(f"{outcome_id:<32} unreachable")
-            continue
-        chosen_graph = result.context.prerequisites.subgraph(pathway.credentials)
-        complexity = compute_metrics(chosen_graph).totals.complexity
-        lines.append(
-            f"{outcome_id:<32} {len(pathway.stages):>6} {pathway.hours:>6g} "
-            f"{len(pathway.credentials):>12} {complexity:>11}"
-        )
-    typer.echo("\n".join(lines))
+    if options.format == "json":
+        text = metrics_to_json(found)
+    elif options.format == "csv":
+        text = metrics_to_csv(found)
+    else:
+        lines = ["", "outcome                          stages  hours  credentials  complexity"]
+        for outcome_id in [outcome] if outcome is not None else sorted(result.catalog.outcomes):
+            pathway = derive(sem, outcome_id)
+            if pathway is None:
+                lines.append(f"{outcome_id:<32} unreachable")
+                continue
+            complexity = compute_metrics(whole.subgraph(pathway.credentials)).totals.complexity
+            lines.append(
+                f"{outcome_id:<32} {len(pathway.stages):>6} {pathway.hours:>6g} "
+                f"{len(pathway.credentials):>12} {complexity:>11}"
+            )
+        text = metrics_to_table(found) + "\n".join(lines) + "\n"
+    return Document(text, options.output, options.force)
 
 
-import_app = typer.Typer(
-    help="Bring curricula from other tools into credpath.", no_args_is_help=True
-)
+@dataclass(frozen=True)
+class ImportOptions:
+    source: Path
+    output: Path
+    force: bool = False
 
 
-@import_app.command("curricular-analytics")
-def import_curricular_analytics(
-    csv_file: Annotated[
-        Path, typer.Argument(help="A Curricular Analytics curriculum or degree-plan CSV.")
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The project folder to write.")],
-) -> None:
-    """Turn a Curricular Analytics CSV into a credpath project (one credential per course)."""
-    from credpath.importers.curricular_analytics import read_curricular_analytics, write_project
+def import_curricular_analytics(options: ImportOptions) -> Document | Tree:
+    """A credpath project from a Curricular Analytics CSV (one credential per course)."""
+    from credpath.importers.curricular_analytics import read_curricular_analytics, render_project
 
-    try:
-        result = read_curricular_analytics(csv_file)
-    except OSError as exc:
-        fail(f"{csv_file}: {exc.strerror}")
+    result = read_curricular_analytics(options.source)
     if result.findings or result.curriculum is None:
-        for finding in result.findings:
-            column = f" (column {finding.column})" if finding.column else ""
-            typer.echo(f"{csv_file}:{finding.line}:1: error: {finding.message}{column} [import]")
-        raise typer.Exit(1)
-    for written in write_project(result.curriculum, output):
-        typer.echo(f"wrote {written}")
-
-
-def register(app: typer.Typer) -> None:
-    """Add metrics and import to the app."""
-    app.command("metrics")(metrics)
-    app.add_typer(import_app, name="import")
+        lines = [
+            f"{options.source}:{f.line}:1: error: {f.message}"
+            f"{f' (column {f.column})' if f.column else ''} [import]\n"
+            for f in result.findings
+        ]
+        return Document("".join(lines), code=1)
+    files = render_project(result.curriculum)
+    written = [f"wrote {options.output / name}" for name in files]
+    return Tree(
+        options.output,
+        {name: text.encode("utf-8") for name, text in files.items()},
+        options.force,
+        notes=tuple(written),
+    )

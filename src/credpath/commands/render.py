@@ -1,264 +1,158 @@
-"""CLI command ``render``: pathway diagrams. Registered on the app by credpath.cli.
-
-The core is imported inside the command, so that ``credpath --help`` stays fast.
-Option types live at module level because typer reads the postponed annotations
-from this module's globals.
-"""
+"""``render``: pathway diagrams of a project, one view or all of them with an index page."""
 
 from __future__ import annotations
 
-import enum
-import sys
-from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING
 
-import typer
-
-from credpath.commands import fail, load
+from credpath.commands import Document, Tree, pick_unknown, progress
+from credpath.context import Options
+from credpath.errors import UsageError
 
 if TYPE_CHECKING:
     from credpath.engine import Result
     from credpath.render import Diagram
 
 
-class DiagramFormat(enum.StrEnum):
-    svg = "svg"
-    png = "png"
-    pdf = "pdf"
-    dot = "dot"
-    mermaid = "mermaid"
+@dataclass(frozen=True)
+class RenderOptions:
+    path: Path = Path(".")
+    outcome: str | None = None
+    pathway: str | None = None
+    credential: str | None = None
+    depth: int | None = None
+    show_competencies: bool = False
+    format: str | None = None
+    output: Path | None = None
+    all: bool = False
+    no_drafts: bool = False
+    force: bool = False
 
 
-PathArg = Annotated[Path, typer.Argument(help="The project folder, or a file inside it.")]
-
-
-def render(
-    path: PathArg = Path("."),
-    outcome: Annotated[
-        str | None,
-        typer.Option(
-            "--outcome", help="Draw the derived pathway to this outcome.", show_default=False
-        ),
-    ] = None,
-    pathway: Annotated[
-        str | None,
-        typer.Option("--pathway", help="Draw this curated pathway.", show_default=False),
-    ] = None,
-    credential: Annotated[
-        str | None,
-        typer.Option(
-            "--credential",
-            help="Draw what this credential needs and what it unlocks.",
-            show_default=False,
-        ),
-    ] = None,
-    depth: Annotated[
-        int | None,
-        typer.Option(
-            "--depth",
-            min=1,
-            help="With --credential: how many credentials to follow each way. Default: 1.",
-            show_default=False,
-        ),
-    ] = None,
-    show_competencies: Annotated[
-        bool,
-        typer.Option(
-            "--show-competencies",
-            help="Draw competencies as nodes between credentials (else they label the edges).",
-        ),
-    ] = False,
-    format_: Annotated[
-        DiagramFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="svg, png, pdf (these need Graphviz), dot or mermaid. "
-            "Default: from the suffix of --output, else svg.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to FILE (with --all: into the folder DIR) instead of standard output.",
-            show_default=False,
-        ),
-    ] = None,
-    all_: Annotated[
-        bool,
-        typer.Option(
-            "--all",
-            help="Write the map, one diagram per outcome and curated pathway, and index.html "
-            "into the folder given with -o.",
-        ),
-    ] = False,
-    no_drafts: Annotated[
-        bool, typer.Option("--no-drafts", help="Treat draft credentials as not yet published.")
-    ] = False,
-) -> None:
-    """Draw pathway diagrams: the project map, a pathway, or one credential's neighbourhood.
-
-    Problems show in the diagram (a gap as a dashed red "missing" node, dead ends and
-    credentials that cannot be earned outlined in red), so it doubles as a review.
-    """
-    from credpath.render import GraphvizMissing, LayoutFailed, has_dot, needs_graphviz
+def render(options: RenderOptions) -> Document | Tree:
+    """One diagram (the map by default), or with ``all`` every diagram and an index page."""
+    from credpath.engine import check
+    from credpath.render import has_dot, needs_graphviz
     from credpath.render.convert import INSTALL_HINT
 
     views = [
         name
         for name, value in (
-            ("--outcome", outcome),
-            ("--pathway", pathway),
-            ("--credential", credential),
+            ("--outcome", options.outcome),
+            ("--pathway", options.pathway),
+            ("--credential", options.credential),
         )
         if value is not None
     ]
-    if len(views) > 1 or (all_ and views):
-        fail(
-            f"choose one view: {', '.join(views + (['--all'] if all_ else []))} cannot be combined"
+    if len(views) > 1 or (options.all and views):
+        chosen = ", ".join(views + (["--all"] if options.all else []))
+        raise UsageError(f"choose one view: {chosen} cannot be combined")
+    if options.depth is not None and options.credential is None:
+        raise UsageError("--depth goes with --credential")
+    if options.all and options.output is None:
+        raise UsageError("--all writes a folder of diagrams: give it with -o DIR")
+    if options.all and options.output is not None and _names_a_diagram(options.output):
+        raise UsageError(
+            f"{options.output}: --all writes a folder, and this is a diagram's file name: "
+            "give a folder with -o DIR"
         )
-    if depth is not None and credential is None:
-        fail("--depth goes with --credential")
-    if all_ and output is None:
-        fail("--all writes a folder of diagrams: give it with -o DIR")
-    fmt = _format(format_, None if all_ else output)
+    fmt = options.format or (None if options.all else _suffix_format(options.output)) or "svg"
     if needs_graphviz(fmt) and not has_dot():
-        fail(INSTALL_HINT.format(fmt=fmt))
-    result = load(path, no_drafts=no_drafts)
-    try:
-        if all_:
-            assert output is not None
-            _write_all(result, output, fmt, show_competencies)
-            _note_errors(result)
-            return
-        diagram = _view(result, outcome, pathway, credential, depth or 1, show_competencies)
-        _emit(diagram, fmt, output)
-        _note_errors(result)
-    except GraphvizMissing as exc:
-        fail(str(exc))
-    except LayoutFailed as exc:
-        fail(f"Graphviz could not lay out the diagram: {exc}", 3)
+        raise UsageError(INSTALL_HINT.format(fmt=fmt))
+    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    notes = _errors_note(result)
+    if options.all:
+        assert options.output is not None
+        files = _all(result, fmt, options.show_competencies)
+        notes = (f"wrote {len(files) - 1} diagrams and index.html to {options.output}", *notes)
+        return Tree(options.output, files, options.force, notes=notes)
+    diagram, warning = _view(result, options)
+    from credpath.render import export
+
+    data = export(diagram, fmt)
+    content: str | bytes = data if fmt in {"png", "pdf"} else data.decode("utf-8")
+    return Document(content, options.output, options.force, notes=(*warning, *notes))
 
 
-def _note_errors(result: Result) -> None:
+def _suffix_format(output: Path | None) -> str | None:
+    """The diagram format -o's suffix names; a suffix credpath does not know is an error."""
+    from credpath.render import SUFFIXES
+
+    if output is None or not output.suffix:
+        return None
+    fmt = SUFFIXES.get(output.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise UsageError(f"cannot tell the format from '{output.suffix}' ({known}): give --format")
+    return fmt
+
+
+def _names_a_diagram(output: Path) -> bool:
+    from credpath.render import SUFFIXES
+
+    return output.suffix.lower() in SUFFIXES
+
+
+def _errors_note(result: Result) -> tuple[str, ...]:
     """A diagram of a broken project is a review; say that there is more to read."""
     from credpath.diagnostics import Severity
 
     errors = sum(1 for d in result.diagnostics if d.severity >= Severity.ERROR)
-    if errors:
-        typer.echo(
-            f"credpath: the project has {errors} error{'s' if errors != 1 else ''}; the diagram "
-            "marks the problems it can show, credpath validate lists them all",
-            err=True,
-        )
+    if not errors:
+        return ()
+    return (
+        f"credpath: the project has {errors} error{'s' if errors != 1 else ''}; the diagram "
+        "marks the problems it can show, credpath validate lists them all",
+    )
 
 
-def _format(chosen: DiagramFormat | None, output: Path | None) -> str:
-    """--format, else the suffix of -o, else svg."""
-    from credpath.render import SUFFIXES
-
-    if chosen is not None:
-        return chosen.value
-    if output is None or not output.suffix:
-        return "svg"
-    fmt = SUFFIXES.get(output.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(SUFFIXES))
-        fail(f"cannot tell the format from '{output.suffix}' ({known}): give --format")
-    return fmt
-
-
-def _unknown(kind: str, wanted: str, ids: Iterable[str]) -> NoReturn:
-    import difflib
-
-    known = sorted(ids)
-    if not known:
-        fail(f"unknown {kind} '{wanted}': the project has no {kind}s")
-    close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
-    if close:
-        fail(f"unknown {kind} '{wanted}'; close ids: {', '.join(close)}")
-    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    fail(f"unknown {kind} '{wanted}'; the {kind}s are: {shown}")
-
-
-def _view(
-    result: Result,
-    outcome: str | None,
-    pathway: str | None,
-    credential: str | None,
-    depth: int,
-    show_competencies: bool,
-) -> Diagram:
+def _view(result: Result, options: RenderOptions) -> tuple[Diagram, tuple[str, ...]]:
     from credpath.render import (
         credential_neighbourhood,
         curated_pathway,
         derived_pathway,
         project_map,
     )
+    from credpath.semantics import satisfied
 
     catalog = result.catalog
     sem = result.context.semantics
-    if outcome is not None:
+    shown = options.show_competencies
+    if options.outcome is not None:
+        outcome = options.outcome
         if outcome not in catalog.outcomes:
-            _unknown("outcome", outcome, catalog.outcomes)
-        if not _reachable(result, outcome):
-            typer.echo(
+            pick_unknown("outcome", outcome, catalog.outcomes)
+        warning: tuple[str, ...] = ()
+        if not satisfied(catalog.outcomes[outcome].requires, sem.reachable_state):
+            warning = (
                 f"credpath: '{outcome}' is not reachable; the diagram shows what stands in the "
                 "way (credpath validate explains it)",
-                err=True,
             )
-        return derived_pathway(sem, outcome, show_competencies=show_competencies)
-    if pathway is not None:
-        if pathway not in catalog.pathways:
-            _unknown("pathway", pathway, catalog.pathways)
-        return curated_pathway(result.context, pathway, show_competencies=show_competencies)
-    if credential is not None:
-        if credential not in catalog.credentials:
-            _unknown("credential", credential, catalog.credentials)
-        return credential_neighbourhood(sem, credential, depth, show_competencies=show_competencies)
-    return project_map(sem, show_competencies=show_competencies)
+        return derived_pathway(sem, outcome, show_competencies=shown), warning
+    if options.pathway is not None:
+        if options.pathway not in catalog.pathways:
+            pick_unknown("pathway", options.pathway, catalog.pathways)
+        return curated_pathway(result.context, options.pathway, show_competencies=shown), ()
+    if options.credential is not None:
+        if options.credential not in catalog.credentials:
+            pick_unknown("credential", options.credential, catalog.credentials)
+        depth = options.depth or 1
+        diagram = credential_neighbourhood(sem, options.credential, depth, show_competencies=shown)
+        return diagram, ()
+    return project_map(sem, show_competencies=shown), ()
 
 
-def _reachable(result: Result, outcome: str) -> bool:
-    from credpath.semantics import satisfied
+def _all(result: Result, fmt: str, show_competencies: bool) -> dict[str, bytes]:
+    """Every diagram and the index page, drawn in memory: nothing is written until all is."""
+    from credpath.render import diagram_jobs, draw, export, index_html
 
-    sem = result.context.semantics
-    return satisfied(result.catalog.outcomes[outcome].requires, sem.reachable_state)
-
-
-def _emit(diagram: Diagram, fmt: str, output: Path | None) -> None:
-    from credpath.render import export
-
-    if output is None and fmt in {"png", "pdf"} and sys.stdout.isatty():
-        fail(f"{fmt} is binary: write it to a file with -o FILE")
-    data = export(diagram, fmt)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(data)
-    except OSError as exc:
-        fail(f"{output}: cannot write the diagram: {exc.strerror}")
-
-
-def _write_all(result: Result, directory: Path, fmt: str, show_competencies: bool) -> None:
-    from credpath.render import write_all
-
-    if directory.exists() and not directory.is_dir():
-        fail(f"{directory}: --all writes a folder, and this is a file")
-    try:
-        written = write_all(result.context, directory, fmt, show_competencies=show_competencies)
-    except OSError as exc:
-        fail(f"{directory}: cannot write the diagrams: {exc.strerror}")
-    typer.echo(f"wrote {len(written) - 1} diagrams and index.html to {directory}", err=True)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``render`` to the app."""
-    app.command()(render)
+    pages, title = diagram_jobs(result.context, fmt, show_competencies=show_competencies)
+    files: dict[str, bytes] = {}
+    drawn = []
+    for page in progress(pages, "Drawing diagrams"):
+        diagram = draw(result.context, page, show_competencies=show_competencies)
+        files[page.file] = export(diagram, fmt)
+        drawn.append(replace(page, caption=diagram.subtitle))
+    files["index.html"] = index_html(title, drawn, fmt).encode("utf-8")
+    return files

@@ -14,7 +14,7 @@ and :func:`credpath.metrics.compute_metrics` reproduces its metrics:
   pre-, co- and strict co-requisites all become ``requires`` references;
 - workload: :data:`HOURS_PER_CREDIT` notional hours per credit hour (45 for a semester
   credit: 15 in class and 30 of study; 30 for a quarter credit) and one ECTS credit per
-  :data:`HOURS_PER_ECTS` hours (2 ECTS per semester credit). A zero-credit course gets
+  :data:`credpath.model.HOURS_PER_ECTS` hours, as everywhere in credpath. A zero-credit course gets
   no workload, since the format needs one above zero;
 - one outcome for the degree requires every course.
 
@@ -25,7 +25,7 @@ Typical use (what ``credpath import curricular-analytics FILE.csv -o DIR`` does)
 
     result = read_curricular_analytics(Path("plan.csv"))
     if result.findings: report them (each has a line, a column name and a message)
-    else: write_project(result.curriculum, Path("my-project"))
+    else: files = render_project(result.curriculum)  # file name -> YAML text
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from pathlib import Path
 import networkx as nx
 import yaml
 
+from credpath.model import HOURS_PER_ECTS
+
 __all__ = [
     "HOURS_PER_CREDIT",
     "HOURS_PER_ECTS",
@@ -55,14 +57,11 @@ __all__ = [
     "parse_curricular_analytics",
     "read_curricular_analytics",
     "render_project",
-    "write_project",
 ]
 
 HOURS_PER_CREDIT = {"semester": 45, "quarter": 30}
 """Notional learning hours per credit hour, by the curriculum's System Type."""
 
-HOURS_PER_ECTS = 22.5
-"""Hours per ECTS credit: 2 ECTS per semester credit, inside credpath's 20-35 band."""
 
 REQUIRED_COLUMNS = ("Course ID", "Course Name", "Credit Hours")
 REQUISITE_COLUMNS = ("Prerequisites", "Corequisites", "Strict-Corequisites")
@@ -472,23 +471,8 @@ def build_graph(curriculum: CACurriculum) -> nx.DiGraph:
     return graph
 
 
-def write_project(curriculum: CACurriculum, out_dir: Path) -> list[Path]:
-    """Write ``credpath.yaml``, ``credentials.yaml`` and ``outcomes.yaml`` into ``out_dir``.
-
-    Creates the folder if needed and overwrites those three files only. The output is
-    byte-identical for the same curriculum. Returns the paths written.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render_project(curriculum).items():
-        path = out_dir / name
-        path.write_bytes(text.encode("utf-8"))
-        written.append(path)
-    return written
-
-
 def render_project(curriculum: CACurriculum) -> dict[str, str]:
-    """File name -> YAML text of the project (what :func:`write_project` writes)."""
+    """File name -> YAML text of the project, byte-identical for the same curriculum."""
     ids = credential_ids(curriculum)
     config = "# Imported from Curricular Analytics by `credpath import curricular-analytics`.\n"
     if curriculum.name:

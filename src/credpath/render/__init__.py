@@ -7,8 +7,6 @@ no Graphviz. Output is byte-identical for the same input.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from credpath.context import Context
 from credpath.render.convert import PNG_DPI, GraphvizMissing, LayoutFailed, has_dot, layout
 from credpath.render.dot import to_dot
@@ -22,7 +20,6 @@ from credpath.render.views import (
     project_map,
 )
 
-FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 SUFFIXES = {
     ".svg": "svg",
     ".png": "png",
@@ -33,7 +30,6 @@ SUFFIXES = {
     ".mermaid": "mermaid",
 }
 EXTENSIONS = {"svg": "svg", "png": "png", "pdf": "pdf", "dot": "dot", "mermaid": "mmd"}
-TEXT_FORMATS = frozenset({"svg", "dot", "mermaid"})
 
 
 def export(diagram: Diagram, fmt: str) -> bytes:
@@ -49,51 +45,66 @@ def needs_graphviz(fmt: str) -> bool:
     return fmt not in {"dot", "mermaid"}
 
 
-def write_all(
-    context: Context, directory: Path, fmt: str, *, show_competencies: bool = False
-) -> list[Path]:
-    """One diagram per curated pathway and per outcome, the map, and ``index.html``."""
+def diagram_jobs(
+    context: Context, fmt: str, *, show_competencies: bool = False
+) -> tuple[list[Page], str]:
+    """The pages of ``render --all``: the map, each curated pathway, each outcome; and
+    the index page's HTML."""
     sem = context.semantics
     catalog = context.catalog
     ext = EXTENSIONS[fmt]
-    jobs: list[tuple[Page, Diagram]] = []
-    whole = project_map(sem, show_competencies=show_competencies)
-    jobs.append((Page("Project map", f"map.{ext}", "Project map", whole.subtitle), whole))
+    map_title = project_map(sem, show_competencies=show_competencies).title
+    pages = [Page("Project map", f"map.{ext}", "Project map", "", ("map", ""))]
     for pathway_id in sorted(catalog.pathways):
-        diagram = curated_pathway(context, pathway_id, show_competencies=show_competencies)
         title = catalog.pathways[pathway_id].model.title
-        page = Page("Curated pathways", f"pathway-{pathway_id}.{ext}", title, diagram.subtitle)
-        jobs.append((page, diagram))
+        pages.append(
+            Page(
+                "Curated pathways",
+                f"pathway-{pathway_id}.{ext}",
+                title,
+                "",
+                ("pathway", pathway_id),
+            )
+        )
     for outcome_id in sorted(catalog.outcomes):
-        diagram = derived_pathway(sem, outcome_id, show_competencies=show_competencies)
         title = catalog.outcomes[outcome_id].model.title
-        page = Page("Derived pathways", f"outcome-{outcome_id}.{ext}", title, diagram.subtitle)
-        jobs.append((page, diagram))
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for page, diagram in jobs:
-        target = directory / page.file
-        target.write_bytes(export(diagram, fmt))
-        written.append(target)
-    index = directory / "index.html"
-    index.write_bytes(index_html(whole.title, [p for p, _ in jobs], fmt).encode("utf-8"))
-    written.append(index)
-    return written
+        pages.append(
+            Page(
+                "Derived pathways",
+                f"outcome-{outcome_id}.{ext}",
+                title,
+                "",
+                ("outcome", outcome_id),
+            )
+        )
+    return pages, map_title
+
+
+def draw(context: Context, page: Page, *, show_competencies: bool = False) -> Diagram:
+    """The diagram of one page of ``render --all``."""
+    kind, subject = page.view
+    if kind == "map":
+        return project_map(context.semantics, show_competencies=show_competencies)
+    if kind == "pathway":
+        return curated_pathway(context, subject, show_competencies=show_competencies)
+    return derived_pathway(context.semantics, subject, show_competencies=show_competencies)
 
 
 __all__ = [
     "EXTENSIONS",
-    "FORMATS",
     "SUFFIXES",
     "Diagram",
     "GraphvizMissing",
     "LayoutFailed",
+    "Page",
     "credential_neighbourhood",
     "curated_pathway",
     "derived_pathway",
+    "diagram_jobs",
+    "draw",
     "export",
     "has_dot",
+    "index_html",
     "needs_graphviz",
     "project_map",
-    "write_all",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import shutil
 
-LAYOUT_FORMATS = ("svg", "png", "pdf")
+from credpath.errors import UsageError
+
 INSTALL_HINT = (
     "the Graphviz 'dot' program is needed for {fmt} output and was not found: install "
     "Graphviz (apt-get install graphviz, brew install graphviz, choco install graphviz, or "
@@ -21,7 +22,7 @@ PNG_DPI = 144
 _PDF_DATE = re.compile(rb"(/CreationDate \(D:)(\d{14})")
 
 
-class GraphvizMissing(Exception):
+class GraphvizMissing(UsageError):
     """The ``dot`` program is not installed."""
 
 

@@ -32,6 +32,8 @@ class Page:
     file: str
     heading: str
     caption: str
+    view: tuple[str, str] = ("map", "")
+    """Which diagram: ("map", ""), ("pathway", id) or ("outcome", id)."""
 
 
 def index_html(title: str, pages: list[Page], fmt: str) -> str:

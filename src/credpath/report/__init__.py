@@ -14,15 +14,14 @@ from dataclasses import dataclass
 
 from credpath.diagnostics import Diagnostic, Severity
 
-_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+"""How a terminal shows each severity (rich styles; the command layer prints them)."""
 
 
 @dataclass(frozen=True)
 class Report:
     diagnostics: Sequence[Diagnostic]
     file_count: int
-    colour: bool = False
     files: Sequence[str] = ()
     """The files checked, as displayed: JUnit lists the clean ones as passing tests."""
     fail_level: Severity = Severity.ERROR
@@ -30,19 +29,8 @@ class Report:
 
 
 def text(report: Report) -> str:
-    """One compiler-style line per finding (FORMAT.md section 5)."""
-    lines = []
-    for d in report.diagnostics:
-        plain = d.format()
-        if report.colour:
-            # Colour the line format() made, so that both show the same characters.
-            marker = f": {d.severity.label}: "
-            where, rest = plain.split(marker, 1)
-            colour = _COLOURS[d.severity]
-            lines.append(f"{_BOLD}{where}:{_RESET} {colour}{d.severity.label}:{_RESET} {rest}")
-        else:
-            lines.append(plain)
-    return "".join(line + "\n" for line in lines)
+    """One compiler-style line per finding (see docs/format.md, "Findings")."""
+    return "".join(d.format() + "\n" for d in report.diagnostics)
 
 
 def as_dict(d: Diagnostic) -> dict[str, object]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from credpath.diagnostics import Diagnostic, Severity
+from credpath.text import escape
 
 if TYPE_CHECKING:
     from credpath.report import Report
@@ -16,7 +17,10 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Author text as one line: control characters escaped (so that no text can start a
+    line of its own, which the runner would execute as a workflow command), then the
+    runner's own %-encoding."""
+    return escape(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
@@ -29,8 +33,8 @@ def line(d: Diagnostic) -> str:
     if d.end_line is not None and d.end_line >= d.line:
         props.append(f"endLine={d.end_line}")
         if d.end_line == d.line and d.end_column is not None:
-            # GitHub's end column is the last character; ours is the one after it.
-            props.append(f"endColumn={max(d.column, d.end_column - 1)}")
+            # The column after the last character, as in every other format (SARIF's rule).
+            props.append(f"endColumn={d.end_column}")
     props.append(f"title={_property(f'credpath {d.rule}')}")
     return f"::{COMMANDS[d.severity]} {','.join(props)}::{_data(d.message)}"
 

@@ -1,0 +1,43 @@
+"""``validate`` and ``lint``: the findings of a project, for a person or a CI system."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from credpath.commands import Findings, ReportOptions
+from credpath.context import Options
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: Sequence[Path]
+    report: ReportOptions
+    no_drafts: bool = False
+    use_cache: bool = True
+
+
+def validate(options: CheckOptions) -> Findings:
+    """Every finding of the project holding ``options.paths[0]``."""
+    from credpath.engine import check
+
+    result = check(
+        options.paths[0], Path.cwd(), Options(options.no_drafts), use_cache=options.use_cache
+    )
+    return Findings(result.diagnostics, result.files, options.report)
+
+
+def lint(options: CheckOptions) -> Findings:
+    """The findings, authoring rules included, located in the files and folders named."""
+    from credpath.engine import lint as lint_paths
+
+    found = lint_paths(
+        options.paths, Path.cwd(), Options(options.no_drafts), use_cache=options.use_cache
+    )
+    notes = tuple(
+        f"{skipped}: not a curriculum file of its project (hidden, ignored or excluded); "
+        "nothing to report"
+        for skipped in found.skipped
+    )
+    return Findings(found.diagnostics, found.files, options.report, notes)

@@ -1,0 +1,206 @@
+"""Writing files: atomic, never through a symlink, and nothing lost without ``--force``.
+
+Every file credpath writes goes through here. Each write goes to a temporary file
+in the same folder, which is then renamed over the target: a failure or Ctrl-C
+never leaves a half-written file, and a symlink at the target is replaced, never
+followed (so ``-o link.json`` cannot overwrite whatever the link points at).
+
+A folder credpath writes into gets a ledger, ``.credpath-written.json``: the files
+credpath wrote there, with the hash of what it wrote. A file may be replaced (or,
+in a folder of outputs, deleted when no longer produced) only when the ledger
+says credpath wrote exactly its current content. Anything else (a file the user
+wrote, or one of ours that they edited since) stops the command with exit 2,
+naming the file, unless ``--force`` is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from credpath.errors import UsageError
+
+LEDGER = ".credpath-written.json"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_ledger(folder: Path) -> dict[str, str]:
+    """The files (relative posix paths) credpath wrote in ``folder``, with their hashes."""
+    try:
+        stored = json.loads((folder / LEDGER).read_text(encoding="utf-8"))
+        files = stored["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _ledger_bytes(files: Mapping[str, str]) -> bytes:
+    document = {"written_by": "credpath", "files": dict(sorted(files.items()))}
+    return (json.dumps(document, indent=2) + "\n").encode()
+
+
+def _is_ours(path: Path, recorded: str | None) -> bool:
+    """Whether ``path`` holds exactly what credpath last wrote there."""
+    if recorded is None or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return _digest(path.read_bytes()) == recorded
+    except OSError:
+        return False
+
+
+def _refuse(paths: list[Path]) -> UsageError:
+    first = paths[0]
+    more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+    return UsageError(
+        f"{first}: exists and was not written by credpath{more}; "
+        "nothing was written: use --force to overwrite"
+    )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
+
+    The file keeps the mode of the one it replaces (a new one gets the usual
+    mode under the umask, not the private mode of a temporary file).
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode) if path.is_file() else None
+    except OSError:
+        mode = None
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(handle, mode if mode is not None else 0o666 & ~_umask())
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _io(path: Path, exc: OSError) -> UsageError:
+    return UsageError(f"{path}: cannot write: {exc.strerror or exc}")
+
+
+def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write one file (``-o FILE``), refusing to replace a file credpath did not write."""
+    folder = path.parent
+    try:
+        if path.is_dir() and not path.is_symlink():
+            raise UsageError(f"{path}: is a folder; give a file name")
+        ledger = _read_ledger(folder)
+        if os.path.lexists(path) and not force and not _is_ours(path, ledger.get(path.name)):
+            raise _refuse([path])
+        folder.mkdir(parents=True, exist_ok=True)
+        _atomic(path, data)
+        ledger[path.name] = _digest(data)
+        _atomic(folder / LEDGER, _ledger_bytes(ledger))
+    except OSError as exc:
+        raise _io(path, exc) from None
+
+
+def rewrite(path: Path, data: bytes) -> None:
+    """Replace the content of a file the user asked credpath to edit (``new``), atomically."""
+    try:
+        _atomic(path, data)
+    except OSError as exc:
+        raise _io(path, exc) from None
+
+
+def write_tree(directory: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
+    """Make ``directory`` hold ``files`` (relative posix paths), all or nothing.
+
+    Files credpath wrote there before and no longer produces are removed (when
+    unchanged). Everything is written into a temporary folder first; the result
+    then replaces the folder in one rename when it holds only credpath's files,
+    else file by file, each one atomic.
+    """
+    try:
+        if os.path.lexists(directory) and not directory.is_dir():
+            raise UsageError(f"{directory}: exists and is not a folder; give a folder with -o")
+        old = _read_ledger(directory) if directory.is_dir() else {}
+        blocked = [
+            directory / name
+            for name in sorted(files)
+            if os.path.lexists(directory / name) and not _is_ours(directory / name, old.get(name))
+        ]
+        if blocked and not force:
+            raise _refuse(blocked)
+        stale = [n for n in sorted(old) if n not in files and _is_ours(directory / n, old[n])]
+        ledger = {name: _digest(data) for name, data in files.items()}
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+        try:
+            staging.chmod(0o777 & ~_umask())
+            for name, data in files.items():
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            (staging / LEDGER).write_bytes(_ledger_bytes(ledger))
+            if not directory.exists():
+                os.rename(staging, directory)
+            elif not directory.is_symlink() and _only_ours(directory, old):
+                _swap(staging, directory)
+            else:
+                _merge(staging, directory, [*files, LEDGER], stale)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise _io(directory, exc) from None
+
+
+def _only_ours(directory: Path, ledger: Mapping[str, str]) -> bool:
+    """Whether every file in ``directory`` is the ledger or an unchanged file of ours."""
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            path = Path(folder, name)
+            relative = path.relative_to(directory).as_posix()
+            if relative != LEDGER and not _is_ours(path, ledger.get(relative)):
+                return False
+    return True
+
+
+def _swap(staging: Path, directory: Path) -> None:
+    """Replace ``directory`` by ``staging`` with two renames; the old one is removed last."""
+    retired = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.old."))
+    os.rename(directory, retired / "old")
+    try:
+        os.rename(staging, directory)
+    except BaseException:
+        os.rename(retired / "old", directory)
+        raise
+    finally:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def _merge(staging: Path, directory: Path, names: list[str], stale: list[str]) -> None:
+    """Move each new file over its target (each rename atomic), then drop stale ones."""
+    for name in names:
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir() and not target.is_symlink():
+            raise UsageError(f"{target}: is a folder where credpath writes a file")
+        os.replace(staging / name, target)
+    for name in stale:
+        with contextlib.suppress(OSError):
+            (directory / name).unlink()

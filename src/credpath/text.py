@@ -1,0 +1,37 @@
+"""How an author's text is shown: escaped to one safe line, and "did you mean" suggestions.
+
+Every piece of text from YAML that reaches a terminal, a CI log or a report line
+goes through ``escape``: a title holding ``ESC[2J``, a newline followed by
+``::warning::`` or a U+2028 must neither move the cursor nor start a new line that
+a CI runner would execute as a command.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+SUGGEST_CUTOFF = 0.6
+"""difflib's similarity ratio from which a name counts as a likely typo of another."""
+
+_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+for _code in (*range(0x20), 0x7F, *range(0x80, 0xA0)):
+    _ESCAPES.setdefault(_code, f"\\x{_code:02x}")
+for _code in (0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)):
+    # Line and paragraph separators, and the bidirectional controls that reorder text.
+    _ESCAPES[_code] = f"\\u{_code:04x}"
+del _code
+
+
+def escape(text: str) -> str:
+    """``text`` with every control character written as an escape, so it stays one line."""
+    return text.translate(_ESCAPES)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" suffix naming the closest candidate, or nothing.
+
+    The one did-you-mean of credpath: ids, types, fields, options and rule names.
+    """
+    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=SUGGEST_CUTOFF)
+    return f" (did you mean '{match[0]}'?)" if match else ""
