@@ -107,8 +107,8 @@ def test_a_missing_path_exits_2(project: Project) -> None:
     [
         (
             "rules: [\n",
-            "project/credpath.yaml:2:1: error: did not find expected node content "
-            "(while parsing a flow node) [yaml-syntax]",
+            "project/credpath.yaml:1:8: error: the '[' opened here is not closed: end it "
+            "with ']', and separate its items with ',' [yaml-syntax]",
         ),
         (
             "name: Data\nrulez:\n  dead-end: error\n",

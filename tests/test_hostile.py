@@ -306,8 +306,8 @@ def test_a_broken_file_does_not_stop_the_others_being_checked(project: Project) 
         run,
         "project/a-broken.yaml:1:12: error: not UTF-8 text: byte 0xff cannot be decoded; "
         "save the file as UTF-8 [yaml-syntax]",
-        "project/c-broken.yaml:2:1: error: did not find expected node content "
-        "(while parsing a flow node) [yaml-syntax]",
+        "project/c-broken.yaml:1:11: error: the '[' opened here is not closed: end it with "
+        "']', and separate its items with ',' [yaml-syntax]",
         "project/d-orphan.yaml:2:9: warning: competency 'cobol' is neither granted nor "
         "required by anything: grant it in a credential, require it, or remove it "
         "[orphan-competency]",

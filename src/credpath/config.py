@@ -49,8 +49,14 @@ def load_config(
     if not path.is_file():
         return Config(), None
     source = read_file(path, display_path(path, cwd), int(DEFAULT_MAX_FILE_MIB * 2**20))
-    if source.diagnostics:
-        raise ConfigError(source.diagnostics[0].format())
+    if source.problems:
+        from credpath.facts import Unparsable
+        from credpath.rules import duplicate_key, yaml_syntax
+
+        problem = source.problems[0]
+        if isinstance(problem, Unparsable):
+            raise ConfigError(yaml_syntax.diagnostic(problem).format())
+        raise ConfigError(duplicate_key.diagnostic(problem).format())
     documents = [d for d in source.documents if d is not None]
     if len(documents) > 1:
         line = source.locate((1,))[0]
@@ -63,7 +69,7 @@ def load_config(
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        from credpath.resolve import describe_error
+        from credpath.rules.schema import describe_error
 
         error = exc.errors()[0]
         path_ = (0, *error["loc"])

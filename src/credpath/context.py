@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from credpath.diagnostics import Diagnostic, Location, Severity
+from credpath.facts import Place
 from credpath.loader import Path_, SourceFile
 from credpath.resolve import Catalog, Origin
 
 if TYPE_CHECKING:
     from credpath.semantics import Semantics
+    from credpath.suppress import Suppressions
 
 
 @dataclass(frozen=True)
@@ -21,9 +24,26 @@ class Options:
 
 
 class Context:
-    def __init__(self, catalog: Catalog, options: Options) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        options: Options,
+        configured: Mapping[str, str] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.options = options
+        self.configured: Mapping[str, str] = configured if configured is not None else {}
+        """The ``rules:`` severities of credpath.yaml."""
+        self.memo: dict[str, Any] = {}
+        """What a rule remembers between findings (did-you-mean suggestions, ...)."""
+        self.suppressions: Suppressions | None = None
+        """Set once the findings went through the suppressions (for unused-suppression)."""
+
+    def severity(self, rule_id: str) -> Severity | None:
+        """The severity ``rule_id`` reports at in this project, or None when it is off."""
+        from credpath.rules import effective
+
+        return effective(rule_id, self.configured)
 
     @cached_property
     def semantics(self) -> Semantics:
@@ -54,14 +74,41 @@ def finding(
     *,
     key: bool = False,
     related: tuple[Location, ...] = (),
+    subject: str = "",
+    cause: str = "",
 ) -> Diagnostic:
-    """A finding at the value (or key) at ``path`` of ``source``; severity is settled later."""
+    """A finding at the value (or key) at ``path`` of ``source``; severity is settled later.
+
+    ``subject`` names what it is about; ``cause``, the subject of the root finding
+    it follows from (see ``diagnostics.drop_caused``).
+    """
     line, column, end_line, end_column = source.locate(path, key=key)
     return Diagnostic(
-        source.display, line, column, rule, message, Severity.ERROR, end_line, end_column, related
+        source.display,
+        line,
+        column,
+        rule,
+        message,
+        Severity.ERROR,
+        end_line,
+        end_column,
+        related,
+        subject,
+        cause,
     )
 
 
-def at_id(origin: Origin, rule: str, message: str) -> Diagnostic:
-    """A finding about a whole entry points at its id (FORMAT.md section 7)."""
-    return finding(origin.source, (*origin.path, "id"), rule, message)
+def at_id(
+    origin: Origin, rule: str, message: str, *, subject: str = "", cause: str = ""
+) -> Diagnostic:
+    """A finding about a whole entry points at its id."""
+    return finding(origin.source, (*origin.path, "id"), rule, message, subject=subject, cause=cause)
+
+
+def at_place(
+    place: Place, rule: str, message: str, *, subject: str = "", cause: str = ""
+) -> Diagnostic:
+    """A finding at a place the loader or the resolver recorded."""
+    return finding(
+        place.source, place.path, rule, message, key=place.at_key, subject=subject, cause=cause
+    )

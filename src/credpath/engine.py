@@ -7,10 +7,10 @@ catalog, the check context and the findings. A command that needs no findings
 on unchanged files) never parses a file, as the findings cache answers from the
 hash of the bytes read.
 
-Settling the findings: suppression comments silence what they name; configured
-severities (``rules:`` in credpath.yaml) replace the defaults, ``off`` drops a
-rule; caused findings are folded into their cause; the result is sorted by file,
-line and column.
+Settling the findings: suppression comments silence what they name (the rules
+that judge suppressions run after that); configured severities (``rules:`` in
+credpath.yaml) replace the defaults, ``off`` drops a rule; caused findings are
+folded into their cause; the result is sorted by file, line and column.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from credpath.loader import SourceFile, display_path
 from credpath.model import Config
 from credpath.project import Project, open_project
 from credpath.resolve import Catalog, build_catalog
-from credpath.rules import RULES, effective
-from credpath.suppress import UNUSED, Suppressions
+from credpath.rules import ALL, RULES, Rule, effective
+from credpath.suppress import Suppressions
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Result:
 
     @cached_property
     def context(self) -> Context:
-        return Context(self.catalog, self.options)
+        return Context(self.catalog, self.options, self.config.rules)
 
     @property
     def sources(self) -> list[SourceFile]:
@@ -84,15 +84,26 @@ class Result:
 
     def _run_rules(self) -> list[Diagnostic]:
         context = self.context
-        configured = self.config.rules
-        found = list(self.catalog.diagnostics)
-        for rule in RULES.values():
-            if rule.check is None or (rule.lint_only and not self.lint):
-                continue
-            if effective(rule.id, configured) is None:
-                continue
+        found: list[Diagnostic] = []
+        for rule in self._rules(after_suppressions=False):
             found.extend(rule.check(context))
-        return settle(found, self.config, self.sources, lint=self.lint)
+        suppressions = Suppressions(self.sources)
+        kept = suppressions.apply(found)
+        context.suppressions = suppressions
+        for rule in self._rules(after_suppressions=True):
+            kept += suppressions.apply(rule.check(context))
+        return settle(kept, self.config)
+
+    def _rules(self, *, after_suppressions: bool) -> list[Rule]:
+        """The rules this run applies: on, and lint's own only for lint."""
+        configured = self.config.rules
+        return [
+            rule
+            for rule in ALL
+            if rule.after_suppressions == after_suppressions
+            and (self.lint or not rule.lint_only)
+            and effective(rule.id, configured) is not None
+        ]
 
 
 def check(
@@ -103,26 +114,13 @@ def check(
     return Result(project, options, lint, cwd, use_cache)
 
 
-def settle(
-    found: list[Diagnostic],
-    config: Config,
-    sources: Iterable[SourceFile] = (),
-    *,
-    lint: bool = False,
-) -> list[Diagnostic]:
-    """Apply suppressions and severities, drop what is off or caused, sort, drop repeats.
-
-    ``unused-suppression`` is computed here, after every other rule has been
-    suppressed, and only by lint (validate does not run the rules it could name).
-    """
+def settle(found: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
+    """Apply the configured severities, fold caused findings into their causes, sort,
+    and drop exact repeats."""
     configured = config.rules
-    suppressions = Suppressions(sources)
-    kept = suppressions.apply(found)
-    if lint and effective(UNUSED, configured) is not None:
-        kept += suppressions.unused(lambda rule: effective(rule, configured))
     settled: set[Diagnostic] = set()
     out = []
-    for diagnostic in drop_caused(kept):
+    for diagnostic in drop_caused(found):
         severity = effective(diagnostic.rule, configured)
         if severity is None:
             continue

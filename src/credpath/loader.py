@@ -25,7 +25,7 @@ import pathspec
 import yaml
 from yaml import events as ev
 
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.facts import DuplicateKey, Unparsable
 
 CONFIG_NAME = "credpath.yaml"
 MAX_DEPTH = 1000
@@ -52,13 +52,27 @@ Span = tuple[int, int, int, int]
 
 
 class YamlError(Exception):
-    """The file cannot be read as safe YAML; line and column are 0-based."""
+    """The file cannot be read as safe YAML; line and column are 0-based.
 
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+    ``context`` is what the parser was reading (``while scanning a quoted
+    scalar``), with where that began: an unclosed quote is found at the end of the
+    file, but the author fixes it where it was opened.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        line: int = 0,
+        column: int = 0,
+        context: str = "",
+        context_at: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.context = context
+        self.context_at = context_at
 
 
 @dataclass
@@ -118,10 +132,10 @@ def parse(text: str, positions: Positions | None = None) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} ({exc.context})"
         line, column = (mark.line, mark.column) if mark is not None else (0, 0)
-        raise YamlError(problem, line, column) from None
+        begun = exc.context_mark
+        context_at = (begun.line, begun.column) if begun is not None else None
+        raise YamlError(problem, line, column, exc.context or "", context_at) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_col(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -317,7 +331,8 @@ class SourceFile:
     display: str
     text: str = ""
     documents: list[Any] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    problems: list[Unparsable | DuplicateKey] = field(default_factory=list)
+    """Why it could not be read or parsed, and the duplicate keys in it."""
 
     @cached_property
     def positions(self) -> Positions:
@@ -326,8 +341,8 @@ class SourceFile:
             parse(self.text, found)
         return found
 
-    def at(self, line0: int, column0: int, rule: str, message: str) -> Diagnostic:
-        return Diagnostic(self.display, line0 + 1, column0 + 1, rule, message, Severity.ERROR)
+    def unparsable(self, line0: int, column0: int, reason: str, *, yaml: bool = False) -> None:
+        self.problems.append(Unparsable(self, line0, column0, reason, yaml))
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int, int, int]:
         """The 1-based span of the value (or the key) at ``path``, or of its nearest parent."""
@@ -383,7 +398,7 @@ def read_file(path: Path, display: str, max_bytes: int) -> SourceFile:
         data = read_bytes(path, max_bytes)
     except Unreadable as exc:
         source = SourceFile(path, display)
-        source.diagnostics.append(source.at(0, 0, "yaml-syntax", str(exc)))
+        source.unparsable(0, 0, str(exc))
         return source
     return parse_source(path, display, data)
 
@@ -398,18 +413,13 @@ def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
     try:
         parsed = parse(text)
     except YamlError as exc:
-        source.diagnostics.append(source.at(exc.line, exc.column, "yaml-syntax", exc.message))
+        source.problems.append(
+            Unparsable(source, exc.line, exc.column, exc.message, True, exc.context, exc.context_at)
+        )
         return source
     source.documents = parsed.documents
     for key, span in parsed.duplicate_keys:
-        source.diagnostics.append(
-            source.at(
-                span[0],
-                span[1],
-                "duplicate-key",
-                f"duplicate key '{key}' in this mapping; only the first one is used",
-            )
-        )
+        source.problems.append(DuplicateKey(source, key, *span))
     return source
 
 
@@ -429,14 +439,11 @@ def decode(data: bytes, source: SourceFile) -> str | None:
             _nul(data, nul, source)
             return None
         line, column = _byte_line_col(data, exc.start)
-        source.diagnostics.append(
-            source.at(
-                line,
-                column,
-                "yaml-syntax",
-                f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
-                "save the file as UTF-8",
-            )
+        source.unparsable(
+            line,
+            column,
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
+            "save the file as UTF-8",
         )
         return None
     if nul >= 0:
@@ -447,9 +454,7 @@ def decode(data: bytes, source: SourceFile) -> str | None:
 
 def _nul(data: bytes, offset: int, source: SourceFile) -> None:
     line, column = _byte_line_col(data, offset)
-    source.diagnostics.append(
-        source.at(line, column, "yaml-syntax", "NUL byte: this looks like a binary file, not YAML")
-    )
+    source.unparsable(line, column, "NUL byte: this looks like a binary file, not YAML")
 
 
 def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:

@@ -61,7 +61,7 @@ class Project:
 def _parse(raw: RawFile) -> SourceFile:
     if raw.data is None:
         source = SourceFile(raw.path, raw.display)
-        source.diagnostics.append(source.at(0, 0, "yaml-syntax", raw.problem or "unreadable"))
+        source.unparsable(0, 0, raw.problem or "unreadable")
         return source
     return parse_source(raw.path, raw.display, raw.data)
 

@@ -1,22 +1,30 @@
 """Ids and references -> a Catalog: every entry validated, every reference resolved.
 
-Rules reported here: schema, duplicate-id, unknown-reference, wrong-reference
-(yaml-syntax and duplicate-key come from the loader).
+What does not fit is recorded as a fact (``credpath.facts``) on the catalog, at
+its place in the file; the rules schema, duplicate-id, unknown-reference and
+wrong-reference phrase them. A broken entry keeps its id where it can, so that
+references to it do not turn into second, false findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import TypeAdapter, ValidationError
 
-from credpath.diagnostics import Diagnostic, Location, Severity
+from credpath.diagnostics import Location
+from credpath.facts import (
+    DuplicateId,
+    FieldError,
+    Malformed,
+    Place,
+    ResolveFact,
+    UnknownReference,
+    WrongReference,
+)
 from credpath.loader import Path_, SourceFile
 from credpath.model import (
-    CREDENTIAL_TYPES,
     ENTRY_MODELS,
     KINDS,
     Competency,
@@ -36,7 +44,6 @@ from credpath.requirements import (
     parse_reference,
     parse_requirement,
 )
-from credpath.text import suggest
 
 KIND_NAMES = {
     "outcomes": "outcome",
@@ -52,6 +59,11 @@ class Origin:
 
     source: SourceFile
     path: Path_
+
+    @property
+    def key(self) -> tuple[str, Path_]:
+        """Hashable: which entry of which file."""
+        return (self.source.display, self.path)
 
     def locate(self, *parts: str | int, key: bool = False) -> Location:
         line, column, end_line, end_column = self.source.locate((*self.path, *parts), key=key)
@@ -115,7 +127,13 @@ class Catalog:
     outcomes: dict[str, OutcomeDef] = field(default_factory=dict)
     pathways: dict[str, PathwayDef] = field(default_factory=dict)
     assumed: dict[str, int] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    facts: list[ResolveFact] = field(default_factory=list)
+    """What did not fit, for the rules to report."""
+
+    @property
+    def ids(self) -> dict[str, object]:
+        """Every id defined, of any kind."""
+        return {**self.pathways, **self.outcomes, **self.competencies, **self.credentials}
 
     @property
     def name(self) -> str:
@@ -128,103 +146,6 @@ class Catalog:
             or self.outcomes.get(id_)
             or self.pathways.get(id_)
         )
-
-
-def report(
-    location: Location,
-    rule: str,
-    message: str,
-    severity: Severity = Severity.ERROR,
-    related: Iterable[Location] = (),
-) -> Diagnostic:
-    return Diagnostic(
-        location.path,
-        location.line,
-        location.column,
-        rule,
-        message,
-        severity,
-        location.end_line,
-        location.end_column,
-        tuple(related),
-    )
-
-
-class _Suggestions:
-    """Remembers suggestions: an alias can repeat one unknown name many thousand times."""
-
-    def __init__(self) -> None:
-        self.memo: dict[tuple[str, int], str] = {}
-
-    def __call__(self, name: str, candidates: Mapping[str, object]) -> str:
-        key = (name, id(candidates))
-        if key not in self.memo:
-            self.memo[key] = suggest(name, candidates)
-        return self.memo[key]
-
-
-def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
-    """A pydantic error in words an author understands."""
-    loc = error["loc"]
-    name = str(loc[-1]) if loc else "entry"
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "missing":
-        return f"missing required field '{name}'"
-    if kind == "extra_forbidden":
-        fields = _fields_at(model, loc[:-1])
-        return f"unknown key '{name}'{suggest(name, fields)}"
-    if kind in {"string_pattern_mismatch", "string_too_long"} and name in {"id", "outcome"}:
-        return (
-            f"'{value}' is not a valid id: use lowercase letters, digits and single '-', '_' "
-            "or '.' between them, at most 80 characters"
-        )
-    if kind == "string_pattern_mismatch" and name == "type":
-        return (
-            f"unknown credential type '{value}': use one of {', '.join(CREDENTIAL_TYPES)}, "
-            "or ext:<name> for your own"
-        )
-    if kind == "string_pattern_mismatch":
-        return f"'{name}' must be an http or https URL, got '{value}'"
-    if kind == "string_type":
-        return f"'{name}' is empty" if value is None else f"'{name}' must be text"
-    if kind in {"list_type", "too_short"} and isinstance(value, list | type(None)):
-        return f"'{name}' must be a non-empty list"
-    if kind == "list_type":
-        return f"'{name}' must be a list"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"'{name}' must be a mapping" if value is not None else f"'{name}' is empty"
-    if kind in {"int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"}:
-        return f"'{name}' must be a number, got '{value}'"
-    if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
-    msg = str(error["msg"])
-    if kind == "literal_error":
-        return f"'{name}': {msg[0].lower()}{msg[1:]}, got '{value}'"
-    return f"'{name}': {msg[0].lower()}{msg[1:]}"
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    """Field names of the (nested) model at ``loc``, for "did you mean"."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        info = getattr(current, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        current = _model_of(info.annotation)
-    return list(getattr(current, "model_fields", {}))
-
-
-def _model_of(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
 
 
 _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
@@ -250,24 +171,24 @@ class _Builder:
         self.catalog = Catalog(config, config_source, files)
         self.defined: dict[str, tuple[str, Origin]] = {}
         self.raw_entries: list[tuple[str, dict[str, Any], Origin]] = []
-        self.suggest = _Suggestions()
         self.resolved: dict[str, tuple[str, int | str | None, str]] = {}
         """Requirement texts already resolved (target, level, kind): ids repeat a lot."""
+        self.filled: dict[tuple[str, Path_], set[str]] = {}
+        """Per entry (``Origin.key``), the required fields it lacked and was given stand-ins."""
+        self.owner: str | None = None
+        """The id of the entry being resolved, for the facts found in it."""
 
-    def error(
-        self, source: SourceFile, path: Path_, rule: str, message: str, key: bool = False
+    def fact(self, fact: ResolveFact) -> None:
+        self.catalog.facts.append(fact)
+
+    def malformed(
+        self, source: SourceFile, path: Path_, code: str, key: bool = False, **detail: Any
     ) -> None:
-        line, column, end_line, end_column = source.locate(path, key=key)
-        self.catalog.diagnostics.append(
-            Diagnostic(
-                source.display, line, column, rule, message, Severity.ERROR, end_line, end_column
-            )
-        )
+        self.fact(Malformed(Place(source, path, key), code, detail, self.owner))
 
     # -- pass 1: entries and ids -------------------------------------------------------
     def collect(self) -> None:
         for source in self.catalog.files:
-            self.catalog.diagnostics.extend(source.diagnostics)
             for doc_index, document in enumerate(source.documents):
                 self._collect_document(source, doc_index, document)
 
@@ -275,39 +196,21 @@ class _Builder:
         if document is None:
             return
         if not isinstance(document, dict):
-            self.error(
-                source,
-                (doc,),
-                "schema",
-                "a curriculum file is a mapping with any of the keys "
-                "outcomes, competencies, credentials, pathways",
-            )
+            self.malformed(source, (doc,), "file-not-mapping")
             return
         for kind, entries in document.items():
             if kind not in KINDS:
-                self.error(
-                    source,
-                    (doc, kind),
-                    "schema",
-                    f"unknown top-level key '{kind}'{suggest(kind, KINDS)}: a curriculum file "
-                    "holds outcomes, competencies, credentials and pathways",
-                    key=True,
-                )
+                self.malformed(source, (doc, kind), "unknown-kind", key=True, kind=kind)
                 continue
             if entries is None:
                 continue
             if not isinstance(entries, list):
-                self.error(source, (doc, kind), "schema", f"'{kind}' must be a list of entries")
+                self.malformed(source, (doc, kind), "kind-not-list", kind=kind)
                 continue
             for index, raw in enumerate(entries):
                 origin = Origin(source, (doc, kind, index))
                 if not isinstance(raw, dict):
-                    self.error(
-                        source,
-                        origin.path,
-                        "schema",
-                        f"each {KIND_NAMES[kind]} is a mapping with at least 'id' and 'title'",
-                    )
+                    self.malformed(source, origin.path, "entry-not-mapping", kind=KIND_NAMES[kind])
                     continue
                 self.raw_entries.append((kind, raw, origin))
 
@@ -326,25 +229,7 @@ class _Builder:
                 continue
             earlier = self.defined.get(model.id)
             if earlier is not None:
-                _, first = earlier
-                here = origin.locate("id")
-                there = first.locate("id")
-                self.catalog.diagnostics.append(
-                    report(
-                        here,
-                        "duplicate-id",
-                        f"duplicate id '{model.id}': already defined at {there}",
-                        related=[there],
-                    )
-                )
-                self.catalog.diagnostics.append(
-                    report(
-                        there,
-                        "duplicate-id",
-                        f"id '{model.id}' is defined again at {here}",
-                        related=[here],
-                    )
-                )
+                self.fact(DuplicateId(model.id, KIND_NAMES[kind], origin, earlier[1], raw))
                 continue
             self.defined[model.id] = (kind, origin)
             self._register(kind, model, origin, broken)
@@ -377,7 +262,8 @@ class _Builder:
             path = (*origin.path, *loc)
             if error["type"] == "missing":
                 path = (*origin.path, "id") if "id" in raw else origin.path
-            self.error(origin.source, path, "schema", describe_error(error, model_cls), key=at_key)
+            owner = raw.get("id") if isinstance(raw.get("id"), str) else None
+            self.fact(FieldError(Place(origin.source, path, at_key), error, model_cls, owner))
         # Keep what is valid, so that one bad field does not hide the entry's id and
         # turn every reference to it into a second, false finding.
         bad = {str(e["loc"][0]) for e in errors if e["loc"]}
@@ -391,6 +277,7 @@ class _Builder:
                 and model_cls.model_fields[name].is_required()
             ):
                 cleaned[name] = placeholder
+                self.filled.setdefault(origin.key, set()).add(name)
         try:
             return model_cls.model_validate(cleaned), True
         except ValidationError:  # pragma: no cover - the cleaned entry keeps valid fields only
@@ -414,6 +301,7 @@ class _Builder:
     def resolve(self) -> None:
         catalog = self.catalog
         for credential in catalog.credentials.values():
+            self.owner = credential.id
             raw = credential.model.requires
             credential.requires = (
                 NOTHING if raw is None else self._requirement(raw, credential.origin, "requires")
@@ -422,27 +310,27 @@ class _Builder:
             # Only a broken requirement keeps it from being earned; a bad url does not.
             credential.invalid = has_invalid(credential.requires)
         for outcome in catalog.outcomes.values():
+            self.owner = outcome.id
             raw = outcome.model.requires
             if raw is None and outcome.invalid:
                 outcome.requires = Invalid(outcome.origin.path)
             elif raw is None:
-                self.error(
-                    outcome.origin.source,
-                    (*outcome.origin.path, "requires"),
-                    "schema",
-                    "'requires' is empty: an outcome needs at least one requirement",
+                self.malformed(
+                    outcome.origin.source, (*outcome.origin.path, "requires"), "empty-requires"
                 )
                 outcome.requires = Invalid(outcome.origin.path)
             else:
                 outcome.requires = self._requirement(raw, outcome.origin, "requires")
             outcome.invalid = outcome.invalid or has_invalid(outcome.requires)
         for pathway in catalog.pathways.values():
+            self.owner = pathway.id
             self._pathway(pathway)
+        self.owner = None
         self._assumed()
 
     def _reporter(self, source: SourceFile) -> Any:
         def report_(path: Path_, message: str, at_key: bool) -> None:
-            self.error(source, path, "schema", message, key=at_key)
+            self.malformed(source, path, "requirement", key=at_key, message=message)
 
         return report_
 
@@ -473,13 +361,8 @@ class _Builder:
         catalog = self.catalog
         target = catalog.entry(ref.target)
         if target is None:
-            self.error(
-                source,
-                ref.path,
-                "unknown-reference",
-                f"unknown {'competency' if grant else 'id'} '{ref.target}'"
-                f"{self.suggest(ref.target, catalog.competencies if grant else self.defined)}",
-            )
+            expected = "competency" if grant else "id"
+            self.fact(UnknownReference(Place(source, ref.path), ref.target, expected, self.owner))
             return Invalid(ref.path)
         if isinstance(target, CompetencyDef):
             level = self._level(ref, target, source)
@@ -493,32 +376,26 @@ class _Builder:
             if isinstance(target, PathwayDef)
             else "a credential"
         )
-        if grant:
-            self.error(
-                source,
-                ref.path,
-                "wrong-reference",
-                f"'{ref.target}' is {what}: grants lists competencies only",
-            )
-            return Invalid(ref.path)
-        if not isinstance(target, CredentialDef):
-            self.error(
-                source,
-                ref.path,
-                "wrong-reference",
-                f"'{ref.target}' is {what}; requirements name competencies and credentials",
-            )
-            return Invalid(ref.path)
-        if ref.level is not None:
-            self.error(
-                source,
-                ref.path,
-                "wrong-reference",
-                f"'{ref.text}': '{ref.target}' is a credential and has no levels; "
-                f"write '{ref.target}'",
-            )
+        code = (
+            "grant-not-competency"
+            if grant
+            else "requirement-names"
+            if not isinstance(target, CredentialDef)
+            else "credential-level"
+            if ref.level is not None
+            else None
+        )
+        if code is not None:
+            self.wrong(source, ref, code, what=what)
             return Invalid(ref.path)
         return Ref(ref.target, None, ref.text, ref.path, "credential")
+
+    def wrong(self, source: SourceFile, ref: Ref, code: str, **more: Any) -> None:
+        self.fact(
+            WrongReference(
+                Place(source, ref.path), code, ref.text, ref.target, owner=self.owner, **more
+            )
+        )
 
     def _level(self, ref: Ref, competency: CompetencyDef, source: SourceFile) -> int | None:
         levels = competency.levels
@@ -526,26 +403,12 @@ class _Builder:
             return 1
         if isinstance(ref.level, int) and ref.level <= len(levels):
             return ref.level
-        single = levels == ("1",)
-        shown = "a single level" if single else f"{len(levels)} levels ({', '.join(levels)})"
-        if isinstance(ref.level, int):
-            self.error(
-                source,
-                ref.path,
-                "wrong-reference",
-                f"'{ref.text}': '{ref.target}' has {shown}; there is no level {ref.level}",
-            )
-            return None
-        names = [name.casefold() for name in levels]
-        if ref.level.casefold() in names:
-            return names.index(ref.level.casefold()) + 1
-        self.error(
-            source,
-            ref.path,
-            "wrong-reference",
-            f"'{ref.text}': '{ref.target}' has no level named '{ref.level}' ({shown})"
-            f"{suggest(ref.level, levels)}",
-        )
+        if isinstance(ref.level, str):
+            names = [name.casefold() for name in levels]
+            if ref.level.casefold() in names:
+                return names.index(ref.level.casefold()) + 1
+        code = "no-level" if isinstance(ref.level, int) else "no-level-name"
+        self.wrong(source, ref, code, levels=levels, level=ref.level)
         return None
 
     def _grants(self, credential: CredentialDef) -> tuple[Ref, ...]:
@@ -562,7 +425,7 @@ class _Builder:
         )
         source = credential.origin.source
         if items is None:
-            self.error(source, path, "schema", "'grants' must be a list of competency references")
+            self.malformed(source, path, "grants-not-list")
             return ()
         grants = []
         for value, item_path in items:
@@ -580,44 +443,28 @@ class _Builder:
         target = pathway.model.outcome
         if target != PLACEHOLDERS["outcome"] or not pathway.invalid:
             entry = self.catalog.entry(target)
+            place = Place(source, (*origin.path, "outcome"))
             if entry is None:
-                self.error(
-                    source,
-                    (*origin.path, "outcome"),
-                    "unknown-reference",
-                    f"unknown outcome '{target}'{suggest(target, self.catalog.outcomes)}",
-                )
+                self.fact(UnknownReference(place, target, "outcome", pathway.id))
                 pathway.invalid = True
             elif not isinstance(entry, OutcomeDef):
-                self.error(
-                    source,
-                    (*origin.path, "outcome"),
-                    "wrong-reference",
-                    f"'{target}' is not an outcome: a pathway leads to an outcome",
+                self.fact(
+                    WrongReference(place, "pathway-outcome", target, target, owner=pathway.id)
                 )
                 pathway.invalid = True
             else:
                 pathway.outcome = target
         raw = pathway.model.stages
         if not isinstance(raw, list) or not raw:
-            self.error(
-                source,
-                (*origin.path, "stages"),
-                "schema",
-                "'stages' must be a non-empty list of stages, each a list of requirements",
-            )
+            if "stages" not in self.filled.get(origin.key, ()):  # else reported as missing
+                self.malformed(source, (*origin.path, "stages"), "stages-not-list")
             pathway.invalid = True
             return
         stages = []
         for index, stage in enumerate(raw):
             items = stage if isinstance(stage, list) else [stage]
             if isinstance(stage, list) and not stage:
-                self.error(
-                    source,
-                    (*origin.path, "stages", index),
-                    "schema",
-                    "an empty stage: give each stage at least one requirement",
-                )
+                self.malformed(source, (*origin.path, "stages", index), "empty-stage")
             parsed = []
             for item_index, item in enumerate(items):
                 more = (index, item_index) if isinstance(stage, list) else (index,)
@@ -641,21 +488,10 @@ class _Builder:
             if competency is None:
                 entry = catalog.entry(ref.target)
                 if entry is None:
-                    self.error(
-                        source,
-                        path,
-                        "unknown-reference",
-                        f"unknown competency '{ref.target}' in assumed"
-                        f"{suggest(ref.target, catalog.competencies)}",
-                    )
+                    expected = "assumed competency"
+                    self.fact(UnknownReference(Place(source, path), ref.target, expected))
                 else:
-                    self.error(
-                        source,
-                        path,
-                        "wrong-reference",
-                        f"'{ref.target}' is not a competency: "
-                        "assumed lists the competencies every learner brings",
-                    )
+                    self.wrong(source, ref, "assumed-not-competency")
                 continue
             level = (
                 len(competency.levels)

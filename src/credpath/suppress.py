@@ -14,17 +14,15 @@ a block scalar is not taken for a comment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import yaml
 
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic
 from credpath.loader import SourceFile
 from credpath.model import KINDS
-from credpath.rules import FIXED, RULES
 
-UNUSED = "unused-suppression"
 MARKER = "credpath:"
 """Files without this text hold no suppression and are not scanned at all."""
 
@@ -172,10 +170,12 @@ class Suppressions:
         """The findings that no suppression covers; marks the suppressions that were used."""
         if not self.by_path:
             return list(found)
+        from credpath.rules import FIXED as fixed
+
         kept = []
         for diagnostic in found:
             silenced = False
-            if diagnostic.rule not in FIXED:
+            if diagnostic.rule not in fixed:
                 for suppression in self.by_path.get(diagnostic.path, ()):
                     if suppression.covers(diagnostic) and any(
                         n.rule == diagnostic.rule for n in suppression.names
@@ -185,41 +185,3 @@ class Suppressions:
             if not silenced:
                 kept.append(diagnostic)
         return kept
-
-    def unused(self, severity: Callable[[str], Severity | None]) -> list[Diagnostic]:
-        """``unused-suppression`` findings, themselves subject to suppression."""
-        return self.apply(self._unused(severity))
-
-    def _unused(self, severity: Callable[[str], Severity | None]) -> Iterator[Diagnostic]:
-        from credpath.text import suggest
-
-        for path, suppressions in self.by_path.items():
-            for suppression in suppressions:
-                for name in suppression.names:
-                    rule = name.rule
-                    if rule == UNUSED or rule in suppression.used:
-                        continue
-                    if rule not in RULES:
-                        message = f"unknown rule '{rule}' in a suppression{suggest(rule, RULES)}"
-                    elif rule in FIXED:
-                        message = (
-                            f"'{rule}' cannot be suppressed: yaml-syntax, duplicate-key and "
-                            "schema findings keep a file from being checked; fix them instead"
-                        )
-                    elif severity(rule) is None:
-                        continue  # the rule is off: it could not have found anything
-                    else:
-                        message = (
-                            f"'{rule}' is suppressed here but reports nothing "
-                            f"{suppression.scope}: remove it from the comment"
-                        )
-                    yield Diagnostic(
-                        path,
-                        name.line,
-                        name.column,
-                        UNUSED,
-                        message,
-                        Severity.WARNING,
-                        name.line,
-                        name.end_column,
-                    )

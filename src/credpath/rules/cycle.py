@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.rules.base import Rule
 from credpath.semantics import loop_text
 
 ID = "cycle"
-SEVERITY = "error"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -40,3 +40,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             f"credentials wait on each other in a cycle: {loop}{others}; none of them can "
             "ever be earned; remove one of these requirements to break the loop",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.rules.base import Rule
 
 ID = "dead-end"
-SEVERITY = "warning"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -42,3 +42,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             f"'{credential.id}' leads to no outcome: {what} no outcome or credential on the way "
             "to one requires it; a learner who finishes this sees no next door",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING)

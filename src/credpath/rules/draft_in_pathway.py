@@ -31,12 +31,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import refs
+from credpath.rules.base import Rule
 
 ID = "draft-in-pathway"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -55,3 +54,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                             f"pathway '{pathway.id}' includes '{ref.text}', which is a draft: "
                             "publish it (status: active) or leave it out of the pathway",
                         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

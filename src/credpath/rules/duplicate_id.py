@@ -18,5 +18,37 @@ Passing::
       - {id: sql-course, title: SQL course, type: course}
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.facts import DuplicateId
+from credpath.rules.base import Rule
+
 ID = "duplicate-id"
-SEVERITY = "error"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for fact in ctx.catalog.facts:
+        if not isinstance(fact, DuplicateId):
+            continue
+        here = fact.here.locate("id")
+        there = fact.first.locate("id")
+        yield Diagnostic(
+            here.path,
+            here.line,
+            here.column,
+            ID,
+            f"duplicate id '{fact.id}': already defined at {there}; this {fact.kind} is "
+            "left out until it has an id of its own",
+            Severity.ERROR,
+            here.end_line,
+            here.end_column,
+            (there,),
+            subject=f"duplicate:{fact.id}",
+        )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

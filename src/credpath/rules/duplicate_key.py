@@ -14,5 +14,36 @@ Passing::
       title: SQL Foundations
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.facts import DuplicateKey
+from credpath.rules.base import Rule
+
 ID = "duplicate-key"
-SEVERITY = "error"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for source in [ctx.catalog.config_source, *ctx.catalog.files]:
+        for problem in source.problems if source is not None else ():
+            if isinstance(problem, DuplicateKey):
+                yield diagnostic(problem)
+
+
+def diagnostic(problem: DuplicateKey) -> Diagnostic:
+    return Diagnostic(
+        problem.source.display,
+        problem.line + 1,
+        problem.column + 1,
+        ID,
+        f"duplicate key '{problem.key}' in this mapping; only the first one is used",
+        Severity.ERROR,
+        problem.end_line + 1,
+        problem.end_column + 1,
+    )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR, fixed=True)

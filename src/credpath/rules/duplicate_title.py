@@ -22,13 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.resolve import AnyDef
 from credpath.rules._authoring import kind_of, raw
+from credpath.rules.base import Rule
 
 ID = "duplicate-title"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 
 def _key(entry: AnyDef) -> tuple[str, int]:
@@ -65,3 +64,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                     "a title of its own",
                     related=(there,),
                 )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

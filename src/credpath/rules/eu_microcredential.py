@@ -36,13 +36,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.model import Credential
 from credpath.rules._authoring import content_credentials
+from credpath.rules.base import Rule
 
 ID = "eu-microcredential"
-SEVERITY = "off"
-LINT_ONLY = True
 
 
 def missing(model: Credential) -> list[str]:
@@ -71,3 +70,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 f"micro-credential '{credential.id}' lacks EU mandatory "
                 f"element{'s' if len(lacking) > 1 else ''}: {', '.join(lacking)}",
             )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True, enabled=False)

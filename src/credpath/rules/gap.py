@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.rules._common import checked_refs
+from credpath.rules.base import Rule
 
 ID = "gap"
-SEVERITY = "error"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -57,3 +57,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"'{ref.text}' is not granted by any credential ({hint})",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

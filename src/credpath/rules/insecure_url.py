@@ -26,12 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.rules._authoring import content_credentials
+from credpath.rules.base import Rule
 
 ID = "insecure-url"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -45,3 +44,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 f"the url of '{credential.id}' uses http://: link to https://{url[7:]} "
                 "if the site serves it",
             )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

@@ -28,14 +28,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import refs
 from credpath.resolve import CredentialDef
 from credpath.rules._authoring import content_credentials
+from credpath.rules.base import Rule
 
 ID = "level-jump"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 
 def _builds_on(ctx: Context, credential: CredentialDef, competency: str, level: int) -> bool:
@@ -65,3 +64,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 f"'{grant.target}@{below}' (or higher) nor a credential that grants it: "
                 f"learners would jump straight to level {grant.number}",
             )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

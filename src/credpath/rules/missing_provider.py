@@ -24,12 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.rules._authoring import content_credentials, written
+from credpath.rules.base import Rule
 
 ID = "missing-provider"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -41,3 +40,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 f"credential '{credential.id}' has no provider: name the institution "
                 "or organisation that awards it",
             )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import refs
+from credpath.rules.base import Rule
 
 ID = "orphan-competency"
-SEVERITY = "warning"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -47,3 +47,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 f"competency '{competency.id}' is neither granted nor required by anything: "
                 "grant it in a credential, require it, or remove it",
             )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING)

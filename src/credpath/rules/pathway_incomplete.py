@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import Ref
 from credpath.rules._pathway import walk
+from credpath.rules.base import Rule
 from credpath.semantics import satisfied, unmet
 
 ID = "pathway-incomplete"
-SEVERITY = "error"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -53,3 +53,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             f"'{pathway.id}' the learner does not meet '{outcome.id}': still missing "
             f"{shown or 'a requirement'}",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

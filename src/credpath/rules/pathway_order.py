@@ -29,12 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import Ref
 from credpath.rules._pathway import walk
+from credpath.rules.base import Rule
 
 ID = "pathway-order"
-SEVERITY = "error"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -49,3 +49,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 if not isinstance(item, Ref)
                 else f"stage {index + 1} of pathway '{pathway.id}': {why}",
             )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

@@ -29,13 +29,12 @@ import re
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.resolve import CredentialDef
 from credpath.rules._authoring import entries, kind_of
+from credpath.rules.base import Rule
 
 ID = "placeholder-text"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 PLACEHOLDER = re.compile(
     r"\b(?:TODO|TBD|FIXME|XXX)\b|\blorem\s+ipsum\b|\btemporary\s+description\b", re.IGNORECASE
@@ -74,3 +73,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                     f"placeholder text {shown} in the {name.replace('_', ' ')} of "
                     f"{kind_of(entry)} '{entry.id}': replace it with the real text",
                 )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

@@ -23,13 +23,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.loader import SourceFile
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
+from credpath.rules.base import Rule
 from credpath.semantics import Semantics, all_chain
 
 ID = "redundant-requirement"
-SEVERITY = "info"
 
 
 @dataclass
@@ -149,3 +149,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                     if every and guarantees.implies(q, r):
                         yield finding(source, r.path, ID, _implied(r, q))
                         break
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.INFO)

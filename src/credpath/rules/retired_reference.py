@@ -22,14 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.loader import SourceFile
 from credpath.requirements import Requirement, refs
 from credpath.rules._authoring import content_credentials
+from credpath.rules.base import Rule
 
 ID = "retired-reference"
-SEVERITY = "error"
-LINT_ONLY = True
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -54,3 +53,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                     f"'{ref.text}' is retired and can no longer be earned: "
                     "name the credential that replaces it, or remove it",
                 )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR, lint_only=True)

@@ -19,5 +19,115 @@ Passing::
         url: https://example.edu/sql
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails
+
+from credpath.context import Context, at_place
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.facts import FieldError, Malformed
+from credpath.model import CREDENTIAL_TYPES, KINDS
+from credpath.rules.base import Rule
+from credpath.text import suggest
+
 ID = "schema"
-SEVERITY = "error"
+
+SHAPES = {
+    "file-not-mapping": "a curriculum file is a mapping with any of the keys "
+    "outcomes, competencies, credentials, pathways",
+    "unknown-kind": "unknown top-level key '{kind}'{hint}: a curriculum file holds outcomes, "
+    "competencies, credentials and pathways",
+    "kind-not-list": "'{kind}' must be a list of entries",
+    "entry-not-mapping": "each {kind} is a mapping with at least 'id' and 'title'",
+    "empty-requires": "'requires' is empty: an outcome needs at least one requirement",
+    "requirement": "{message}",
+    "grants-not-list": "'grants' must be a list of competency references",
+    "stages-not-list": "'stages' must be a non-empty list of stages, each a list of requirements",
+    "empty-stage": "an empty stage: give each stage at least one requirement",
+}
+"""What each ``Malformed`` code says; ``{...}`` are filled from the fact's detail."""
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for fact in ctx.catalog.facts:
+        subject = f"entry:{fact.owner}" if isinstance(fact, FieldError | Malformed) else ""
+        if isinstance(fact, FieldError):
+            message = describe_error(fact.error, fact.model)
+            yield at_place(fact.place, ID, message, subject=subject if fact.owner else "")
+        elif isinstance(fact, Malformed):
+            detail = dict(fact.detail)
+            if fact.code == "unknown-kind":
+                detail["hint"] = suggest(detail["kind"], KINDS)
+            message = SHAPES[fact.code].format(**detail)
+            yield at_place(fact.place, ID, message, subject=subject if fact.owner else "")
+
+
+def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
+    """A pydantic error in words an author understands."""
+    loc = error["loc"]
+    name = str(loc[-1]) if loc else "entry"
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        fields = _fields_at(model, loc[:-1])
+        return f"unknown key '{name}'{suggest(name, fields)}"
+    if kind in {"string_pattern_mismatch", "string_too_long"} and name in {"id", "outcome"}:
+        return (
+            f"'{value}' is not a valid id: use lowercase letters, digits and single '-', '_' "
+            "or '.' between them, at most 80 characters"
+        )
+    if kind == "string_pattern_mismatch" and name == "type":
+        return (
+            f"unknown credential type '{value}': use one of {', '.join(CREDENTIAL_TYPES)}, "
+            "or ext:<name> for your own"
+        )
+    if kind == "string_pattern_mismatch":
+        return f"'{name}' must be an http or https URL, got '{value}'"
+    if kind == "string_type":
+        return f"'{name}' is empty" if value is None else f"'{name}' must be text"
+    if kind in {"list_type", "too_short"} and isinstance(value, list | type(None)):
+        return f"'{name}' must be a non-empty list"
+    if kind == "list_type":
+        return f"'{name}' must be a list"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"'{name}' must be a mapping" if value is not None else f"'{name}' is empty"
+    if kind in {"int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"}:
+        return f"'{name}' must be a number, got '{value}'"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    msg = str(error["msg"])
+    if kind == "literal_error":
+        return f"'{name}': {msg[0].lower()}{msg[1:]}, got '{value}'"
+    return f"'{name}': {msg[0].lower()}{msg[1:]}"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """Field names of the (nested) model at ``loc``, for "did you mean"."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _model_of(info.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_of(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR, fixed=True)

@@ -22,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import Ref
+from credpath.rules.base import Rule
 from credpath.semantics import Explainer, unmet
 
 ID = "unearnable"
-SEVERITY = "error"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -46,3 +46,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"'{credential.id}' can never be earned: it {explain.credential(credential.id)}",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

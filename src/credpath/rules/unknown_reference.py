@@ -15,5 +15,48 @@ Passing::
         requires: [sql@2]
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from credpath.context import Context, at_place
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.facts import UnknownReference
+from credpath.rules.base import Rule
+from credpath.text import suggest
+
 ID = "unknown-reference"
-SEVERITY = "error"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for fact in ctx.catalog.facts:
+        if isinstance(fact, UnknownReference):
+            where = " in assumed" if fact.expected == "assumed competency" else ""
+            message = f"unknown {_named(fact.expected)} '{fact.target}'{where}{meant(ctx, fact)}"
+            subject = f"entry:{fact.owner}" if fact.owner else ""
+            yield at_place(fact.place, ID, message, subject=subject)
+
+
+def _named(expected: str) -> str:
+    return "competency" if expected == "assumed competency" else expected
+
+
+def candidates(ctx: Context, expected: str) -> Mapping[str, object]:
+    catalog = ctx.catalog
+    if expected == "outcome":
+        return catalog.outcomes
+    if expected in {"competency", "assumed competency"}:
+        return catalog.competencies
+    return catalog.ids
+
+
+def meant(ctx: Context, fact: UnknownReference) -> str:
+    """The did-you-mean, remembered: an alias can repeat one unknown name many times."""
+    memo: dict[tuple[str, str], str] = ctx.memo.setdefault(ID, {})
+    key = (fact.target, fact.expected)
+    if key not in memo:
+        memo[key] = suggest(fact.target, candidates(ctx, fact.expected))
+    return memo[key]
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

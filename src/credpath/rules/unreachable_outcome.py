@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.rules.base import Rule
 from credpath.semantics import Explainer, satisfied
 
 ID = "unreachable-outcome"
-SEVERITY = "error"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -39,3 +39,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"outcome '{outcome.id}' cannot be reached: it {explain.requirement(outcome.requires)}",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

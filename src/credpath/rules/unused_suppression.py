@@ -23,6 +23,55 @@ Passing::
         type: course
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.rules.base import Rule
+
 ID = "unused-suppression"
-SEVERITY = "warning"
-LINT_ONLY = True
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    """Run after the other rules went through the suppressions (``ctx.suppressions``)."""
+    from credpath.rules import FIXED, RULES
+    from credpath.text import suggest
+
+    suppressions = ctx.suppressions
+    if suppressions is None:
+        return
+    for path, found in suppressions.by_path.items():
+        for suppression in found:
+            for name in suppression.names:
+                rule = name.rule
+                if rule == ID or rule in suppression.used:
+                    continue
+                if rule not in RULES:
+                    message = f"unknown rule '{rule}' in a suppression{suggest(rule, RULES)}"
+                elif rule in FIXED:
+                    message = (
+                        f"'{rule}' cannot be suppressed: yaml-syntax, duplicate-key and "
+                        "schema findings keep a file from being checked; fix them instead"
+                    )
+                elif ctx.severity(rule) is None:
+                    continue  # the rule is off: it could not have found anything
+                else:
+                    message = (
+                        f"'{rule}' is suppressed here but reports nothing "
+                        f"{suppression.scope}: remove it from the comment"
+                    )
+                yield Diagnostic(
+                    path,
+                    name.line,
+                    name.column,
+                    ID,
+                    message,
+                    Severity.WARNING,
+                    name.line,
+                    name.end_column,
+                )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True, after_suppressions=True)

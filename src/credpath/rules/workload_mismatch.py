@@ -25,12 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic
+from credpath.diagnostics import Diagnostic, Severity
 from credpath.rules._authoring import content_credentials
+from credpath.rules.base import Rule
 
 ID = "workload-mismatch"
-SEVERITY = "warning"
-LINT_ONLY = True
 
 LOW, HIGH = 20, 35
 """Hours per ECTS credit outside this range are reported."""
@@ -52,3 +51,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             f"{workload.ects:g} ECTS, {per_credit:.3g} hours per credit: one credit is "
             f"25-30 hours of learning ({LOW}-{HIGH} accepted); check both numbers",
         )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.WARNING, lint_only=True)

@@ -22,5 +22,48 @@ Passing::
         grants: [sql@3]
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.context import Context, at_place
+from credpath.diagnostics import Diagnostic, Severity
+from credpath.facts import WrongReference
+from credpath.rules.base import Rule
+from credpath.text import suggest
+
 ID = "wrong-reference"
-SEVERITY = "error"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for fact in ctx.catalog.facts:
+        if isinstance(fact, WrongReference):
+            subject = f"entry:{fact.owner}" if fact.owner else ""
+            yield at_place(fact.place, ID, message(fact), subject=subject)
+
+
+def message(fact: WrongReference) -> str:
+    target, text, what = fact.target, fact.text, fact.what
+    if fact.code == "grant-not-competency":
+        return f"'{target}' is {what}: grants lists competencies only"
+    if fact.code == "requirement-names":
+        return f"'{target}' is {what}; requirements name competencies and credentials"
+    if fact.code == "credential-level":
+        return f"'{text}': '{target}' is a credential and has no levels; write '{target}'"
+    if fact.code == "pathway-outcome":
+        return f"'{target}' is not an outcome: a pathway leads to an outcome"
+    if fact.code == "assumed-not-competency":
+        return (
+            f"'{target}' is not a competency: assumed lists the competencies every learner brings"
+        )
+    levels = fact.levels
+    shown = "a single level" if levels == ("1",) else f"{len(levels)} levels ({', '.join(levels)})"
+    if fact.code == "no-level":
+        return f"'{text}': '{target}' has {shown}; there is no level {fact.level}"
+    return (
+        f"'{text}': '{target}' has no level named '{fact.level}' ({shown})"
+        f"{suggest(str(fact.level), levels)}"
+    )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)
