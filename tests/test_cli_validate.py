@@ -59,7 +59,7 @@ outcomes:
     title: Data Engineer
     requires: [sql@3, sequel]
 """
-"""A gap (and so an unreachable outcome) and an unknown reference, next to CLEAN."""
+"""A gap (which makes the outcome unreachable) and an unknown reference, next to CLEAN."""
 
 
 # -- exit codes ----------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_a_clean_project_exits_0_and_prints_only_the_summary(project: Project) -
 def test_errors_exit_1(project: Project) -> None:
     run = credpath("validate", project({"sql.yaml": CLEAN, "more.yaml": ERRORS}))
     assert run.exit_code == 1
-    assert run.rules() == ["unreachable-outcome", "gap", "unknown-reference"]
+    assert run.rules() == ["gap", "unknown-reference"]
 
 
 def test_warnings_alone_exit_0_but_1_with_strict(project: Project) -> None:
@@ -156,8 +156,8 @@ def test_the_summary_counts_errors_warnings_and_files(project: Project) -> None:
         }
     )
     run = credpath("validate", name)
-    assert run.rules() == ["dead-end", "schema", "unreachable-outcome", "gap"]
-    assert run.stderr == "3 errors, 1 warning in 2 files\n"
+    assert run.rules() == ["dead-end", "schema", "gap"]
+    assert run.stderr == "2 errors, 1 warning in 2 files\n"
 
 
 def test_the_summary_speaks_in_singular_for_one(project: Project) -> None:
@@ -213,7 +213,6 @@ def test_quiet_prints_only_failing_findings_and_no_summary(project: Project) -> 
         "gap",
         "redundant-requirement",
         "unknown-reference",
-        "unreachable-outcome",
     ]
     quiet = credpath("validate", "--quiet", name)
     assert quiet.lines == [line for line in everything.lines if ": error: " in line]
@@ -246,7 +245,8 @@ def test_json_carries_the_same_findings_as_text(project: Project) -> None:
     assert (gap["end_line"], gap["end_column"]) == (4, 21)
     assert gap["severity"] == "error"
     assert gap["message"] == (
-        "'sql@3' is not granted by any credential (highest granted: sql@1 by 'sql-foundations')"
+        "'sql@3' is not granted by any credential (highest granted: sql@1 by 'sql-foundations'); "
+        "this makes 1 outcome unreachable"
     )
     assert {d["severity"] for d in findings} == {"error", "warning"}
 
@@ -298,7 +298,7 @@ def test_main_exits_with_the_command_exit_code(
     with pytest.raises(SystemExit) as exit_:
         credpath.cli.main()
     assert exit_.value.code == 1
-    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert len(capsys.readouterr().out.splitlines()) == 2
 
 
 # -- the example curricula ---------------------------------------------------------------

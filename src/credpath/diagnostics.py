@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from credpath.text import escape
 
@@ -68,13 +68,62 @@ class Diagnostic:
 
 
 def drop_caused(found: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The findings without those whose cause is itself reported: one root cause, one finding.
+    """The findings without those that follow from another reported one, whose message
+    then says what it blocks: one root cause, one finding.
 
     A finding marked as caused by a subject is dropped when a finding about that
-    subject is reported too (its message names the consequences); when the root
-    finding is suppressed or turned off, the caused ones are reported after all,
-    so that nothing is lost.
+    subject is reported (directly, or through a chain of causes). The first finding
+    of each root subject gains "; this makes 3 credentials and 1 outcome
+    unreachable" for what was folded into it. When the root finding is suppressed
+    or turned off, the caused ones are reported after all: nothing is lost.
     """
     found = list(found)
-    subjects = {d.subject for d in found if d.subject}
-    return [d for d in found if not d.cause or d.cause not in subjects or d.cause == d.subject]
+    by_subject: dict[str, Diagnostic] = {}
+    for d in sorted(found):
+        if d.subject:
+            by_subject.setdefault(d.subject, d)
+
+    def root_of(d: Diagnostic) -> str | None:
+        """The subject of the reported finding that ``d`` follows from, if any."""
+        seen: set[str] = set()
+        current = d
+        while current.cause and current.cause != current.subject:
+            cause = by_subject.get(current.cause)
+            if cause is None or current.cause in seen:
+                break
+            seen.add(current.cause)
+            current = cause
+        return current.subject if current is not d else None
+
+    blocked: dict[str, dict[str, set[str]]] = {}
+    kept = []
+    for d in found:
+        root = root_of(d)
+        if root is None:
+            kept.append(d)
+            continue
+        kind, _, name = d.subject.partition(":")
+        if root == f"entry:{name}":
+            continue  # the entry whose own requirement is broken: the root says so already
+        if kind in {"credential", "outcome"} and d.rule in _UNREACHABLE_RULES:
+            blocked.setdefault(root, {}).setdefault(kind, set()).add(name)
+    noted: set[str] = set()
+    out = []
+    for d in sorted(kept):
+        if d.subject in blocked and d.subject not in noted:
+            noted.add(d.subject)
+            d = replace(d, message=f"{d.message}; {_blocks(blocked[d.subject])}")
+        out.append(d)
+    return out
+
+
+_UNREACHABLE_RULES = frozenset({"unearnable", "unreachable-outcome"})
+
+
+def _blocks(blocked: dict[str, set[str]]) -> str:
+    parts = []
+    for kind in ("credential", "outcome"):
+        count = len(blocked.get(kind, ()))
+        if count:
+            parts.append(f"{count} {kind}{'' if count == 1 else 's'}")
+    return f"this makes {' and '.join(parts)} unreachable"

@@ -328,13 +328,36 @@ class Semantics:
 
     # -- gaps -----------------------------------------------------------------------------
     def is_gap(self, ref: Ref) -> bool:
-        """A competency level that no usable credential grants and that is not assumed."""
+        """A competency level that no learner can come by: nobody brings it (``assumed``),
+        and every usable credential that grants it needs it first.
+
+        "Needs it first": the credential's requirements ask for that level (or more)
+        on every way of meeting them, directly or through the credentials they name.
+        So when the level-1 course of a ladder is retired, ``weld@1`` is a gap, even
+        though ``weld-2`` and ``weld-3`` grant higher levels: both ask for it.
+        """
         if ref.kind != "competency":
             return False
         if self.catalog.assumed.get(ref.target, 0) >= ref.number:
             return False
-        best = self.highest_grant(ref.target)
-        return best is None or best[0] < ref.number
+        if self.reachable_state.levels.get(ref.target, 0) >= ref.number:
+            return False  # earned by someone who did not hold it before
+        return all(self.needs_first(c, ref.target, ref.number) for c in self.servers(ref))
+
+    def needs_first(self, credential: CredentialDef, competency: str, level: int) -> bool:
+        """Whether every way to earn ``credential`` asks for ``competency`` at ``level`` first:
+        its requirements name that level (or more) outside any/choose, or name a
+        credential that grants it. The rung below on a ladder, not a loop of
+        different competencies (that is a cycle)."""
+        for ref in all_chain(credential.requires):
+            if ref.kind == "competency":
+                if ref.target == competency and ref.number >= level:
+                    return True
+            else:
+                named = self.catalog.credentials[ref.target]
+                if any(g.target == competency and g.number >= level for g in named.grants):
+                    return True
+        return False
 
     # -- waiting and cycles ---------------------------------------------------------------
     @cached_property
@@ -347,7 +370,7 @@ class Semantics:
                 continue
             targets: list[str] = []
             for leaf in unmet(credential.requires, state):
-                if isinstance(leaf, Ref):
+                if isinstance(leaf, Ref) and not self.is_gap(leaf):
                     for server in self.servers(leaf):
                         # Granting what it requires is not waiting on itself; naming itself is.
                         if server.id == credential.id and leaf.kind != "credential":
@@ -397,6 +420,21 @@ class Semantics:
         return {member: group for group in self.cycles for member in group}
 
 
+@dataclass(frozen=True)
+class Why:
+    """Why something cannot be had: a phrase to follow "it", and the root finding's subject."""
+
+    text: str
+    root: str
+    """The subject of the finding that reports the root cause ("gap:sql@3",
+    "cycle:a", "entry:x" for a broken entry, "credential:x" for the credential
+    that names a retired one); empty when the one asked about is itself the root."""
+
+
+def gap_subject(ref: Ref) -> str:
+    return f"gap:{ref.target}@{ref.number}"
+
+
 class Explainer:
     """Root causes: why a credential can never be earned, why an outcome is out of reach.
 
@@ -411,65 +449,84 @@ class Explainer:
     def __init__(self, semantics: Semantics) -> None:
         self.semantics = semantics
 
-    def credential(self, credential_id: str) -> str:
-        """A phrase to follow "it" / "which": "requires 'x', which no credential grants"."""
-        steps, cause = self._chain(credential_id)
-        return self._phrase(steps, cause)
+    def credential(self, credential_id: str) -> Why:
+        """Why ``credential_id`` can never be earned."""
+        steps, cause, root = self._chain(credential_id)
+        return Why(self._phrase(steps, cause), root)
 
-    def requirement(self, requirement: Requirement) -> str:
-        step = self._step(requirement)
-        if isinstance(step, str):
-            return step
-        steps, cause = self._chain(step[1])
-        return self._phrase([step, *steps], cause)
+    def requirement(self, requirement: Requirement, owner: str) -> Why:
+        """Why ``requirement`` (of the entry ``owner``) can never be met."""
+        step = self._step(requirement, owner)
+        if isinstance(step[0], str) and len(step) == 2:
+            return Why(step[0], step[1])
+        how, target, _ = step
+        steps, cause, root = self._chain(target, owner)
+        return Why(self._phrase([(how, target), *steps], cause), root)
 
-    def _chain(self, credential_id: str) -> tuple[list[tuple[str, str]], str]:
-        """The steps ("requires 'b'", then b) from ``credential_id`` to the root cause."""
+    def _chain(
+        self, credential_id: str, asker: str | None = None
+    ) -> tuple[list[tuple[str, str]], str, str]:
+        """The steps from ``credential_id`` to the root cause, the cause, the root's subject."""
         steps: list[tuple[str, str]] = []
         seen: set[str] = set()
-        current = credential_id
+        current, previous = credential_id, asker
         while True:
-            cause = self._own_cause(current)
-            if cause is not None:
-                return steps, cause
+            own = self._own_cause(current, previous)
+            if own is not None:
+                return steps, own[0], own[1]
             if current in seen:  # pragma: no cover - waiting loops are cycles, found above
-                return steps, "waits on itself"
+                return steps, "waits on itself", f"cycle:{current}"
             seen.add(current)
-            step = self._step(self.semantics.catalog.credentials[current].requires)
-            if isinstance(step, str):
-                return steps, step
-            steps.append(step)
-            current = step[1]
+            step = self._step(self.semantics.catalog.credentials[current].requires, current)
+            if len(step) == 2:
+                return steps, step[0], step[1]
+            steps.append((step[0], step[1]))
+            current, previous = step[1], current
 
-    def _own_cause(self, credential_id: str) -> str | None:
+    def _own_cause(self, credential_id: str, named_by: str | None) -> tuple[str, str] | None:
         sem = self.semantics
         credential = sem.catalog.credentials[credential_id]
         members = sem.cycle_of.get(credential_id)
         if members is not None:
-            return f"is in the cycle {loop_text(sem, members, sem.first_in_path_order(members))}"
+            first = sem.first_in_path_order(members)
+            return f"is in the cycle {loop_text(sem, members, first)}", f"cycle:{first}"
         if not sem.usable(credential):
-            return "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
+            why = "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
+            return why, f"credential:{named_by}" if named_by else ""
         if has_invalid(credential.requires):
-            return "has an invalid requirement (reported there)"
+            return "has an invalid requirement (reported there)", f"entry:{credential_id}"
         return None
 
-    def _step(self, requirement: Requirement) -> tuple[str, str] | str:
-        """(how it is blocked, the credential that blocks it), or the final cause."""
+    def _step(
+        self, requirement: Requirement, owner: str
+    ) -> tuple[str, str] | tuple[str, str, None]:
+        """(how it is blocked, the credential that blocks it, None), or (the cause, root)."""
         sem = self.semantics
         leaf = next(unmet(requirement, sem.reachable_state), None)
         if leaf is None:  # pragma: no cover - callers ask only about unmet requirements
-            return "is satisfied"
+            return "is satisfied", ""
         if isinstance(leaf, Invalid):
-            return "has an invalid requirement (reported there)"
+            return "has an invalid requirement (reported there)", f"entry:{owner}"
         if sem.is_gap(leaf):
-            return f"requires '{leaf.text}', which no credential grants"
+            best = sem.highest_grant(leaf.target)
+            if best is None or best[0] < leaf.number:
+                return f"requires '{leaf.text}', which no credential grants", gap_subject(leaf)
+            return (
+                f"requires '{leaf.text}', which only credentials that need it first grant",
+                gap_subject(leaf),
+            )
         if leaf.kind == "credential":
-            return (f"requires '{leaf.text}', which", leaf.target)
-        servers = [s for s in sem.servers(leaf) if s.id not in sem.reachable]
+            return (f"requires '{leaf.text}', which", leaf.target, None)
+        servers = [
+            s
+            for s in sem.servers(leaf)
+            if s.id not in sem.reachable and not sem.needs_first(s, leaf.target, leaf.number)
+        ]
         names = ", ".join(f"'{s.id}'" for s in servers[:3]) + (", ..." if len(servers) > 3 else "")
         return (
             f"requires '{leaf.text}', granted only by {names}; '{servers[0].id}'",
             servers[0].id,
+            None,
         )
 
     def _phrase(self, steps: list[tuple[str, str]], cause: str) -> str:

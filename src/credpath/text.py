@@ -28,10 +28,16 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` is most likely a typo of, if any is close enough."""
+    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=SUGGEST_CUTOFF)
+    return match[0] if match else None
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """A " (did you mean 'x'?)" suffix naming the closest candidate, or nothing.
 
     The one did-you-mean of credpath: ids, types, fields, options and rule names.
     """
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=SUGGEST_CUTOFF)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    match = closest(name, candidates)
+    return f" (did you mean '{match}'?)" if match else ""

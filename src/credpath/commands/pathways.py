@@ -130,7 +130,7 @@ def _why_not(result: Result, outcome: str, state: State) -> str:
     sem.closure(reach)
     leaf = next(unmet(sem.catalog.outcomes[outcome].requires, reach))
     if isinstance(leaf, Ref) and leaf.kind == "credential":
-        return f"requires '{leaf.text}', which {Explainer(sem).credential(leaf.target)}"
+        return f"requires '{leaf.text}', which {Explainer(sem).credential(leaf.target).text}"
     if isinstance(leaf, Ref):
         if sem.is_gap(leaf):
             return f"requires '{leaf.text}', which no credential grants"

@@ -75,7 +75,11 @@ def project_map(
     for outcome_id in sorted(catalog.outcomes):
         outcome = catalog.outcomes[outcome_id]
         reached = satisfied(outcome.requires, sem.reachable_state)
-        why = "" if reached else f"not reachable: it {explain.requirement(outcome.requires)}"
+        why = (
+            ""
+            if reached
+            else f"not reachable: it {explain.requirement(outcome.requires, outcome.id).text}"
+        )
         node = builder.outcome(outcome_id, "" if reached else "not reachable", why)
         builder.connect(node, outcome.requires, LAST + 1)
         outcomes.append(node)
@@ -101,7 +105,7 @@ def _problem(sem: Semantics, explain: Explainer, credential_id: str) -> tuple[st
         loop = loop_text(sem, sem.cycle_of[credential_id], credential_id)
         return "in a cycle", f"in the cycle {loop}"
     if credential_id not in sem.reachable:
-        return "not earnable", f"it {explain.credential(credential_id)}"
+        return "not earnable", f"it {explain.credential(credential_id).text}"
     if credential_id not in sem.leads_to:
         return "dead end", "dead end: it leads to no outcome"
     return "", ""

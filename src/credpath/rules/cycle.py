@@ -39,6 +39,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"credentials wait on each other in a cycle: {loop}{others}; none of them can "
             "ever be earned; remove one of these requirements to break the loop",
+            subject=f"cycle:{first}",
         )
 
 

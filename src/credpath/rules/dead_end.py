@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from credpath.context import Context, at_id
 from credpath.diagnostics import Diagnostic, Severity
+from credpath.resolve import CredentialDef
 from credpath.rules.base import Rule
 
 ID = "dead-end"
@@ -41,7 +42,16 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"'{credential.id}' leads to no outcome: {what} no outcome or credential on the way "
             "to one requires it; a learner who finishes this sees no next door",
+            subject=f"credential:{credential.id}",
+            cause=f"entry:{credential.id}" if _lost_grants(credential) else "",
         )
+
+
+def _lost_grants(credential: CredentialDef) -> bool:
+    """Whether some of its grants did not resolve (and were reported as such)."""
+    raw = credential.model.grants
+    written = len(raw) if isinstance(raw, list) else 1 if raw is not None else 0
+    return written > len(credential.grants)
 
 
 RULE = Rule(ID, __doc__ or "", check, Severity.WARNING)

@@ -1,8 +1,12 @@
-"""A required competency level that nothing in the project grants and nobody brings.
+"""A required competency level that no learner can come by.
 
-A requirement ``c@L`` of an outcome, credential or pathway that no credential
-(retired ones aside) grants at level L or higher, and that is not ``assumed``.
-The message names the highest level that is granted, and by whom.
+A requirement ``c@L`` of an outcome, credential or pathway that is not ``assumed``
+and that no usable credential (retired ones, and drafts with ``--no-drafts``,
+aside) grants at level L or higher without asking for it first: when the
+level-1 course of a ladder is retired, ``weld@1`` is a gap even though the
+level-2 and level-3 courses grant higher levels, as both require ``weld@1``.
+The message names the highest level that is granted, and by whom, and how many
+credentials and outcomes the gap makes unreachable (those are not reported again).
 
 Failing::
 
@@ -26,37 +30,77 @@ from collections.abc import Iterator
 
 from credpath.context import Context, finding
 from credpath.diagnostics import Diagnostic, Severity
+from credpath.requirements import Ref
 from credpath.rules._common import checked_refs
 from credpath.rules.base import Rule
+from credpath.semantics import gap_subject
 
 ID = "gap"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     sem = ctx.semantics
+    causes = _mistyped_grants(ctx)
     for source, ref in checked_refs(ctx):
         if not sem.is_gap(ref):
             continue
-        best = sem.highest_grant(ref.target)
-        if best is None:
-            retired = [
-                c.id
-                for c in ctx.catalog.credentials.values()
-                if any(g.target == ref.target for g in c.grants)
-            ]
-            hint = (
-                f"only {', '.join(repr(r) for r in sorted(retired))}, not earnable, grant it"
-                if retired
-                else f"nothing grants '{ref.target}'"
-            )
-        else:
-            hint = f"highest granted: {ref.target}@{best[0]} by '{best[1].id}'"
         yield finding(
             source,
             ref.path,
             ID,
-            f"'{ref.text}' is not granted by any credential ({hint})",
+            f"'{ref.text}' {_why(ctx, ref)}",
+            subject=gap_subject(ref),
+            cause=causes.get(ref.target, ""),
         )
+
+
+def _why(ctx: Context, ref: Ref) -> str:
+    """What grants the competency, and why that does not help."""
+    sem = ctx.semantics
+    best = sem.highest_grant(ref.target)
+    others = sorted(
+        c.id
+        for c in ctx.catalog.credentials.values()
+        if not sem.usable(c)
+        and any(g.target == ref.target and g.number >= ref.number for g in c.grants)
+    )
+    named = ", ".join(repr(r) for r in others)
+    unusable = f"{named}, not earnable, grant{'s' if len(others) == 1 else ''} it"
+    if best is None:
+        return (
+            "is not granted by any credential "
+            f"({f'only {unusable}' if others else f'nothing grants {ref.target!r}'})"
+        )
+    if best[0] < ref.number:
+        highest = f"highest granted: {ref.target}@{best[0]} by '{best[1].id}'"
+        return f"is not granted by any credential ({highest}{f'; {unusable}' if others else ''})"
+    needing = sorted(c.id for c in sem.servers(ref))
+    shown = ", ".join(repr(c) for c in needing[:3]) + (", ..." if len(needing) > 3 else "")
+    return (
+        f"is not granted by any credential a learner can earn without it (granted only by "
+        f"{shown}, which need it first{f'; {unusable}' if others else ''}): add a credential "
+        "that grants it without requiring it, or lower the requirement"
+    )
+
+
+def _mistyped_grants(ctx: Context) -> dict[str, str]:
+    """Competency -> the finding that explains its gap: a grant that names it mistyped
+    (the unknown-reference's did-you-mean), or a credential left out as a duplicate id."""
+    from credpath.facts import DuplicateId, UnknownReference
+    from credpath.rules.unknown_reference import meant
+
+    causes: dict[str, str] = {}
+    for fact in ctx.catalog.facts:
+        if isinstance(fact, UnknownReference) and fact.expected == "competency" and fact.owner:
+            likely = meant(ctx, fact)
+            if likely:
+                causes.setdefault(likely, f"entry:{fact.owner}")
+        elif isinstance(fact, DuplicateId):
+            grants = fact.raw.get("grants")
+            for text in grants if isinstance(grants, list) else [grants]:
+                if isinstance(text, str):
+                    causes.setdefault(text.partition("@")[0].strip(), f"duplicate:{fact.id}")
+    return causes
 
 
 RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

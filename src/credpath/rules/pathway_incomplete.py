@@ -26,10 +26,11 @@ from collections.abc import Iterator
 
 from credpath.context import Context, finding
 from credpath.diagnostics import Diagnostic, Severity
-from credpath.requirements import Ref
+from credpath.requirements import Ref, Requirement
+from credpath.resolve import PathwayDef
 from credpath.rules._pathway import walk
 from credpath.rules.base import Rule
-from credpath.semantics import satisfied, unmet
+from credpath.semantics import State, gap_subject, satisfied, unmet
 
 ID = "pathway-incomplete"
 
@@ -52,7 +53,18 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             f"after {'the only stage' if stages == 1 else f'all {stages} stages'} of pathway "
             f"'{pathway.id}' the learner does not meet '{outcome.id}': still missing "
             f"{shown or 'a requirement'}",
+            cause=_cause(ctx, pathway, outcome.requires, state),
         )
+
+
+def _cause(ctx: Context, pathway: PathwayDef, goal: Requirement, state: State) -> str:
+    """A broken pathway, or a gap in what it misses, explains an incomplete pathway."""
+    if pathway.invalid:
+        return f"entry:{pathway.id}"
+    for leaf in unmet(goal, state):
+        if isinstance(leaf, Ref) and ctx.semantics.is_gap(leaf):
+            return gap_subject(leaf)
+    return ""
 
 
 RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

@@ -57,7 +57,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         subject = f"entry:{fact.owner}" if isinstance(fact, FieldError | Malformed) else ""
         if isinstance(fact, FieldError):
             message = describe_error(fact.error, fact.model)
-            yield at_place(fact.place, ID, message, subject=subject if fact.owner else "")
+            subject = subject if fact.owner else ""
+            yield at_place(fact.place, ID, message, subject=subject, cause=fact.cause)
         elif isinstance(fact, Malformed):
             detail = dict(fact.detail)
             if fact.code == "unknown-kind":

@@ -1,20 +1,20 @@
 """A credential that can never be earned, because something it waits on never can.
 
-Not reported for members of a cycle (``cycle`` is), nor for a credential whose
-own references are gaps or invalid (those are reported there). The message
-follows the chain to its root cause.
+Not reported for members of a cycle (``cycle`` is). The message follows the
+chain to its root cause; when that cause is reported (a gap, a cycle, a broken
+entry, a credential that names a retired one), this finding is folded into it.
 
 Failing::
 
     credentials:
-      - {id: a, title: A, type: course, requires: [sql@3], grants: [x@1]}
-      - {id: b, title: B, type: course, requires: [x@1]}   # unearnable, because of a
+      - {id: a, title: A, type: course, status: retired, grants: [x@1]}
+      - {id: b, title: B, type: course, requires: [a]}   # a is retired
 
 Passing::
 
     credentials:
       - {id: a, title: A, type: course, grants: [x@1]}
-      - {id: b, title: B, type: course, requires: [x@1]}
+      - {id: b, title: B, type: course, requires: [a]}
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from collections.abc import Iterator
 
 from credpath.context import Context, at_id
 from credpath.diagnostics import Diagnostic, Severity
-from credpath.requirements import Ref
 from credpath.rules.base import Rule
-from credpath.semantics import Explainer, unmet
+from credpath.semantics import Explainer
 
 ID = "unearnable"
 
@@ -36,15 +35,14 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for credential in sem.active:
         if credential.id in sem.reachable or credential.id in sem.cycle_of:
             continue
-        if credential.invalid:
-            continue
-        leaves = list(unmet(credential.requires, sem.reachable_state))
-        if any(not isinstance(leaf, Ref) or sem.is_gap(leaf) for leaf in leaves):
-            continue
+        why = explain.credential(credential.id)
+        subject = f"credential:{credential.id}"
         yield at_id(
             credential.origin,
             ID,
-            f"'{credential.id}' can never be earned: it {explain.credential(credential.id)}",
+            f"'{credential.id}' can never be earned: it {why.text}",
+            subject=subject,
+            cause="" if why.root == subject else why.root,
         )
 
 

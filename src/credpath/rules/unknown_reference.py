@@ -23,7 +23,7 @@ from credpath.context import Context, at_place
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import UnknownReference
 from credpath.rules.base import Rule
-from credpath.text import suggest
+from credpath.text import closest
 
 ID = "unknown-reference"
 
@@ -32,7 +32,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for fact in ctx.catalog.facts:
         if isinstance(fact, UnknownReference):
             where = " in assumed" if fact.expected == "assumed competency" else ""
-            message = f"unknown {_named(fact.expected)} '{fact.target}'{where}{meant(ctx, fact)}"
+            likely = meant(ctx, fact)
+            hint = f" (did you mean '{likely}'?)" if likely else ""
+            message = f"unknown {_named(fact.expected)} '{fact.target}'{where}{hint}"
             subject = f"entry:{fact.owner}" if fact.owner else ""
             yield at_place(fact.place, ID, message, subject=subject)
 
@@ -50,12 +52,12 @@ def candidates(ctx: Context, expected: str) -> Mapping[str, object]:
     return catalog.ids
 
 
-def meant(ctx: Context, fact: UnknownReference) -> str:
-    """The did-you-mean, remembered: an alias can repeat one unknown name many times."""
-    memo: dict[tuple[str, str], str] = ctx.memo.setdefault(ID, {})
+def meant(ctx: Context, fact: UnknownReference) -> str | None:
+    """The id it most likely meant, remembered: an alias can repeat one name many times."""
+    memo: dict[tuple[str, str], str | None] = ctx.memo.setdefault(ID, {})
     key = (fact.target, fact.expected)
     if key not in memo:
-        memo[key] = suggest(fact.target, candidates(ctx, fact.expected))
+        memo[key] = closest(fact.target, candidates(ctx, fact.expected))
     return memo[key]
 
 

@@ -1,19 +1,22 @@
 """An outcome that no learner can reach with the credentials of the project.
 
-Always reported, naming the root cause (a gap, a cycle, an unearnable credential),
-even when that cause is reported too.
+Names the root cause (a gap, a cycle, an unearnable credential); when that cause
+is reported, this finding is folded into it, which then says how many outcomes
+it makes unreachable.
 
 Failing::
 
+    credentials:
+      - {id: sql-course, title: SQL, type: course, status: retired, grants: [sql@2]}
     outcomes:
-      - {id: analyst, title: Analyst, requires: [sql@2]}   # nothing grants sql@2
+      - {id: analyst, title: Analyst, requires: [sql-course]}   # it is retired
 
 Passing::
 
     credentials:
-      - {id: sql, title: SQL, type: course, grants: [sql@2]}
+      - {id: sql-course, title: SQL, type: course, grants: [sql@2]}
     outcomes:
-      - {id: analyst, title: Analyst, requires: [sql@2]}
+      - {id: analyst, title: Analyst, requires: [sql-course]}
 """
 
 from __future__ import annotations
@@ -34,10 +37,13 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for outcome in ctx.catalog.outcomes.values():
         if satisfied(outcome.requires, sem.reachable_state):
             continue
+        why = explain.requirement(outcome.requires, outcome.id)
         yield at_id(
             outcome.origin,
             ID,
-            f"outcome '{outcome.id}' cannot be reached: it {explain.requirement(outcome.requires)}",
+            f"outcome '{outcome.id}' cannot be reached: it {why.text}",
+            subject=f"outcome:{outcome.id}",
+            cause=why.root,
         )
 
 
