@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 ID_PATTERN = r"^[a-z0-9]+([-_.][a-z0-9]+)*$"
 REFERENCE_PATTERN = r"^[a-z0-9]+([-_.][a-z0-9]+)*(@.+)?$"
@@ -40,6 +48,35 @@ Text = Annotated[
 ]
 """Free text; any plain scalar is read as the text it is written as (`isco: 2511`)."""
 Url = Annotated[str, Field(pattern=URL_PATTERN, description="An http or https URL.")]
+
+
+def plain_number(value: Any, info: ValidationInfo) -> Any:
+    """Numbers are read from text; the text must be the number alone, as YAML writes it.
+
+    ``hours: ' 5'`` is refused like ``choose: ' 1'``: one rule for every number.
+    """
+    if isinstance(value, str):
+        if value != value.strip():
+            raise ValueError(
+                f"'{info.field_name}' is a number written without spaces around it, got '{value}'"
+            )
+        if value.lstrip("+-.").lower() in {"nan", "inf", "infinity"}:
+            raise ValueError(f"'{info.field_name}' must be a finite number, got '{value}'")
+    return value
+
+
+Hours = Annotated[
+    float,
+    BeforeValidator(plain_number),
+    Field(gt=0, le=100_000, allow_inf_nan=False),
+]
+"""At most 100,000 hours (about fifty years of full-time study): more is a typo, and a
+bound keeps every sum finite."""
+Credits = Annotated[
+    float, BeforeValidator(plain_number), Field(gt=0, le=1_000, allow_inf_nan=False)
+]
+Level = Annotated[int, BeforeValidator(plain_number), Field(ge=1, le=8)]
+MiB = Annotated[float, BeforeValidator(plain_number), Field(gt=0, le=1024, allow_inf_nan=False)]
 Reference = Annotated[
     str,
     WithJsonSchema({"x-credpath-def": "Reference"}),
@@ -131,8 +168,8 @@ class Occupation(Strict):
 
 
 class Workload(Strict):
-    hours: Annotated[float, Field(gt=0)] | None = None
-    ects: Annotated[float, Field(gt=0)] | None = None
+    hours: Hours | None = None
+    ects: Credits | None = None
 
     @model_validator(mode="after")
     def _hours_or_ects(self) -> Workload:
@@ -166,7 +203,7 @@ class Credential(Entry):
     url: Url | None = None
     status: Literal["draft", "active", "retired"] = "active"
     workload: Workload | None = None
-    eqf: Annotated[int, Field(ge=1, le=8)] | None = None
+    eqf: Level | None = None
     assessment: Text | None = None
     participation: Literal["online", "in-person", "blended"] | None = None
     quality_assurance: Text | None = None
@@ -225,4 +262,4 @@ class Config(Strict):
     assumed: list[Reference] = []
     exclude: list[str] = []
     rules: dict[str, RuleLevel] = {}
-    max_file_mib: Annotated[float, Field(gt=0)] = 10.0
+    max_file_mib: MiB = 10.0

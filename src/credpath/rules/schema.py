@@ -98,6 +98,8 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"'{name}' must be a list"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"'{name}' must be a mapping" if value is not None else f"'{name}' is empty"
+    if kind == "finite_number":
+        return f"'{name}' must be a finite number, got '{value}'"
     if kind in {"int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"}:
         return f"'{name}' must be a number, got '{value}'"
     if kind == "value_error":
