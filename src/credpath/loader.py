@@ -29,7 +29,9 @@ from credpath.facts import DuplicateKey, Unparsable
 
 CONFIG_NAME = "credpath.yaml"
 MAX_DEPTH = 1000
-ALIAS_BUDGET = 1_000_000
+ALIAS_BUDGET = 100_000
+"""Values that aliases may expand to in one file: every later stage walks the expanded
+values, so a few hundred bytes of nested aliases must not become millions."""
 DEFAULT_MAX_FILE_MIB = 10.0
 
 try:

@@ -129,4 +129,4 @@ def build(context: Context, diagnostics: list[Diagnostic]) -> dict[str, Any]:
 
 
 def dumps(manifest: dict[str, Any]) -> str:
-    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -8,10 +8,13 @@ alphabetically first ids, so the result is deterministic.
 
 When at most ``EXACT_LIMIT`` credentials can lead to the outcome, a uniform-cost
 search over learner states finds the optimum (the cheapest goal state popped first
-is irredundant: dropping a member would give a cheaper goal state). Beyond that,
-a documented heuristic: each requirement is met by the provider with the cheapest
-estimated chain of prerequisites, then members are dropped, costliest first,
-while the rest still reaches the outcome.
+is irredundant: dropping a member would give a cheaper goal state), within a work
+budget of ``SEARCH_BUDGET`` counted steps (requirement checks), so that a small
+file with many equally good options cannot take minutes. Beyond either limit, a
+documented heuristic: each requirement is met by the provider with the cheapest
+estimated chain of prerequisites, then members that are not essential are
+dropped, costliest first, while the rest still reaches the outcome. The budget
+counts steps, never time: the same input gives the same pathway on any machine.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from credpath.resolve import Catalog, CredentialDef
 from credpath.semantics import Semantics, State, satisfied, stages
 
 EXACT_LIMIT = 20
-SEARCH_BUDGET = 200_000
+SEARCH_BUDGET = 60_000
+"""Requirement checks the exact search may make before the heuristic takes over."""
 
 
 def hours(credential: CredentialDef) -> float:
@@ -102,38 +106,37 @@ def _state_for(start: State, members: Iterable[CredentialDef]) -> State:
 def _search(
     semantics: Semantics, goal: Requirement, start: State, candidates: list[CredentialDef]
 ) -> list[CredentialDef] | None:
-    """Uniform-cost search over sets of held candidates; None when over budget."""
+    """Uniform-cost search over sets of held candidates; None when over the work budget."""
     ordered = sorted(candidates, key=lambda c: c.id)
     costs = [hours(c) for c in ordered]
-    frontier: list[tuple[float, int, tuple[str, ...], int]] = [(0.0, 0, (), 0)]
+    frontier: list[tuple[float, int, tuple[int, ...], int]] = [(0.0, 0, (), 0)]
     seen: set[int] = set()
-    expansions = 0
+    work = 0
     while frontier:
-        cost, count, ids, mask = heapq.heappop(frontier)
+        cost, count, members_at, mask = heapq.heappop(frontier)
         if mask in seen:
             continue
         seen.add(mask)
-        members = [c for i, c in enumerate(ordered) if mask >> i & 1]
+        members = [ordered[i] for i in members_at]
         state = _state_for(start, members)
+        work += 1 + len(ordered)
+        if work > SEARCH_BUDGET:
+            return None
         if satisfied(goal, state):
             return members
-        expansions += 1
-        if expansions > SEARCH_BUDGET:
-            return None
         for i, credential in enumerate(ordered):
             bit = 1 << i
             if mask & bit or mask | bit in seen:
                 continue
             if satisfied(credential.requires, state):
-                heapq.heappush(
-                    frontier,
-                    (cost + costs[i], count + 1, tuple(sorted((*ids, credential.id))), mask | bit),
-                )
+                entry = (cost + costs[i], count + 1, tuple(sorted((*members_at, i))), mask | bit)
+                heapq.heappush(frontier, entry)
     return None  # pragma: no cover - the goal is reachable from the candidates
 
 
-Estimate = tuple[float, int, frozenset[str]]
-"""(hours, number of credentials, the credentials) of one way to meet a requirement."""
+Estimate = tuple[float, int, int]
+"""(hours, number of credentials, the credentials as a bit set over the estimator's order)
+of one way to meet a requirement."""
 
 
 class _Estimator:
@@ -141,27 +144,53 @@ class _Estimator:
 
     Credentials are taken in the order the fixpoint earned them, so each one's
     prerequisites have estimates already. The estimates do not depend on the
-    outcome, so one estimator serves every outcome from the same start.
+    outcome, so one estimator serves every outcome from the same start. Sets are
+    bit sets (Python ints), so a 10,000-long chain of prerequisites costs kilobytes
+    per estimate, not a copy of every set before it.
     """
 
     def __init__(self, semantics: Semantics, start: State, order: list[CredentialDef]) -> None:
         self.semantics = semantics
         self.start = start
-        self.hours = {c.id: hours(c) for c in order}
+        self.order = order
+        self.index = {c.id: i for i, c in enumerate(order)}
+        self.costs = [hours(c) for c in order]
         self.estimates: dict[str, Estimate] = {}
-        for credential in order:
+        for i, credential in enumerate(order):
             needed = self.meet(credential.requires)
             if needed is not None:
-                self.estimates[credential.id] = self._union([needed, (0.0, 0, {credential.id})])
+                self.estimates[credential.id] = self._union([needed, (self.costs[i], 1, 1 << i)])
 
-    def _union(self, parts: Iterable[tuple[float, int, Iterable[str]]]) -> Estimate:
-        ids: frozenset[str] = frozenset().union(*(p[2] for p in parts))
-        return (sum(self.hours[i] for i in ids), len(ids), ids)
+    def _union(self, parts: Iterable[Estimate]) -> Estimate:
+        """The union of the parts, with the hours and count of what it holds."""
+        total, count, members = 0.0, 0, 0
+        for part_hours, part_count, part in parts:
+            if part & ~members == 0:
+                continue  # nothing new
+            if members & ~part == 0:
+                total, count, members = part_hours, part_count, part
+                continue
+            new = part & ~members
+            members |= part
+            while new:
+                low = new & -new
+                total += self.costs[low.bit_length() - 1]
+                count += 1
+                new ^= low
+        return (total, count, members)
+
+    def ids(self, members: int) -> list[str]:
+        found = []
+        while members:
+            low = members & -members
+            found.append(self.order[low.bit_length() - 1].id)
+            members ^= low
+        return found
 
     def meet(self, requirement: Requirement) -> Estimate | None:
         if isinstance(requirement, Ref):
             if self.start.has(requirement):
-                return (0.0, 0, frozenset())
+                return (0.0, 0, 0)
             options = [
                 self.estimates[s.id]
                 for s in self.semantics.servers(requirement)
@@ -196,18 +225,60 @@ def _heuristic(
     candidates: list[CredentialDef],
     estimator: _Estimator,
 ) -> list[CredentialDef]:
-    """Cheapest estimated providers per requirement, then drop what is not needed."""
+    """Cheapest estimated providers per requirement, then drop what is not needed.
+
+    Members that every way to the goal needs (named outside any/choose, or the
+    only member that grants a level asked for that way) are never tried, so a
+    credential that requires a thousand others costs one pass, not a thousand.
+    """
     chosen = estimator.meet(goal)
     assert chosen is not None
     by_id = {c.id: c for c in candidates}
-    members = [by_id[i] for i in sorted(chosen[2])]
+    members = [by_id[i] for i in sorted(estimator.ids(chosen[2]))]
+    essential = _essential(goal, start, members)
     for credential in sorted(members, key=lambda c: (-hours(c), c.id)):
+        if credential.id in essential:
+            continue
         rest = [c for c in members if c.id != credential.id]
         state = start.copy()
         semantics.closure(state, rest)
         if satisfied(goal, state) and all(c.id in state.held for c in rest):
             members = rest
     return members
+
+
+def _essential(goal: Requirement, start: State, members: list[CredentialDef]) -> set[str]:
+    """Members that no irredundant subset can do without: what the goal and the
+    essential members need on every way (all_chain), named by id, or granted by
+    only one member."""
+    from credpath.semantics import all_chain
+
+    by_id = {c.id: c for c in members}
+    grants: dict[str, list[tuple[int, str]]] = {}
+    for member in members:
+        for grant in member.grants:
+            grants.setdefault(grant.target, []).append((grant.number, member.id))
+    granting: dict[tuple[str, int], list[str]] = {}
+    found: set[str] = set()
+    pending: list[Requirement] = [goal]
+    while pending:
+        for ref in all_chain(pending.pop()):
+            if start.has(ref):
+                continue
+            if ref.kind == "credential":
+                needed = [ref.target] if ref.target in by_id else []
+            else:
+                key = (ref.target, ref.number)
+                if key not in granting:
+                    granting[key] = sorted(
+                        {cid for level, cid in grants.get(ref.target, ()) if level >= ref.number}
+                    )
+                needed = granting[key] if len(granting[key]) == 1 else []
+            for cid in needed:
+                if cid not in found:
+                    found.add(cid)
+                    pending.append(by_id[cid].requires)
+    return found
 
 
 @dataclass(frozen=True)

@@ -78,19 +78,27 @@ def satisfied(requirement: Requirement, state: State) -> bool:
 def stages(chosen: Iterable[CredentialDef], start: State) -> tuple[tuple[str, ...], ...]:
     """Round k: what is earnable once rounds 1..k-1 are held (each round sorted by id).
 
-    Stops when nothing more is earnable: what is left over is not reached.
+    Stops when nothing more is earnable: what is left over is not reached. Event
+    driven: after a round, only the credentials that name something it changed
+    are looked at again, so a 10,000-long chain takes 10,000 steps, not 50 million.
     """
-    remaining = sorted(chosen, key=lambda c: c.id)
+    remaining = {c.id: c for c in chosen}
+    watchers: dict[str, list[CredentialDef]] = defaultdict(list)
+    for credential in remaining.values():
+        for target in {ref.target for ref in refs(credential.requires)}:
+            watchers[target].append(credential)
     state = start.copy()
     found: list[tuple[str, ...]] = []
-    while remaining:
-        now = [c for c in remaining if satisfied(c.requires, state)]
-        if not now:
-            break
+    now = [c for c in remaining.values() if satisfied(c.requires, state)]
+    while now:
+        now.sort(key=lambda c: c.id)
+        changed: set[str] = set()
         for credential in now:
-            state.earn(credential)
+            del remaining[credential.id]
+            changed.update(state.earn(credential))
         found.append(tuple(c.id for c in now))
-        remaining = [c for c in remaining if c.id not in state.held]
+        looked = {w.id: w for name in changed for w in watchers.get(name, ()) if w.id in remaining}
+        now = [c for c in looked.values() if satisfied(c.requires, state)]
     return tuple(found)
 
 

@@ -61,7 +61,7 @@ def as_json(report: Report) -> str:
         "summary": counts(report.diagnostics),
         "diagnostics": [as_dict(d) for d in report.diagnostics],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def summary(diagnostics: Sequence[Diagnostic], file_count: int) -> str:

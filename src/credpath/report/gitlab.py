@@ -46,4 +46,4 @@ def render(report: Report) -> str:
                 },
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(issues, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -98,4 +98,4 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
