@@ -124,6 +124,87 @@ def all_chain(requirement: Requirement) -> Iterator[Ref]:
             yield from all_chain(item)
 
 
+@dataclass
+class Guarantee:
+    """What holding a credential guarantees: credentials held, and a level per competency."""
+
+    credentials: set[str] = field(default_factory=set)
+    levels: dict[str, int] = field(default_factory=dict)
+
+
+class Guarantees:
+    """What holding each credential guarantees: itself, what it grants, and what its
+    requirements name on every way of meeting them (``all``, not ``any``/``choose``), with
+    what the credentials named there guarantee in turn. Proof of a credential is proof
+    that its requirements were met."""
+
+    def __init__(self, sem: Semantics) -> None:
+        self.sem = sem
+        self.memo: dict[str, Guarantee] = {}
+        self.pending: set[str] = set()
+
+    def of(self, credential_id: str) -> Guarantee:
+        """What holding the credential guarantees; iterative, as chains can be long."""
+        stack = [credential_id]
+        while stack:
+            current = stack[-1]
+            if current in self.memo:
+                stack.pop()
+                continue
+            credential = self.sem.catalog.credentials.get(current)
+            needed = (
+                []
+                if credential is None
+                else [
+                    ref.target
+                    for ref in all_chain(credential.requires)
+                    if ref.kind == "credential"
+                    and ref.target not in self.memo
+                    and ref.target not in self.pending
+                ]
+            )
+            if needed:
+                self.pending.add(current)
+                stack.extend(needed)
+                continue
+            stack.pop()
+            self.pending.discard(current)
+            self.memo[current] = self._combine(current)
+        return self.memo[credential_id]
+
+    def _combine(self, credential_id: str) -> Guarantee:
+        result = Guarantee({credential_id})
+        credential = self.sem.catalog.credentials.get(credential_id)
+        if credential is None:
+            return result
+        for grant in credential.grants:
+            _raise(result.levels, grant.target, grant.number)
+        for ref in all_chain(credential.requires):
+            if ref.kind == "competency":
+                _raise(result.levels, ref.target, ref.number)
+                continue
+            inner = self.memo.get(ref.target)
+            if inner is None:  # part of a loop (reported as a cycle)
+                continue
+            result.credentials |= inner.credentials
+            for target, level in inner.levels.items():
+                _raise(result.levels, target, level)
+        return result
+
+    def implies(self, q: Ref, r: Ref) -> bool:
+        if q.kind == "competency":
+            return r.kind == "competency" and r.target == q.target and r.number < q.number
+        held = self.of(q.target)
+        if r.kind == "credential":
+            return r.target != q.target and r.target in held.credentials
+        return held.levels.get(r.target, 0) >= r.number
+
+
+def _raise(levels: dict[str, int], target: str, level: int) -> None:
+    if levels.get(target, 0) < level:
+        levels[target] = level
+
+
 class Semantics:
     def __init__(self, catalog: Catalog, *, no_drafts: bool = False) -> None:
         self.catalog = catalog
@@ -150,24 +231,22 @@ class Semantics:
 
         A held credential is proof that its requirements were met: whatever its
         ``requires`` names on every way of meeting it (``all``, not ``any`` or
-        ``choose``) is held too, credentials with their grants, transitively. So a
-        plan never asks a learner to go back for what they have already shown.
+        ``choose``) is held too, credentials with their grants, transitively
+        (``Guarantees``). So a plan never sends a learner back for what they showed.
         """
         state = self.start()
         for competency, level in levels.items():
             state.levels[competency] = max(state.levels.get(competency, 0), level)
-        pending = list(credentials)
-        while pending:
-            credential = self.catalog.credentials[pending.pop()]
-            if credential.id in state.held:
-                continue
-            state.earn(credential)
-            for ref in all_chain(credential.requires):
-                if ref.kind == "credential":
-                    pending.append(ref.target)
-                elif state.levels.get(ref.target, 0) < ref.number:
-                    state.levels[ref.target] = ref.number
+        for credential_id in credentials:
+            guaranteed = self.guarantees.of(credential_id)
+            state.held |= guaranteed.credentials
+            for competency, level in guaranteed.levels.items():
+                state.levels[competency] = max(state.levels.get(competency, 0), level)
         return state
+
+    @cached_property
+    def guarantees(self) -> Guarantees:
+        return Guarantees(self)
 
     def adds_something(self, credential: CredentialDef, state: State) -> bool:
         """Whether earning ``credential`` gives the learner something they lack.

@@ -2,8 +2,11 @@
 
 A credential that certifies an intermediate or advanced level should build on
 the level below: it should require ``c@(L-1)`` or higher, or a credential that
-grants it. Only direct requirements count, in any branch of ``all``, ``any`` or
-``choose``. Retired credentials are skipped.
+brings it (grants it, or requires it in turn: what holding that credential
+guarantees, as ``redundant-requirement`` counts it, so that fixing one of these
+two rules never raises the other). Any branch of ``all``, ``any`` or ``choose``
+counts. Retired credentials are skipped. The message says what to require, or
+that no credential a learner can earn first grants the level below.
 
 Failing::
 
@@ -38,14 +41,31 @@ ID = "level-jump"
 
 
 def _builds_on(ctx: Context, credential: CredentialDef, competency: str, level: int) -> bool:
+    """Whether a requirement, in any branch, brings ``competency`` at ``level`` or more:
+    named directly, or guaranteed by a credential it names (what that credential grants,
+    and what it requires in turn)."""
+    guarantees = ctx.semantics.guarantees
     for ref in refs(credential.requires):
-        if ref.kind == "competency" and ref.target == competency and ref.number >= level:
-            return True
-        if ref.kind == "credential":
-            required = ctx.catalog.credentials[ref.target]
-            if any(g.target == competency and g.number >= level for g in required.grants):
+        if ref.kind == "competency":
+            if ref.target == competency and ref.number >= level:
                 return True
+        elif guarantees.of(ref.target).levels.get(competency, 0) >= level:
+            return True
     return False
+
+
+def _fix(ctx: Context, credential: CredentialDef, competency: str, level: int) -> str:
+    """Require the level below, when a learner can earn it without this credential."""
+    sem = ctx.semantics
+    others = [c for c in sem.active if c.id != credential.id]
+    state = sem.start()
+    sem.closure(state, others)
+    if state.levels.get(competency, 0) >= level:
+        return f"require '{competency}@{level}'"
+    return (
+        f"no credential that a learner can earn first grants '{competency}@{level}': "
+        "add one for that level, then require it"
+    )
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
@@ -61,8 +81,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 grant.path,
                 ID,
                 f"'{credential.id}' grants '{grant.text}' but requires neither "
-                f"'{grant.target}@{below}' (or higher) nor a credential that grants it: "
-                f"learners would jump straight to level {grant.number}",
+                f"'{grant.target}@{below}' (or higher) nor a credential that brings it: "
+                f"learners would jump straight to level {grant.number}; "
+                f"{_fix(ctx, credential, grant.target, below)}",
             )
 
 

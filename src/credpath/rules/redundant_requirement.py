@@ -20,90 +20,14 @@ Passing::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from credpath.context import Context, finding
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.loader import SourceFile
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
 from credpath.rules.base import Rule
-from credpath.semantics import Semantics, all_chain
 
 ID = "redundant-requirement"
-
-
-@dataclass
-class _Guarantee:
-    credentials: set[str] = field(default_factory=set)
-    levels: dict[str, int] = field(default_factory=dict)
-
-
-class _Guarantees:
-    def __init__(self, sem: Semantics) -> None:
-        self.sem = sem
-        self.memo: dict[str, _Guarantee] = {}
-        self.pending: set[str] = set()
-
-    def of(self, credential_id: str) -> _Guarantee:
-        """What holding the credential guarantees; iterative, as chains can be long."""
-        stack = [credential_id]
-        while stack:
-            current = stack[-1]
-            if current in self.memo:
-                stack.pop()
-                continue
-            credential = self.sem.catalog.credentials.get(current)
-            needed = (
-                []
-                if credential is None
-                else [
-                    ref.target
-                    for ref in all_chain(credential.requires)
-                    if ref.kind == "credential"
-                    and ref.target not in self.memo
-                    and ref.target not in self.pending
-                ]
-            )
-            if needed:
-                self.pending.add(current)
-                stack.extend(needed)
-                continue
-            stack.pop()
-            self.pending.discard(current)
-            self.memo[current] = self._combine(current)
-        return self.memo[credential_id]
-
-    def _combine(self, credential_id: str) -> _Guarantee:
-        result = _Guarantee({credential_id})
-        credential = self.sem.catalog.credentials.get(credential_id)
-        if credential is None:
-            return result
-        for grant in credential.grants:
-            _raise(result.levels, grant.target, grant.number)
-        for ref in all_chain(credential.requires):
-            if ref.kind == "competency":
-                _raise(result.levels, ref.target, ref.number)
-                continue
-            inner = self.memo.get(ref.target)
-            if inner is None:  # part of a loop (reported as a cycle)
-                continue
-            result.credentials |= inner.credentials
-            for target, level in inner.levels.items():
-                _raise(result.levels, target, level)
-        return result
-
-    def implies(self, q: Ref, r: Ref) -> bool:
-        if q.kind == "competency":
-            return r.kind == "competency" and r.target == q.target and r.number < q.number
-        held = self.of(q.target)
-        if r.kind == "credential":
-            return r.target != q.target and r.target in held.credentials
-        return held.levels.get(r.target, 0) >= r.number
-
-
-def _raise(levels: dict[str, int], target: str, level: int) -> None:
-    if levels.get(target, 0) < level:
-        levels[target] = level
 
 
 def _lists(requirement: Requirement) -> Iterator[All | AnyOf | Choose]:
@@ -125,7 +49,7 @@ def _implied(r: Ref, q: Ref) -> str:
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     sem = ctx.semantics
-    guarantees = _Guarantees(sem)
+    guarantees = sem.guarantees
     entries: list[tuple[SourceFile, Requirement]] = [
         (o.origin.source, o.requires) for o in ctx.catalog.outcomes.values()
     ]
