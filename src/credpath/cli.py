@@ -12,12 +12,29 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from credpath import __version__
 from credpath.commands import EXIT_INTERNAL, EXIT_INTERRUPTED, ReportOptions, run
+
+
+class _Command(TyperCommand):
+    """Help that names values by what they are (PATH, ID, N), never by their Python type.
+
+    typer shows an argument's type after its name (``PATH <path>``, ``PATHS
+    <list[Path]>``); the metavar says it better, and a choice keeps its choices.
+    """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument) and not param.type_descriptor.is_choice:
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+        return params
+
 
 app = typer.Typer(
     name="credpath",
@@ -181,7 +198,7 @@ def _report(
 
 
 # -- checking -----------------------------------------------------------------------------
-@app.command()
+@app.command(cls=_Command)
 def validate(
     path: PathArg = Path("."),
     format_: ReportFormatOpt = None,
@@ -200,7 +217,7 @@ def validate(
     run(validate, CheckOptions([path], report, no_drafts, not no_cache))
 
 
-@app.command()
+@app.command(cls=_Command)
 def lint(
     paths: Annotated[
         list[Path] | None,
@@ -228,7 +245,7 @@ def lint(
     run(lint, CheckOptions(paths or [Path(".")], report, no_drafts, not no_cache))
 
 
-@app.command("rules")
+@app.command("rules", cls=_Command)
 def rules_() -> None:
     """List every rule: its id, default severity, which commands run it, what it finds."""
     from credpath.commands.authoring import rules
@@ -236,9 +253,9 @@ def rules_() -> None:
     run(rules, None)
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
-    rule: Annotated[str, typer.Argument(help="A rule id, as shown in [brackets].")],
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, as shown in [brackets].")],
 ) -> None:
     """Print a rule's documentation, with a failing and a passing example."""
     from credpath.commands.authoring import explain
@@ -246,7 +263,7 @@ def explain(
     run(explain, rule)
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
     kind: Annotated[
         SchemaKind, typer.Option("--kind", help="Which file the schema describes.")
@@ -258,7 +275,7 @@ def schema(
     run(schema, kind.value)
 
 
-@app.command()
+@app.command(cls=_Command)
 def new(
     kind: Annotated[NewKind, typer.Argument(help="What to add.")],
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="The new entry's id.")],
@@ -280,9 +297,9 @@ def new(
 
 
 # -- pathways -----------------------------------------------------------------------------
-@app.command()
+@app.command(cls=_Command)
 def plan(
-    outcome: Annotated[str, typer.Argument(help="The outcome id to plan for.")],
+    outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="The outcome id to plan for.")],
     path: PathArg = Path("."),
     have: HaveOpt = "",
     format_: TextOrJsonOpt = TextOrJson.text,
@@ -294,7 +311,7 @@ def plan(
     run(plan, PlanOptions(path, have, format_.value, no_drafts, outcome))
 
 
-@app.command("next")
+@app.command("next", cls=_Command)
 def next_(
     path: PathArg = Path("."),
     have: HaveOpt = "",
@@ -307,7 +324,7 @@ def next_(
     run(next_doors, PlanOptions(path, have, format_.value, no_drafts))
 
 
-@app.command("compile")
+@app.command("compile", cls=_Command)
 def compile_(
     path: PathArg = Path("."),
     output: OutputOpt = None,
@@ -321,23 +338,29 @@ def compile_(
 
 
 # -- diagrams and analytics ---------------------------------------------------------------
-@app.command()
+@app.command(cls=_Command)
 def render(
     path: PathArg = Path("."),
     outcome: Annotated[
         str | None,
         typer.Option(
-            "--outcome", help="Draw the derived pathway to this outcome.", show_default=False
+            "--outcome",
+            metavar="ID",
+            help="Draw the derived pathway to this outcome.",
+            show_default=False,
         ),
     ] = None,
     pathway: Annotated[
         str | None,
-        typer.Option("--pathway", help="Draw this curated pathway.", show_default=False),
+        typer.Option(
+            "--pathway", metavar="ID", help="Draw this curated pathway.", show_default=False
+        ),
     ] = None,
     credential: Annotated[
         str | None,
         typer.Option(
             "--credential",
+            metavar="ID",
             help="Draw what this credential needs and what it unlocks.",
             show_default=False,
         ),
@@ -347,6 +370,7 @@ def render(
         typer.Option(
             "--depth",
             min=1,
+            metavar="N",
             help="With --credential: how many credentials to follow each way. Default: 1.",
             show_default=False,
         ),
@@ -413,13 +437,14 @@ def render(
     run(render, options)
 
 
-@app.command()
+@app.command(cls=_Command)
 def metrics(
     path: PathArg = Path("."),
     outcome: Annotated[
         str | None,
         typer.Option(
             "--outcome",
+            metavar="ID",
             help="Only the credentials of this outcome's derived pathway.",
             show_default=False,
         ),
@@ -447,7 +472,7 @@ import_app = typer.Typer(
 app.add_typer(import_app, name="import")
 
 
-@import_app.command("curricular-analytics")
+@import_app.command("curricular-analytics", cls=_Command)
 def import_curricular_analytics(
     csv_file: Annotated[
         Path,
