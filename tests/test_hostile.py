@@ -8,10 +8,14 @@ The files are generated here, in tmp_path, rather than kept as blobs.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -317,10 +321,17 @@ def test_a_broken_file_does_not_stop_the_others_being_checked(project: Project) 
 # -- known crashes (bugs in src/, kept visible) --------------------------------------------------
 
 
-def test_a_requirement_nested_500_deep_does_not_crash(project: Project) -> None:
+def test_a_requirement_nested_500_deep_is_one_schema_error(project: Project) -> None:
     deep = CLEAN.replace("requires: [sql@1]", "requires: " + "[" * 500 + "sql@1" + "]" * 500)
     run = validate(project, {"sql.yaml": deep})
-    assert run.exit_code in (0, 1)
+    assert run.lines == [
+        "project/sql.yaml:5:9: warning: 'sql-foundations' leads to no outcome: it grants sql@1, "
+        "but no outcome or credential on the way to one requires it; a learner who finishes "
+        "this sees no next door [dead-end]",
+        "project/sql.yaml:12:76: error: requirements nest deeper than 64 levels: simplify this "
+        "one [schema]",
+    ]
+    assert run.exit_code == 1
 
 
 def prerequisite_chain(length: int, *, newest_first: bool, root_requires: str) -> str:
@@ -343,11 +354,15 @@ def prerequisite_chain(length: int, *, newest_first: bool, root_requires: str) -
     )
 
 
-def test_a_long_unearnable_chain_does_not_crash(project: Project) -> None:
+def test_a_long_unearnable_chain_is_one_gap_naming_what_it_blocks(project: Project) -> None:
     text = prerequisite_chain(600, newest_first=False, root_requires="sql@3")
     run = validate(project, {"chain.yaml": text})
     assert run.exit_code == 1
-    assert "gap" in run.rules()
+    assert run.lines[0] == (
+        "project/chain.yaml:5:50: error: 'sql@3' is not granted by any credential (highest "
+        "granted: sql@2 by 'c599'); this makes 600 credentials and 1 outcome unreachable [gap]"
+    )
+    assert set(run.rules()[1:]) == {"redundant-requirement"}
 
 
 def test_a_long_valid_chain_listed_newest_first_does_not_crash(project: Project) -> None:
@@ -445,6 +460,10 @@ yaml_like = st.one_of(
 )
 
 
+FINDING = re.compile(r"[^:\n]+:[0-9]+:[0-9]+: (error|warning|info): [^\n]+ \[[a-z-]+\]")
+"""One finding: file, line, column, severity, a one-line message, the rule."""
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=yaml_like)
 def test_random_yaml_like_text_never_crashes(text: str) -> None:
@@ -454,5 +473,240 @@ def test_random_yaml_like_text_never_crashes(text: str) -> None:
         result = check(root, root, Options())
         assert all(d.line >= 1 and d.column >= 1 for d in result.diagnostics)
         run = credpath("validate", folder)
-        assert run.exit_code in (0, 1)
         assert "Traceback" not in run.stdout + run.stderr
+        assert all(FINDING.fullmatch(line) for line in run.lines), run.lines
+        failed = any(": error: " in line for line in run.lines)
+        assert run.exit_code == (1 if failed else 0)
+
+
+# -- issue 11, items 13-16: each case bounded in time ----------------------------------------
+
+
+@pytest.mark.timeout(30)
+def test_the_cache_hashes_exactly_the_bytes_it_checked(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A file edited between reading and checking must not poison the cache."""
+    monkeypatch.delenv("CREDPATH_NO_CACHE")
+    monkeypatch.setenv("CREDPATH_CACHE_DIR", str(tmp_path / "cache"))
+    name = project({"sql.yaml": CLEAN})
+    target = Path(name) / "sql.yaml"
+    broken = CLEAN.replace("requires: [sql@1]", "requires: [sql@1, nope]")
+    import credpath.project as loading
+
+    real = loading.Project.parse
+
+    def edit_then_parse(self: loading.Project) -> list[object]:
+        target.write_text(broken)  # the user saves while credpath runs
+        return real(self)  # type: ignore[return-value]
+
+    monkeypatch.setattr(loading.Project, "parse", edit_then_parse)
+    first = credpath("validate", name)
+    monkeypatch.setattr(loading.Project, "parse", real)
+    assert first.exit_code == 0  # the bytes read were the clean ones
+    fresh = credpath("validate", name, "--no-cache")
+    assert fresh.rules() == ["unknown-reference"]
+    assert credpath("validate", name).lines == fresh.lines  # the edit is a miss
+    target.write_text(CLEAN)
+    assert credpath("validate", name).lines == first.lines
+
+
+@pytest.mark.timeout(30)
+def test_a_cache_file_credpath_did_not_write_is_ignored(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("CREDPATH_NO_CACHE")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CREDPATH_CACHE_DIR", str(cache))
+    name = project({"sql.yaml": CLEAN, "bad.yaml": "outcomes: [\n"})
+    first = credpath("validate", name)
+    assert first.exit_code == 1
+    for entry in cache.glob("*.json"):
+        stored = json.loads(entry.read_text())
+        entry.write_text(json.dumps({"digest": stored["digest"], "diagnostics": []}))
+    assert credpath("validate", name).lines == first.lines
+    for entry in cache.glob("*.json"):
+        stored = json.loads(entry.read_text())
+        stored["diagnostics"][0]["line"] = "1"
+        entry.write_text(json.dumps(stored))
+    assert credpath("validate", name).lines == first.lines
+
+
+@pytest.mark.timeout(20)
+def test_a_fifo_named_yaml_is_reported_not_waited_on(project: Project) -> None:
+    name = project({"sql.yaml": CLEAN})
+    os.mkfifo(Path(name) / "pipe.yaml")
+    run = validate(project, {})
+    assert run.lines == [
+        "project/pipe.yaml:1:1: error: not a regular file (a FIFO, device or socket): it is "
+        "not read [yaml-syntax]"
+    ]
+
+
+@pytest.mark.timeout(20)
+def test_a_link_to_dev_zero_is_never_read(project: Project) -> None:
+    name = project({"sql.yaml": CLEAN})
+    (Path(name) / "zero.yaml").symlink_to("/dev/zero")
+    run = validate(project, {})
+    assert run.lines == [
+        "project/zero.yaml:1:1: error: not a regular file (a FIFO, device or socket): it is "
+        "not read [yaml-syntax]"
+    ]
+
+
+@pytest.mark.timeout(20)
+def test_a_file_growing_past_the_limit_is_read_no_further(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from credpath import loader
+
+    name = project({"credpath.yaml": "max_file_mib: 0.001\n", "sql.yaml": CLEAN})
+    sizes: list[int] = []
+    real_open = open
+
+    class Reader:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Reader:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def read(self, size: int) -> bytes:
+            sizes.append(size)
+            return b"#" * size  # more than stat() said: the file grew
+
+    def opener(path: Path, mode: str) -> Any:
+        handle = real_open(path, mode)
+        return Reader(handle) if Path(path).name == "sql.yaml" else handle
+
+    monkeypatch.setattr(loader, "open", opener, raising=False)
+    run = validate(project, {})
+    assert sizes == [1049]  # the limit plus one byte, never more
+    assert run.rules() == ["yaml-syntax"]
+    assert name
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("max_file_mib: inf\n", "'max_file_mib' must be a finite number, got 'inf'"),
+        ("max_file_mib: .nan\n", "'max_file_mib' must be a finite number, got '.nan'"),
+        ("max_file_mib: 1e400\n", "'max_file_mib': input should be less than or equal to 1024"),
+    ],
+)
+def test_an_infinite_size_limit_is_a_configuration_error(
+    project: Project, config: str, message: str
+) -> None:
+    run = credpath("validate", project({"credpath.yaml": config, "sql.yaml": CLEAN}))
+    assert (run.exit_code, run.stderr) == (2, f"credpath: project/credpath.yaml:1:15: {message}\n")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        ("1e400", "'hours': input should be less than or equal to 100000"),
+        ("inf", "'hours' must be a finite number, got 'inf'"),
+        ("-.inf", "'hours' must be a finite number, got '-.inf'"),
+    ],
+)
+def test_an_infinite_workload_is_a_finding_at_the_value(
+    project: Project, hours: str, message: str
+) -> None:
+    text = CLEAN.replace(
+        "    grants: [sql@1]\n", f"    workload: {{hours: {hours}}}\n    grants: [sql@1]\n"
+    )
+    run = validate(project, {"sql.yaml": text})
+    assert run.lines == [f"project/sql.yaml:8:23: error: {message} [schema]"]
+
+
+@pytest.mark.timeout(20)
+def test_json_output_stays_strict_with_huge_workloads(project: Project) -> None:
+    text = CLEAN.replace(
+        "    grants: [sql@1]\n", "    workload: {hours: 100000}\n    grants: [sql@1]\n"
+    ) + "".join(
+        f"  - {{id: c{i}, title: C{i}, type: course, workload: {{hours: 100000}}, "
+        "grants: [sql@1]}\n"
+        for i in range(3)
+    ).replace("  - {id: c", "credentials:\n  - {id: c", 1)
+    name = project({"sql.yaml": text})
+    for command in (["compile", name], ["plan", "junior-analyst", name, "-f", "json"]):
+        run = credpath(*command)
+        json.loads(run.stdout, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))
+
+
+def _any_pairs() -> str:
+    """20 courses, an outcome needing one of each neighbouring pair: 2.4 KB, many optima."""
+    comps = "".join(f"  - {{id: k{i}, title: K{i}}}\n" for i in range(21))
+    creds = "".join(
+        f"  - {{id: c{i}, title: C{i}, type: course, workload: {{hours: 10}}, grants: [k{i}]}}\n"
+        for i in range(20)
+    )
+    need = ", ".join(f"{{any: [k{i}, k{(i + 1) % 20}]}}" for i in range(20))
+    return (
+        f"competencies:\n{comps}credentials:\n{creds}"
+        f"outcomes:\n  - {{id: job, title: Job, requires: [{need}]}}\n"
+    )
+
+
+@pytest.mark.timeout(20)
+def test_many_equally_good_options_do_not_explode(project: Project) -> None:
+    name = project({"pairs.yaml": _any_pairs()})
+    run = credpath("plan", "job", name, "-f", "json")
+    plan = json.loads(run.stdout)
+    assert (plan["total_hours"], plan["credentials"], plan["optimal"]) == (100.0, 10, False)
+    assert credpath("compile", name).exit_code == 0
+    assert credpath("metrics", name).exit_code == 0
+
+
+@pytest.mark.timeout(20)
+def test_a_credential_requiring_a_thousand_others_plans_in_one_pass(project: Project) -> None:
+    creds = "".join(
+        f"  - {{id: c{i}, title: C{i}, type: course, grants: [k]}}\n" for i in range(1000)
+    )
+    needs = ", ".join(f"c{i}" for i in range(1000))
+    text = (
+        "competencies:\n  - {id: k, title: K}\n  - {id: top, title: Top}\ncredentials:\n"
+        f"{creds}  - {{id: big, title: Big, type: course, requires: [{needs}], grants: [top]}}\n"
+        "outcomes:\n  - {id: job, title: Job, requires: [top]}\n"
+    )
+    run = credpath("plan", "job", project({"wide.yaml": text}), "-f", "json")
+    plan = json.loads(run.stdout)
+    assert [len(stage["credentials"]) for stage in plan["stages"]] == [1000, 1]
+
+
+@pytest.mark.timeout(60)
+def test_a_10000_long_chain_compiles(project: Project) -> None:
+    n = 10_000
+    comps = "".join(f"  - {{id: k{i}, title: K{i}}}\n" for i in range(n))
+    creds = "".join(
+        f"  - {{id: c{i}, title: C{i}, type: course, workload: {{hours: 1}}, "
+        f"{f'requires: [k{i - 1}], ' if i else ''}grants: [k{i}]}}\n"
+        for i in range(n)
+    )
+    text = (
+        f"competencies:\n{comps}credentials:\n{creds}"
+        f"outcomes:\n  - {{id: job, title: Job, requires: [k{n - 1}]}}\n"
+    )
+    name = project({"chain.yaml": text})
+    run = credpath("compile", name)
+    assert run.exit_code == 0
+    pathway = json.loads(run.stdout)["outcomes"]["job"]["pathway"]
+    assert (len(pathway["stages"]), pathway["hours"]) == (n, n)
+
+
+@pytest.mark.timeout(20)
+def test_a_small_file_of_nested_aliases_is_stopped_at_the_budget(project: Project) -> None:
+    text = "outcomes:\n  - id: o\n    title: O\n    requires:\n"
+    text += "      - &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in range(1, 6):
+        text += f"      - &a{level} [{', '.join([f'*a{level - 1}'] * 10)}]\n"
+    run = validate(project, {"a.yaml": text})
+    assert run.lines == [
+        "project/a.yaml:9:49: error: aliases expand to more than 100,000 values "
+        "(a 'billion laughs' file?) [yaml-syntax]"
+    ]

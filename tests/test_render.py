@@ -7,7 +7,9 @@ the diff.
 
 from __future__ import annotations
 
+import re
 import shutil
+import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -347,8 +349,25 @@ def test_each_format_is_byte_identical_on_a_rerun(fmt: str, magic: bytes, tmp_pa
     for target in (first, second):
         run = credpath("render", str(CURRICULA / "data-careers"), "-o", str(target))
         assert run.exit_code == 0, run.stderr
-    assert first.read_bytes().startswith(magic)
-    assert first.read_bytes() == second.read_bytes()
+    data = first.read_bytes()
+    assert data.startswith(magic)
+    assert data == second.read_bytes()
+    if fmt == "svg":  # what is drawn: every credential of the map, by its title
+        titles = re.findall(
+            r"title: (.+)",
+            "".join(
+                p.read_text(encoding="utf-8") for p in (CURRICULA / "data-careers").rglob("*.yaml")
+            ),
+        )
+        text = data.decode("utf-8")
+        assert text.count('class="node"') >= 30
+        assert "SQL Foundations" in text
+        assert len(titles) > 30
+    elif fmt == "png":  # a real picture, wider than tall, as a left-to-right map is
+        width, height = struct.unpack(">II", data[16:24])
+        assert width > height > 200
+    else:
+        assert b"/Type /Page" in data
 
 
 def test_text_formats_are_identical_on_a_rerun() -> None:
@@ -365,7 +384,11 @@ def test_text_formats_are_identical_on_a_rerun() -> None:
 def test_the_format_follows_the_output_suffix(name: str, start: str, tmp_path: Path) -> None:
     target = tmp_path / name
     assert credpath("render", str(SMALL), "-o", str(target)).exit_code == 0
-    assert target.read_text(encoding="utf-8").startswith(start)
+    drawn = target.read_text(encoding="utf-8")
+    assert drawn.startswith(start)
+    assert "8 credentials in 2 stages" in drawn
+    for title in ("SQL Basics", "SQL Placement Test", "Python Basics", "Statistics Basics"):
+        assert title in drawn
 
 
 @needs_dot
@@ -395,7 +418,15 @@ def test_all_in_mermaid_needs_no_graphviz(tmp_path: Path, monkeypatch: pytest.Mo
     out = tmp_path / "site"
     run = credpath("render", str(SMALL), "--all", "-o", str(out), "-f", "mermaid")
     assert run.exit_code == 0, run.stderr
-    assert (out / "map.mmd").read_text(encoding="utf-8").startswith("---")
+    drawn = (out / "map.mmd").read_text(encoding="utf-8")
+    assert drawn.startswith("---")
+    assert "SQL Basics" in drawn
+    assert sorted(p.name for p in out.glob("*.mmd")) == [
+        "map.mmd",
+        "outcome-analyst.mmd",
+        "outcome-data-scientist.mmd",
+        "pathway-analyst-track.mmd",
+    ]
 
 
 # -- usage errors -------------------------------------------------------------------------
@@ -436,6 +467,9 @@ def test_usage_errors_exit_2_with_one_clear_line(args: list[str], message: str) 
 def test_a_broken_project_still_renders_and_says_so() -> None:
     run = credpath("render", str(PROBLEMS), "-f", "dot")
     assert run.exit_code == 0
+    assert "5 not reachable" in run.stdout
+    assert "⚠ dead end" in run.stdout
+    assert "label=<<B>missing:" in run.stdout or "missing: " in run.stdout
     assert "errors" in run.stderr
     assert "credpath validate" in run.stderr
     run = credpath("render", str(PROBLEMS), "--outcome", "goal", "-f", "dot")

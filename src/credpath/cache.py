@@ -32,7 +32,7 @@ from credpath.diagnostics import Diagnostic, Location, Severity
 if TYPE_CHECKING:
     from credpath.project import Project
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -101,17 +101,26 @@ def load(key_: Key) -> list[Diagnostic] | None:
         stored = json.loads(key_.slot.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stored, dict) or stored.get("digest") != key_.digest:
+    if not isinstance(stored, dict) or set(stored) != {"digest", "diagnostics", "seal"}:
         return None
-    found = stored.get("diagnostics")
+    found = stored["diagnostics"]
+    if stored["digest"] != key_.digest or stored["seal"] != _seal(key_.digest, found):
+        return None
     if not isinstance(found, list) or not all(_well_formed(d) for d in found):
         return None
     return [_diagnostic(d) for d in found]
 
 
+def _seal(digest: str, diagnostics: object) -> str:
+    """Binds the findings to the key: an entry edited by hand, or cut short, is a miss."""
+    text = json.dumps([digest, diagnostics], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def store(key_: Key, diagnostics: list[Diagnostic]) -> None:
     """Write the entry atomically; a cache that cannot be written is simply not used."""
-    document = {"digest": key_.digest, "diagnostics": [_as_json(d) for d in diagnostics]}
+    found = [_as_json(d) for d in diagnostics]
+    document = {"digest": key_.digest, "diagnostics": found, "seal": _seal(key_.digest, found)}
     with contextlib.suppress(OSError):
         key_.slot.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=key_.slot.parent, suffix=".tmp")

@@ -58,7 +58,7 @@ def plain_number(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, str):
         if value != value.strip():
             raise ValueError(
-                f"'{info.field_name}' is a number written without spaces around it, got '{value}'"
+                f"'{info.field_name}' must be a number without spaces around it, got '{value}'"
             )
         if value.lstrip("+-.").lower() in {"nan", "inf", "infinity"}:
             raise ValueError(f"'{info.field_name}' must be a finite number, got '{value}'")
