@@ -62,7 +62,7 @@ class Diagnostic:
         return Location(self.path, self.line, self.column, self.end_line, self.end_column)
 
     def format(self) -> str:
-        """The compiler-style line of FORMAT.md section 5, always one line."""
+        """The compiler-style line of docs/format.md section 5, always one line."""
         where = f"{escape(self.path)}:{self.line}:{self.column}"
         return f"{where}: {self.severity.label}: {escape(self.message)} [{self.rule}]"
 

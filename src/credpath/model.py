@@ -1,4 +1,4 @@
-"""The curriculum format (FORMAT.md sections 1 and 2) as pydantic models.
+"""The curriculum format (docs/format.md sections 1 and 2) as pydantic models.
 
 The models check each entry's fields. Requirement expressions and references are
 declared here for the JSON Schema but parsed by ``requirements.py``, so that a

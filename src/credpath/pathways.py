@@ -1,4 +1,4 @@
-"""Derived pathways (FORMAT.md section 4), and the learner-facing plan and next steps.
+"""Derived pathways (docs/format.md section 4), and the learner-facing plan and next steps.
 
 A derived pathway for an outcome is an irredundant set of credentials, reachable
 from the learner's state, that satisfies the outcome, arranged in stages (stage k

@@ -124,7 +124,7 @@ def _parse_only(text: str, path: Path_, report: Report) -> Requirement:
 def parse_requirement(
     value: Any, path: Path_, report: Report, resolve: Resolve = _parse_only
 ) -> Requirement:
-    """Parse one requirement expression (FORMAT.md section 2), resolving each reference."""
+    """Parse one requirement expression (docs/format.md section 2), resolving each reference."""
     if len(path) > MAX_NESTING:
         report(
             path, f"requirements nest deeper than {MAX_NESTING} levels: simplify this one", False

@@ -1,4 +1,4 @@
-"""FORMAT.md section 3: learner states, earnable, the reachable fixpoint, serves, leads-to.
+"""docs/format.md section 3: learner states, earnable, the reachable fixpoint, serves, leads-to.
 
 One small API used by every check and command:
 
@@ -251,24 +251,27 @@ class Semantics:
     def adds_something(self, credential: CredentialDef, state: State) -> bool:
         """Whether earning ``credential`` gives the learner something they lack.
 
-        That is a competency level above the one they hold, or the credential
-        itself where some requirement names it. Holding ``a2`` (``a@2``), ``a1``
-        (``a@1``) adds nothing, so it is no next door.
+        That is a competency level above the one they hold, or the credential itself
+        where a requirement that names it is not met yet. Holding ``a2`` (``a@2``),
+        ``a1`` (``a@1``) adds nothing, so it is no next door.
         """
         if any(state.levels.get(g.target, 0) < g.number for g in credential.grants):
             return True
-        return credential.id in self._named
+        return any(not satisfied(r, state) for r in self._naming.get(credential.id, ()))
 
     @cached_property
-    def _named(self) -> frozenset[str]:
-        """Credentials that some outcome, credential or pathway names by id."""
+    def _naming(self) -> dict[str, list[Requirement]]:
+        """Per credential, the requirements (of outcomes, credentials, pathway stages) that
+        name it by id."""
         catalog = self.catalog
         requirements: list[Requirement] = [c.requires for c in catalog.credentials.values()]
         requirements += [o.requires for o in catalog.outcomes.values()]
         requirements += [item for p in catalog.pathways.values() for s in p.stages for item in s]
-        return frozenset(
-            ref.target for req in requirements for ref in refs(req) if ref.kind == "credential"
-        )
+        naming: dict[str, list[Requirement]] = defaultdict(list)
+        for requirement in requirements:
+            for target in {r.target for r in refs(requirement) if r.kind == "credential"}:
+                naming[target].append(requirement)
+        return naming
 
     def next_doors(self, state: State) -> list[str]:
         """What a learner in ``state`` can start now and that adds something: the next doors.
@@ -401,7 +404,7 @@ class Semantics:
 
     @cached_property
     def leads_to(self) -> frozenset[str]:
-        """Credentials that lead to some outcome (FORMAT.md section 3)."""
+        """Credentials that lead to some outcome (docs/format.md section 3)."""
         return frozenset(self.leading_to(o.requires for o in self.catalog.outcomes.values()))
 
     @cached_property
@@ -493,7 +496,7 @@ class Semantics:
         return {cid: number for number, ids in enumerate(staged, 1) for cid in ids}
 
     def first_in_path_order(self, ids: list[str]) -> str:
-        """The id defined first: by relative path, then line (FORMAT.md section 7)."""
+        """The id defined first: by relative path, then line (docs/format.md section 7)."""
 
         def key(id_: str) -> tuple[str, int]:
             entry = self.catalog.entry(id_)

@@ -1,4 +1,4 @@
-"""Suppression comments (FORMAT.md sections 6 and 7): find them, apply them, report the unused.
+"""Suppression comments (docs/format.md sections 6 and 7): find them, apply them, report the unused.
 
 ``# credpath: disable=rule-a,rule-b`` at the end of a line silences those rules for
 findings on that line; alone on a line it does the same for the next line that is

@@ -1,4 +1,4 @@
-"""Helpers shared by the authoring rules of ``credpath lint`` (FORMAT.md section 6)."""
+"""Helpers shared by the authoring rules of ``credpath lint`` (docs/format.md section 6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Walking a curated pathway stage by stage (FORMAT.md sections 3 and 7)."""
+"""Walking a curated pathway stage by stage (docs/format.md sections 3 and 7)."""
 
 from __future__ import annotations
 
