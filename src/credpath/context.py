@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -23,27 +23,29 @@ class Options:
     """Treat draft credentials like retired ones: check what is published today."""
 
 
+@dataclass(frozen=True)
+class RuleSettings:
+    """What the rules may ask about the rules, settled by the engine for this project."""
+
+    severity: Callable[[str], Severity | None] = lambda _rule: Severity.ERROR
+    """The severity a rule reports at here, or None when it is off."""
+    known: frozenset[str] = frozenset()
+    """Every rule id."""
+    fixed: frozenset[str] = frozenset()
+    """The rules that are always errors and cannot be suppressed."""
+
+
 class Context:
     def __init__(
-        self,
-        catalog: Catalog,
-        options: Options,
-        configured: Mapping[str, str] | None = None,
+        self, catalog: Catalog, options: Options, rules: RuleSettings | None = None
     ) -> None:
         self.catalog = catalog
         self.options = options
-        self.configured: Mapping[str, str] = configured if configured is not None else {}
-        """The ``rules:`` severities of credpath.yaml."""
+        self.rules = rules or RuleSettings()
         self.memo: dict[str, Any] = {}
         """What a rule remembers between findings (did-you-mean suggestions, ...)."""
         self.suppressions: Suppressions | None = None
         """Set once the findings went through the suppressions (for unused-suppression)."""
-
-    def severity(self, rule_id: str) -> Severity | None:
-        """The severity ``rule_id`` reports at in this project, or None when it is off."""
-        from credpath.rules import effective
-
-        return effective(rule_id, self.configured)
 
     @cached_property
     def semantics(self) -> Semantics:

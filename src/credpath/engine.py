@@ -22,13 +22,13 @@ from pathlib import Path
 
 from credpath import cache
 from credpath.config import find_root
-from credpath.context import Context, Options
+from credpath.context import Context, Options, RuleSettings
 from credpath.diagnostics import Diagnostic, drop_caused
 from credpath.loader import SourceFile, display_path
 from credpath.model import Config
 from credpath.project import Project, open_project
 from credpath.resolve import Catalog, build_catalog
-from credpath.rules import ALL, RULES, Rule, effective
+from credpath.rules import ALL, FIXED, RULES, Rule, effective
 from credpath.suppress import Suppressions
 
 
@@ -59,7 +59,9 @@ class Result:
 
     @cached_property
     def context(self) -> Context:
-        return Context(self.catalog, self.options, self.config.rules)
+        configured = self.config.rules
+        settings = RuleSettings(lambda rule: effective(rule, configured), frozenset(RULES), FIXED)
+        return Context(self.catalog, self.options, settings)
 
     @property
     def sources(self) -> list[SourceFile]:

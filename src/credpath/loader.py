@@ -1,4 +1,4 @@
-"""Files -> plain YAML values, safely and with source positions on demand.
+"""Bytes -> plain YAML values, safely and with source positions on demand.
 
 The fast path walks libyaml's event stream (the C parser) once and builds plain
 values: every scalar stays the text it was written as (``isco: 2511`` is "2511";
@@ -21,7 +21,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import pathspec
 import yaml
 from yaml import events as ev
 
@@ -464,73 +463,6 @@ def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
     start = data.rfind(b"\n", 0, offset) + 1
     column = len(data[start:offset].decode("utf-8", errors="replace"))
     return line, column
-
-
-SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
-"""Folders never crawled, besides hidden ones (.git, .venv) and virtual environments."""
-
-
-def _gitignore(folder: Path) -> pathspec.GitIgnoreSpec | None:
-    try:
-        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
-
-
-def discover(root: Path, exclude: list[str]) -> list[Path]:
-    """The curriculum files below ``root``, in sorted path order.
-
-    Skipped: hidden files and folders (``.git``, ``.venv``), ``node_modules`` and
-    other tool folders, virtual environments (a folder with ``pyvenv.cfg``),
-    sub-projects (folders with their own credpath.yaml), what a ``.gitignore``
-    at or below ``root`` ignores, and the ``exclude`` patterns of credpath.yaml
-    (gitignore syntax, relative to ``root``).
-    """
-    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
-    if exclude:
-        specs.append(("", pathspec.GitIgnoreSpec.from_lines(exclude)))
-
-    def ignored(rel: str, is_dir: bool, active: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
-        probe = rel + "/" if is_dir else rel
-        return any(
-            spec.match_file(probe[len(base) :]) for base, spec in active if probe.startswith(base)
-        )
-
-    found: list[tuple[str, Path]] = []
-    active_in: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        rel_dir = here.relative_to(root).as_posix()
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        active = list(active_in.pop(rel_dir, specs))
-        local = _gitignore(here)
-        if local is not None:
-            active.append((prefix, local))
-        keep = []
-        for name in dirs:
-            rel = prefix + name
-            sub = here / name
-            if (
-                name.startswith(".")
-                or name in SKIPPED_FOLDERS
-                or (sub / "pyvenv.cfg").is_file()
-                or (sub / CONFIG_NAME).is_file()
-                or ignored(rel, True, active)
-            ):
-                continue
-            keep.append(name)
-            active_in[rel] = active
-        dirs[:] = sorted(keep)
-        for name in files:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            if here == root and name == CONFIG_NAME:
-                continue
-            rel = prefix + name
-            if not ignored(rel, False, active):
-                found.append((rel, here / name))
-    return [path for _, path in sorted(found)]
 
 
 def display_path(path: Path, base: Path) -> str:

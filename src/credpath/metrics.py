@@ -101,7 +101,7 @@ def compute_metrics(graph: nx.DiGraph) -> CurriculumMetrics:
     steps, plus blocking factors as bitsets in O(n * m / 64) word operations.
     """
     ids, preds, succs = _index(graph)
-    order = _topological_order(ids, preds, succs)
+    order = _topological_order(graph, ids)
     n = len(ids)
 
     blocking = _blocking(order, preds, succs)
@@ -178,40 +178,19 @@ def _index(graph: nx.DiGraph) -> tuple[list[str], list[list[int]], list[list[int
     return ids, preds, succs
 
 
-def _topological_order(ids: list[str], preds: list[list[int]], succs: list[list[int]]) -> list[int]:
-    """Kahn's algorithm; on a cycle raise :class:`CycleError` naming one cycle."""
-    waiting = [len(p) for p in preds]
-    ready = [v for v, count in enumerate(waiting) if count == 0]
-    order: list[int] = []
-    while ready:
-        v = ready.pop()
-        order.append(v)
-        for s in succs[v]:
-            waiting[s] -= 1
-            if waiting[s] == 0:
-                ready.append(s)
-    if len(order) < len(ids):
-        raise CycleError(_find_cycle(ids, preds, waiting))
-    return order
+def _topological_order(graph: nx.DiGraph, ids: list[str]) -> list[int]:
+    """A topological order (as indexes into ``ids``); on a cycle raise :class:`CycleError`.
 
-
-def _find_cycle(ids: list[str], preds: list[list[int]], waiting: list[int]) -> list[str]:
-    """Walk backwards through nodes Kahn could not order; every one has such a predecessor.
-
-    The walk starts at the smallest stuck id and always takes the smallest stuck
-    predecessor, so the same graph always reports the same cycle.
+    The cycle named starts at its smallest id, so the same graph always reports it the
+    same way.
     """
-    stuck = {v for v, count in enumerate(waiting) if count > 0}
-    v = min(stuck)
-    seen: dict[int, int] = {}
-    walk: list[int] = []
-    while v not in seen:
-        seen[v] = len(walk)
-        walk.append(v)
-        v = min(p for p in preds[v] if p in stuck)
-    cycle = [ids[u] for u in reversed(walk[seen[v] :])]
-    start = cycle.index(min(cycle))
-    return cycle[start:] + cycle[:start]
+    position = {node: index for index, node in enumerate(ids)}
+    try:
+        return [position[node] for node in nx.lexicographical_topological_sort(graph)]
+    except nx.NetworkXUnfeasible:
+        cycle = [str(edge[0]) for edge in nx.find_cycle(graph)]
+        start = cycle.index(min(cycle))
+        raise CycleError(cycle[start:] + cycle[:start]) from None
 
 
 def _blocking(order: list[int], preds: list[list[int]], succs: list[list[int]]) -> list[int]:

@@ -36,9 +36,9 @@ ID = "unused-suppression"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     """Run after the other rules went through the suppressions (``ctx.suppressions``)."""
-    from credpath.rules import FIXED, RULES
     from credpath.text import suggest
 
+    rules = ctx.rules
     suppressions = ctx.suppressions
     if suppressions is None:
         return
@@ -48,14 +48,15 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 rule = name.rule
                 if rule == ID or rule in suppression.used:
                     continue
-                if rule not in RULES:
-                    message = f"unknown rule '{rule}' in a suppression{suggest(rule, RULES)}"
-                elif rule in FIXED:
+                if rule not in rules.known:
+                    hint = suggest(rule, sorted(rules.known))
+                    message = f"unknown rule '{rule}' in a suppression{hint}"
+                elif rule in rules.fixed:
                     message = (
                         f"'{rule}' cannot be suppressed: yaml-syntax, duplicate-key and "
                         "schema findings keep a file from being checked; fix them instead"
                     )
-                elif ctx.severity(rule) is None:
+                elif rules.severity(rule) is None:
                     continue  # the rule is off: it could not have found anything
                 else:
                     message = (
