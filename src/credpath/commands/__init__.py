@@ -194,6 +194,8 @@ def run(command: Callable[[Options], Result], options: Options) -> NoReturn:
         code = present(command(options))
     except UsageError as exc:
         _stop(str(exc), EXIT_USAGE)
+    except FileNotFoundError as exc:
+        _stop(f"{exc.filename}: no such file or folder", EXIT_USAGE)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         _stop(f"{where}{exc.strerror or exc}", EXIT_USAGE)
