@@ -558,7 +558,7 @@ def test_a_link_to_dev_zero_is_never_read(project: Project) -> None:
 def test_a_file_growing_past_the_limit_is_read_no_further(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from credpath import loader
+    from credpath import files
 
     name = project({"credpath.yaml": "max_file_mib: 0.001\n", "sql.yaml": CLEAN})
     sizes: list[int] = []
@@ -582,7 +582,7 @@ def test_a_file_growing_past_the_limit_is_read_no_further(
         handle = real_open(path, mode)
         return Reader(handle) if Path(path).name == "sql.yaml" else handle
 
-    monkeypatch.setattr(loader, "open", opener, raising=False)
+    monkeypatch.setattr(files, "open", opener, raising=False)
     run = validate(project, {})
     assert sizes == [1049]  # the limit plus one byte, never more
     assert run.rules() == ["yaml-syntax"]

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from credpath.errors import UsageError
-from credpath.loader import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, SourceFile, display_path, read_file
+from credpath.files import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, display_path, read_file
+from credpath.loader import SourceFile
 
 if TYPE_CHECKING:
     from credpath.model import Config

@@ -24,7 +24,8 @@ from credpath import cache
 from credpath.config import find_root
 from credpath.context import Context, Options, RuleSettings
 from credpath.diagnostics import Diagnostic, drop_caused
-from credpath.loader import SourceFile, display_path
+from credpath.files import display_path
+from credpath.loader import SourceFile
 from credpath.model import Config
 from credpath.project import Project, open_project
 from credpath.resolve import Catalog, build_catalog

@@ -14,8 +14,6 @@ second pass over the same text (``positions()``), once per file that needs them.
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,12 +24,10 @@ from yaml import events as ev
 
 from credpath.facts import DuplicateKey, Unparsable
 
-CONFIG_NAME = "credpath.yaml"
 MAX_DEPTH = 1000
 ALIAS_BUDGET = 100_000
 """Values that aliases may expand to in one file: every later stage walks the expanded
 values, so a few hundred bytes of nested aliases must not become millions."""
-DEFAULT_MAX_FILE_MIB = 10.0
 
 try:
     _Parser: Any = yaml.CSafeLoader
@@ -361,49 +357,6 @@ class SourceFile:
         return (1, 1, 1, 1)
 
 
-class Unreadable(Exception):
-    """A curriculum file that cannot be read: not a regular file, too big, an OS error."""
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, never more than ``max_bytes`` + 1 read and never from a non-file.
-
-    A FIFO would block for ever and a link to ``/dev/zero`` would never end, so
-    anything that is not a regular file is refused before it is opened.
-    """
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise Unreadable(f"cannot read file: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise Unreadable("not a regular file (a FIFO, device or socket): it is not read")
-    data = b""
-    if info.st_size <= max_bytes:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            raise Unreadable(f"cannot read file: {exc.strerror}") from None
-    if info.st_size > max_bytes or len(data) > max_bytes:
-        size = max(info.st_size, len(data))
-        raise Unreadable(
-            f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes ({_mib(max_bytes)}; "
-            "raise max_file_mib in credpath.yaml if it is meant to be this big)"
-        )
-    return data
-
-
-def read_file(path: Path, display: str, max_bytes: int) -> SourceFile:
-    """Read and parse one file; every problem becomes a yaml-syntax or duplicate-key finding."""
-    try:
-        data = read_bytes(path, max_bytes)
-    except Unreadable as exc:
-        source = SourceFile(path, display)
-        source.unparsable(0, 0, str(exc))
-        return source
-    return parse_source(path, display, data)
-
-
 def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
     """Decode and parse the bytes of one file."""
     source = SourceFile(path, display)
@@ -422,10 +375,6 @@ def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
     for key, span in parsed.duplicate_keys:
         source.problems.append(DuplicateKey(source, key, *span))
     return source
-
-
-def _mib(count: int) -> str:
-    return f"{count / 2**20:.3g} MiB"
 
 
 def decode(data: bytes, source: SourceFile) -> str | None:
@@ -463,11 +412,3 @@ def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
     start = data.rfind(b"\n", 0, offset) + 1
     column = len(data[start:offset].decode("utf-8", errors="replace"))
     return line, column
-
-
-def display_path(path: Path, base: Path) -> str:
-    """The path as the user should see it: relative to where credpath was run."""
-    try:
-        return Path(os.path.relpath(path, base)).as_posix()
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return path.as_posix()

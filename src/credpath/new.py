@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from credpath.loader import CONFIG_NAME, Positions, YamlError, parse
+from credpath.files import CONFIG_NAME
+from credpath.loader import Positions, YamlError, parse
 from credpath.model import ID_PATTERN
 from credpath.output import rewrite
 

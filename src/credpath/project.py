@@ -12,17 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from credpath.config import ConfigError, find_root, load_config
-from credpath.loader import (
-    CONFIG_NAME,
-    SourceFile,
-    Unreadable,
-    display_path,
-    parse_source,
-    read_bytes,
-)
+from credpath.files import Unreadable, discover, display_path, read_bytes
+from credpath.loader import SourceFile, parse_source
 from credpath.model import Config
 
 PARALLEL_BYTES = 1 * 2**20
@@ -101,81 +93,3 @@ def open_project(
         except Unreadable as exc:
             files.append(RawFile(path, display, None, str(exc)))
     return Project(root, config, config_source, tuple(files), named)
-
-
-SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
-"""Folders never crawled, besides hidden ones (.git, .venv) and virtual environments."""
-
-
-def _gitignore(folder: Path) -> pathspec.GitIgnoreSpec | None:
-    try:
-        lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
-
-
-@dataclass(frozen=True)
-class Found:
-    files: list[Path]
-    """The curriculum files, in sorted path order."""
-    projects: list[Path]
-    """Folders below the root that are projects of their own (not searched)."""
-
-
-def discover(root: Path, exclude: list[str]) -> Found:
-    """The curriculum files below ``root``, in one walk of the tree.
-
-    Skipped: hidden files and folders (``.git``, ``.venv``), ``node_modules`` and
-    other tool folders, virtual environments (a folder with ``pyvenv.cfg``),
-    sub-projects (folders with their own credpath.yaml), what a ``.gitignore``
-    at or below ``root`` ignores, and the ``exclude`` patterns of credpath.yaml
-    (gitignore syntax, relative to ``root``).
-    """
-    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
-    if exclude:
-        specs.append(("", pathspec.GitIgnoreSpec.from_lines(exclude)))
-
-    def ignored(rel: str, is_dir: bool, active: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
-        probe = rel + "/" if is_dir else rel
-        return any(
-            spec.match_file(probe[len(base) :]) for base, spec in active if probe.startswith(base)
-        )
-
-    found: list[tuple[str, Path]] = []
-    projects: list[Path] = []
-    active_in: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        rel_dir = here.relative_to(root).as_posix()
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        active = list(active_in.pop(rel_dir, specs))
-        local = _gitignore(here)
-        if local is not None:
-            active.append((prefix, local))
-        keep = []
-        for name in dirs:
-            rel = prefix + name
-            sub = here / name
-            if (
-                name.startswith(".")
-                or name in SKIPPED_FOLDERS
-                or (sub / "pyvenv.cfg").is_file()
-                or ignored(rel, True, active)
-            ):
-                continue
-            if (sub / CONFIG_NAME).is_file():
-                projects.append(sub)
-                continue
-            keep.append(name)
-            active_in[rel] = active
-        dirs[:] = sorted(keep)
-        for name in files:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            if here == root and name == CONFIG_NAME:
-                continue
-            rel = prefix + name
-            if not ignored(rel, False, active):
-                found.append((rel, here / name))
-    return Found([path for _, path in sorted(found)], sorted(projects))

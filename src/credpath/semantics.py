@@ -372,14 +372,21 @@ class Semantics:
         entries = self._granters.get(competency)
         return entries[0] if entries else None
 
-    def leading_to(self, requirements: Iterable[Requirement]) -> set[str]:
-        """Credentials that serve a requirement here, or one of a credential that does."""
+    def leading_to(
+        self, requirements: Iterable[Requirement], *, without: Ref | None = None
+    ) -> set[str]:
+        """Credentials that serve a requirement here, or one of a credential that does.
+
+        ``without``: as if that one reference (that very occurrence) were not written.
+        """
         found: set[str] = set()
         lowest: dict[str, int] = {}  # competency -> lowest level already expanded
         queue: deque[Ref] = deque(r for req in requirements for r in refs(req))
         refs_of = self._refs_of
         while queue:
             ref = queue.popleft()
+            if ref is without:
+                continue
             if ref.kind == "competency":
                 if lowest.get(ref.target, 1 << 30) <= ref.number:
                     continue
@@ -401,6 +408,15 @@ class Semantics:
         if outcome_id not in memo:
             memo[outcome_id] = self.leading_to([self.catalog.outcomes[outcome_id].requires])
         return memo[outcome_id]
+
+    def still_leads_without(self, ref: Ref) -> bool:
+        """Whether every credential that leads to an outcome still does without ``ref``."""
+        servers = [s.id for s in self.servers(ref) if s.id in self.leads_to]
+        if not servers:
+            return True
+        outcomes = (o.requires for o in self.catalog.outcomes.values())
+        remaining = self.leading_to(outcomes, without=ref)
+        return all(server in remaining for server in servers)
 
     @cached_property
     def leads_to(self) -> frozenset[str]:

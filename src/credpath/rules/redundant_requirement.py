@@ -2,7 +2,9 @@
 
 Holding a credential guarantees what it grants, what it requires, and what the
 credentials it requires (transitively) grant and require. A competency level
-also implies the lower levels of the same competency.
+also implies the lower levels of the same competency. Not reported when dropping
+the requirement would leave a credential that serves only it leading nowhere
+(its fix would raise a ``dead-end``).
 
 Failing::
 
@@ -71,7 +73,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                         yield finding(source, r.path, ID, f"'{r.text}' is listed twice; drop one")
                         break
                     if every and guarantees.implies(q, r):
-                        yield finding(source, r.path, ID, _implied(r, q))
+                        if sem.still_leads_without(r):  # else dropping it makes dead ends
+                            yield finding(source, r.path, ID, _implied(r, q))
                         break
 
 
