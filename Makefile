@@ -50,12 +50,12 @@ demo:
 
 # The PNGs shown in README.md and docs/render.md; re-run when curricula/ changes.
 docs-images:
-	$(BIN)/credpath render curricula/data-careers -o docs/data-careers-map.png
-	$(BIN)/credpath render curricula/data-careers --pathway analyst-fast-track -o docs/data-careers-analyst-fast-track.png
-	$(BIN)/credpath render curricula/data-careers --outcome junior-data-scientist -o docs/data-careers-junior-data-scientist.png
-	$(BIN)/credpath render curricula/cybersecurity -o docs/cybersecurity-map.png
-	$(BIN)/credpath render curricula/cybersecurity --pathway soc-analyst-pathway -o docs/cybersecurity-soc-analyst-pathway.png
-	-$(BIN)/credpath render tests/fixtures/render/problems -o docs/render-review.png
+	$(BIN)/credpath render curricula/data-careers -o docs/data-careers-map.png --force
+	$(BIN)/credpath render curricula/data-careers --pathway analyst-fast-track -o docs/data-careers-analyst-fast-track.png --force
+	$(BIN)/credpath render curricula/data-careers --outcome junior-data-scientist -o docs/data-careers-junior-data-scientist.png --force
+	$(BIN)/credpath render curricula/cybersecurity -o docs/cybersecurity-map.png --force
+	$(BIN)/credpath render curricula/cybersecurity --pathway soc-analyst-pathway -o docs/cybersecurity-soc-analyst-pathway.png --force
+	-$(BIN)/credpath render tests/fixtures/render/problems -o docs/render-review.png --force
 
 bench:
 	$(BIN)/python bench/run.py

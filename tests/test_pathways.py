@@ -326,3 +326,25 @@ def test_plan_and_next_agree_with_the_semantics(data: dict[str, Any], draw: st.D
                     walk.earn(sem.catalog.credentials[cid])
             assert satisfied(goal, walk)
             assert plan["met"] == (not chosen)
+
+
+# -- the shipped curricula keep their exact pathways ---------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["data-careers", "cybersecurity"])
+def test_the_exact_search_budget_covers_the_shipped_curricula(folder: str) -> None:
+    """Where at most EXACT_LIMIT credentials can lead to an outcome, the budget must not
+    cut the exact search short on real curricula (it once did, and a pathway grew by
+    75 hours)."""
+    from credpath.pathways import EXACT_LIMIT
+
+    sem = semantics_of(Path(__file__).parent.parent / "curricula" / folder)
+    exact = 0
+    for outcome in sorted(sem.catalog.outcomes):
+        derived = derive(sem, outcome)
+        assert derived is not None, outcome
+        candidates = sem.leading_to_outcome(outcome) & sem.reachable
+        if len(candidates) <= EXACT_LIMIT:
+            exact += 1
+            assert derived.optimal, outcome
+    assert exact >= 3

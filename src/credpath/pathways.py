@@ -30,7 +30,7 @@ from credpath.resolve import Catalog, CredentialDef
 from credpath.semantics import Semantics, State, satisfied, stages
 
 EXACT_LIMIT = 20
-SEARCH_BUDGET = 60_000
+SEARCH_BUDGET = 250_000
 """Requirement checks the exact search may make before the heuristic takes over."""
 
 
@@ -106,31 +106,33 @@ def _state_for(start: State, members: Iterable[CredentialDef]) -> State:
 def _search(
     semantics: Semantics, goal: Requirement, start: State, candidates: list[CredentialDef]
 ) -> list[CredentialDef] | None:
-    """Uniform-cost search over sets of held candidates; None when over the work budget."""
+    """Uniform-cost search over sets of held candidates; None when over the work budget.
+
+    A set's cost does not depend on the order it was reached in, so each set enters the
+    frontier once. Work is counted as requirement checks: one for the goal and one per
+    candidate, for each set taken from the frontier.
+    """
     ordered = sorted(candidates, key=lambda c: c.id)
     costs = [hours(c) for c in ordered]
+    requirements = [c.requires for c in ordered]
     frontier: list[tuple[float, int, tuple[int, ...], int]] = [(0.0, 0, (), 0)]
-    seen: set[int] = set()
+    pushed = {0}
     work = 0
     while frontier:
         cost, count, members_at, mask = heapq.heappop(frontier)
-        if mask in seen:
-            continue
-        seen.add(mask)
-        members = [ordered[i] for i in members_at]
-        state = _state_for(start, members)
+        state = _state_for(start, [ordered[i] for i in members_at])
         work += 1 + len(ordered)
         if work > SEARCH_BUDGET:
             return None
         if satisfied(goal, state):
-            return members
-        for i, credential in enumerate(ordered):
-            bit = 1 << i
-            if mask & bit or mask | bit in seen:
+            return [ordered[i] for i in members_at]
+        for i, requirement in enumerate(requirements):
+            grown = mask | 1 << i
+            if grown in pushed or not satisfied(requirement, state):
                 continue
-            if satisfied(credential.requires, state):
-                entry = (cost + costs[i], count + 1, tuple(sorted((*members_at, i))), mask | bit)
-                heapq.heappush(frontier, entry)
+            pushed.add(grown)
+            entry = (cost + costs[i], count + 1, tuple(sorted((*members_at, i))), grown)
+            heapq.heappush(frontier, entry)
     return None  # pragma: no cover - the goal is reachable from the candidates
 
 
