@@ -31,6 +31,12 @@ COMMANDS: dict[str, tuple[list[str], list[str]]] = {
     "metrics": (["metrics"], []),
     "import": (["import", "curricular-analytics"], ["-o", "imported"]),
 }
+PLAN_CSV = (
+    "Curriculum,X\nInstitution,Y\nDegree Type,AS\nSystem Type,semester\nCIP,1\n"
+    "Courses,,,,,,,,,\nCourse ID,Course Name,Prefix,Number,Prerequisites,Corequisites,"
+    "Strict-Corequisites,Credit Hours,Institution,Canonical Name\n1,A,B,1,,,,3,,\n"
+)
+"""A one-course Curricular Analytics plan, for import."""
 WRITERS = ["validate", "lint", "compile", "render", "metrics", "import"]
 
 
@@ -48,11 +54,7 @@ def test_an_output_that_cannot_be_written_is_exit_2_with_one_line(
     name: str, project: Project
 ) -> None:
     project({"c.yaml": CLEAN})
-    Path("plan.csv").write_text(
-        "Curriculum,X\nInstitution,Y\nDegree Type,AS\nSystem Type,semester\nCIP,1\n"
-        "Courses,,,,,,,,,\nCourse ID,Course Name,Prefix,Number,Prerequisites,Corequisites,"
-        "Strict-Corequisites,Credit Hours,Institution,Canonical Name\n1,A,B,1,,,,3,,\n"
-    )
+    Path("plan.csv").write_text(PLAN_CSV)
     before, after = COMMANDS[name]
     source = "plan.csv" if name == "import" else "project"
     options = [a for a in after if a not in {"-o", "imported"}]
@@ -86,11 +88,7 @@ def test_an_internal_failure_is_exit_3_with_one_line_asking_for_a_report(
 
     monkeypatch.setattr(layer, "present", broken)
     before, after = COMMANDS[name]
-    Path("plan.csv").write_text(
-        "Curriculum,X\nInstitution,Y\nDegree Type,AS\nSystem Type,semester\nCIP,1\n"
-        "Courses,,,,,,,,,\nCourse ID,Course Name,Prefix,Number,Prerequisites,Corequisites,"
-        "Strict-Corequisites,Credit Hours,Institution,Canonical Name\n1,A,B,1,,,,3,,\n"
-    )
+    Path("plan.csv").write_text(PLAN_CSV)
     source = "plan.csv" if name == "import" else "project"
     run = credpath(*before, source, *after)
     assert (run.exit_code, run.stdout) == (3, "")
