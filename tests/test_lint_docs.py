@@ -58,11 +58,14 @@ def test_pre_commit_hooks() -> None:
 def test_github_action() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
-    assert {"path", "command", "args", "sarif", "version"} <= set(action["inputs"])
+    assert {"path", "command", "args", "sarif", "version", "diff-base"} <= set(action["inputs"])
     steps = action["runs"]["steps"]
     script = "\n".join(step.get("run", "") for step in steps)
     assert "--format github" in script
     assert "--format sarif" in script
+    assert (
+        'credpath diff "git:$BASE" "$TARGET" --format markdown >> "$GITHUB_STEP_SUMMARY"' in script
+    )
     assert "graphviz" in script
     assert any(
         step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps

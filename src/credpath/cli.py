@@ -81,6 +81,12 @@ class DiagramFormat(enum.StrEnum):
     mermaid = "mermaid"
 
 
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
 class SchemaKind(enum.StrEnum):
     curriculum = "curriculum"
     config = "config"
@@ -335,6 +341,48 @@ def compile_(
     from credpath.commands.pathways import CompileOptions, compile_manifest
 
     run(compile_manifest, CompileOptions(path, output, no_drafts, force))
+
+
+@app.command(cls=_Command)
+def diff(
+    base: Annotated[
+        str,
+        typer.Argument(
+            metavar="BASE",
+            help="The project before the change: a folder, or git:REV (e.g. git:origin/main).",
+        ),
+    ],
+    head: Annotated[
+        str,
+        typer.Argument(metavar="HEAD", help="The project after the change: a folder, or git:REV."),
+    ] = ".",
+    format_: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown (a pull-request comment or job summary) or json.",
+        ),
+    ] = DiffFormat.text,
+    output: OutputOpt = None,
+    strict: StrictOpt = False,
+    fail_level: FailLevelOpt = None,
+    no_drafts: NoDraftsOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """What a change does to learners: findings added and fixed, pathways, entries.
+
+    A git:REV side is the same project folder at that revision, read with git without
+    touching the work tree. Exit 1 when the change adds a finding at the failing
+    severity or makes an outcome unreachable.
+    """
+    from credpath.commands.diff import DiffOptions
+    from credpath.commands.diff import diff as run_diff
+
+    level = _report(None, None, strict, fail_level, False, False).fail_level
+    assert level is not None
+    options = DiffOptions(base, head, format_.value, output, force, level, no_drafts)
+    run(run_diff, options)
 
 
 # -- diagrams and analytics ---------------------------------------------------------------

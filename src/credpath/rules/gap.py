@@ -78,7 +78,8 @@ def _why(ctx: Context, ref: Ref) -> str:
     shown = ", ".join(repr(c) for c in needing[:3]) + (", ..." if len(needing) > 3 else "")
     return (
         f"is not granted by any credential a learner can earn without it (granted only by "
-        f"{shown}, which need it first{f'; {unusable}' if others else ''}): add a credential "
+        f"{shown}, which {'needs' if len(needing) == 1 else 'need'} it first"
+        f"{f'; {unusable}' if others else ''}): add a credential "
         "that grants it without requiring it, or lower the requirement"
     )
 
