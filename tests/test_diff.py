@@ -180,6 +180,35 @@ def test_findings_fixed_and_added_are_matched_by_rule_and_subject(
     }
 
 
+def test_a_removed_credential_and_competency(tmp_path: Path, project: Project) -> None:
+    removed = {
+        "competencies.yaml": BASE["competencies.yaml"].replace(
+            "          - {id: safety, title: Safety}\n", ""
+        ),
+        "credentials.yaml": BASE["credentials.yaml"]
+        .replace(
+            "          - {id: safety-101, title: Safety 101, type: badge, workload: {hours: 10}, grants: [safety]}\n",
+            "",
+        )
+        .replace("requires: [safety], ", ""),
+    }
+    base, head = _sides(tmp_path, removed)
+    document = _json(base, head)
+    assert document["credentials"]["removed"] == ["safety-101"]  # type: ignore[index]
+    assert document["competencies"]["removed"] == ["safety"]  # type: ignore[index]
+    run = credpath("diff", base, head)
+    assert "  credential 'safety-101' removed; no longer leads to helper, welder" in run.lines
+    assert (
+        "  helper: 2 stages, 50 h, 2 credentials -> 1 stage, 40 h, 1 credential (-10 h)"
+        in run.lines
+    )
+    assert (
+        "  welder: 3 stages, 110 h, 3 credentials -> 2 stages, 100 h, 2 credentials (-10 h)"
+        in run.lines
+    )
+    assert run.exit_code == 0
+
+
 def test_competencies_added_removed_and_changed(tmp_path: Path, project: Project) -> None:
     changed = {
         "competencies.yaml": """\

@@ -473,6 +473,15 @@ def test_help_shows_no_python_types(command: list[str]) -> None:
         assert python not in run.stdout, python
 
 
+def test_a_mistyped_credential_type_gets_a_did_you_mean(project: Project) -> None:
+    text = HELD.replace("{id: c1, title: C1, type: course,", "{id: c1, title: C1, type: corse,")
+    run = credpath("validate", project({"c.yaml": text}))
+    assert run.lines[0] == (
+        "project/c.yaml:6:31: error: unknown credential type 'corse' (did you mean "
+        "'course'?) [schema]"
+    )
+
+
 def test_no_message_starts_with_value_error(project: Project) -> None:
     text = HELD.replace("workload: {hours: 10}", "workload: {}")
     run = credpath("validate", project({"c.yaml": text}))

@@ -202,7 +202,11 @@ def _side_text(side: Side | None) -> str:
         return "absent"
     if not side.reachable:
         return "unreachable"
-    return f"{side.stages} stages, {_hours(side.hours)}, {len(side.credentials)} credentials"
+    stages, count = side.stages or 0, len(side.credentials)
+    return (
+        f"{stages} stage{'' if stages == 1 else 's'}, {_hours(side.hours)}, "
+        f"{count} credential{'' if count == 1 else 's'}"
+    )
 
 
 def _entry_text(entry: EntryChange) -> str:

@@ -32,7 +32,7 @@ from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import FieldError, Malformed
 from credpath.model import CREDENTIAL_TYPES, KINDS
 from credpath.rules.base import Rule
-from credpath.text import suggest
+from credpath.text import closest, suggest
 
 ID = "schema"
 
@@ -84,6 +84,9 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
             "or '.' between them, at most 80 characters"
         )
     if kind == "string_pattern_mismatch" and name == "type":
+        likely = closest(str(value), CREDENTIAL_TYPES)
+        if likely is not None:
+            return f"unknown credential type '{value}' (did you mean '{likely}'?)"
         return (
             f"unknown credential type '{value}': use one of {', '.join(CREDENTIAL_TYPES)}, "
             "or ext:<name> for your own"
