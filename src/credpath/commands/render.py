@@ -144,15 +144,26 @@ def _view(result: Result, options: RenderOptions) -> tuple[Diagram, tuple[str, .
 
 
 def _all(result: Result, fmt: str, show_competencies: bool) -> dict[str, bytes]:
-    """Every diagram and the index page, drawn in memory: nothing is written until all is."""
+    """Every diagram and the index page, drawn in memory: nothing is written until all is.
+
+    The diagrams are modelled one after the other (quick), then laid out by Graphviz in
+    a pool of threads, one ``dot`` process per core, the map (the largest) first. The
+    files are the same whatever order the processes finish in.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     from credpath.render import diagram_jobs, draw, export, index_html
 
     pages, title = diagram_jobs(result.context, fmt, show_competencies=show_competencies)
-    files: dict[str, bytes] = {}
-    drawn = []
-    for page in progress(pages, "Drawing diagrams"):
-        diagram = draw(result.context, page, show_competencies=show_competencies)
-        files[page.file] = export(diagram, fmt)
-        drawn.append(replace(page, caption=diagram.subtitle))
+    diagrams = [draw(result.context, page, show_competencies=show_competencies) for page in pages]
+    workers = max(1, min(os.cpu_count() or 1, len(diagrams)))
+    with ThreadPoolExecutor(workers) as pool:
+        exports = [pool.submit(export, diagram, fmt) for diagram in diagrams]
+        files = {
+            page.file: done.result()
+            for page, done in zip(pages, progress(exports, "Drawing diagrams"), strict=True)
+        }
+    drawn = [replace(page, caption=d.subtitle) for page, d in zip(pages, diagrams, strict=True)]
     files["index.html"] = index_html(title, drawn, fmt).encode("utf-8")
     return files
