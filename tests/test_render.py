@@ -486,3 +486,28 @@ def test_a_map_has_header_columns_and_a_pathway_has_stage_boxes() -> None:
     path_dot = to_dot(curated_pathway(result.context, "analyst-track"))
     assert 'subgraph "cluster_stage-1"' in path_dot
     assert 'subgraph "cluster_group-1-1"' in path_dot
+
+
+def test_a_large_map_places_edge_labels_after_layout_and_keeps_them_as_tooltips(
+    tmp_path: Path,
+) -> None:
+    """Past 200 nodes a label that takes part in the layout makes dot minutes slower."""
+    n = 210
+    competencies = "".join(f"  - {{id: k{i}, title: K{i}}}\n" for i in range(n))
+    credentials = "".join(
+        f"  - {{id: c{i}, title: C{i}, type: course, "
+        f"{f'requires: [k{i - 1}], ' if i else ''}grants: [k{i}]}}\n"
+        for i in range(n)
+    )
+    (tmp_path / "big.yaml").write_text(
+        f"competencies:\n{competencies}credentials:\n{credentials}"
+        f"outcomes:\n  - {{id: job, title: Job, requires: [k{n - 1}]}}\n",
+        encoding="utf-8",
+    )
+    drawn = credpath("render", str(tmp_path), "-f", "dot").stdout
+    assert "nslimit=2, mclimit=0.5" in drawn
+    assert '"credential:c0" -> "credential:c1" [xlabel=<k0@1>, tooltip="k0@1"];' in drawn
+    assert " label=<k" not in drawn
+    small = credpath("render", str(SMALL), "-f", "dot").stdout
+    assert "xlabel" not in small
+    assert "nslimit" not in small
