@@ -1,19 +1,23 @@
 """Benchmark `credpath validate` against the floor: parsing the same files with PyYAML's C loader.
 
-Generates valid synthetic catalogs (1k, 10k, 50k credentials, 100 per file, ten
-layers of prerequisites, `any` requirements, outcomes at the end) under
-bench/out/, then runs each command as its own process and reads its wall time
-and peak memory (max RSS from wait4). "validate" runs with --no-cache (everything
-checked); "touched" re-runs after touching one file (served by the findings cache).
-Prints a table; asserts nothing.
+Generates valid synthetic catalogs under bench/out/, then runs each command as its own
+process and reads its wall time and peak memory (max RSS from wait4). "validate" runs
+with --no-cache (everything checked); "touched" re-runs after touching one file (served
+by the findings cache). Prints a table with the floor beside each figure; asserts nothing.
 
-    python bench/run.py [--sizes 1000,10000,50000] [--repeat 3]
+Two catalogs: "layered" (100 credentials per file, ten layers of prerequisites, `any`
+requirements, outcomes at the end) and "mixed" (random from ``--seed``: files of 1 to
+400 credentials, `all`/`any`/`choose` requirements, competencies with named levels
+referenced by number or by name, outcomes that choose among the top credentials).
+
+    python bench/run.py [--catalog layered|mixed] [--seed 7] [--sizes 1000,10000,50000]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -101,6 +105,83 @@ def generate(n: int) -> Path:
     return root
 
 
+def generate_mixed(n: int, seed: int) -> Path:
+    """A clean catalog of ``n`` credentials whose shape varies the way real ones do."""
+    root = OUT / f"mixed-{n}-seed{seed}"
+    marker = root / ".complete"
+    if marker.exists():
+        return root
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    names = ["Basic", "Fluent", "Expert"]
+    n_comp = max(n // 20, 3)
+    (root / "credpath.yaml").write_text(f"name: Mixed catalog of {n} credentials (seed {seed})\n")
+    comps = ["competencies:"]
+    for j in range(n_comp):
+        comps += [f"  - id: skill-{j}", f"    title: Skill {j}", f"    levels: {names}"]
+    (root / "competencies.yaml").write_text("\n".join(comps) + "\n")
+    granted: dict[str, int] = {}  # skill -> highest level granted so far
+    earlier: list[str] = []
+    entries: list[list[str]] = []
+
+    def reference() -> str:
+        skill = rng.choice(sorted(granted))
+        level = rng.randint(1, granted[skill])
+        return f"{skill}@{names[level - 1] if rng.random() < 0.3 else level}"
+
+    for k in range(n):
+        lines = [
+            f"  - id: c-{k}",
+            f"    title: Credential {k}",
+            f"    type: {rng.choice(['micro-credential', 'course', 'badge', 'certificate'])}",
+            "    provider: Mixed College",
+            f"    description: Credential {k} of a generated catalog.",
+            f"    workload: {{hours: {rng.choice([12, 25, 50, 75, 120])}}}",
+        ]
+        if earlier and granted:
+            shape = rng.random()
+            options = rng.sample(earlier[-200:], min(4, len(earlier[-200:])))
+            if shape < 0.3:
+                lines.append(f"    requires: [{reference()}, {options[0]}]")
+            elif shape < 0.6:
+                lines.append(f"    requires: {{any: [{', '.join(options[:2])}, {reference()}]}}")
+            elif shape < 0.85 and len(options) >= 3:
+                lines.append(f"    requires: {{choose: 2, from: [{', '.join(options[:3])}]}}")
+            else:
+                lines.append(f"    requires: [{reference()}]")
+        skill = f"skill-{rng.randrange(n_comp)}"
+        level = min(3, granted.get(skill, 0) + 1)
+        lines.append(f"    grants: [{skill}@{level}]")
+        granted[skill] = max(granted.get(skill, 0), level)
+        earlier.append(f"c-{k}")
+        entries.append(lines)
+    index = 0
+    part = 0
+    while index < n:
+        size = rng.randint(1, 400)
+        folder = root / "credentials" / f"part-{part // 40:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        chunk = entries[index : index + size]
+        (folder / f"f{part:05d}.yaml").write_text(
+            "credentials:\n" + "\n".join(line for entry in chunk for line in entry) + "\n"
+        )
+        index += size
+        part += 1
+    top = earlier[-max(10, n // 50) :]
+    outcomes = ["outcomes:"]
+    for j in range(0, len(top), 5):
+        group = top[j : j + 5]
+        need = min(2, len(group))
+        outcomes += [
+            f"  - id: role-{j // 5}",
+            f"    title: Role {j // 5}",
+            f"    requires: {{choose: {need}, from: [{', '.join(group)}]}}",
+        ]
+    (root / "outcomes.yaml").write_text("\n".join(outcomes) + "\n")
+    marker.touch()
+    return root
+
+
 def measure(command: list[str]) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MiB, exit code) of one process."""
     start = time.perf_counter()
@@ -123,16 +204,20 @@ def median_run(command: list[str], repeat: int) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--catalog", choices=["layered", "mixed"], default="layered")
+    parser.add_argument("--seed", type=int, default=7, help="the mixed catalog's random seed")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     credpath = [sys.executable, "-m", "credpath"]
+    seed = f", seed {args.seed}" if args.catalog == "mixed" else ""
+    print(f"catalog: {args.catalog}{seed}")
     print(
         f"{'credentials':>11} {'files':>6} {'floor s':>8} {'validate s':>10} {'ratio':>6} "
-        f"{'floor MiB':>9} {'validate MiB':>12} {'exit':>4}"
+        f"{'floor MiB':>9} {'validate MiB':>12} {'exit':>4} {'touched s':>9} {'ratio':>6}"
     )
     results = {}
     for n in [int(s) for s in args.sizes.split(",")]:
-        root = generate(n)
+        root = generate(n) if args.catalog == "layered" else generate_mixed(n, args.seed)
         files = sum(1 for _ in root.rglob("*.yaml"))
         floor = median_run([sys.executable, "-c", FLOOR, str(root)], args.repeat)
         command = [*credpath, "validate", str(root), "--quiet"]

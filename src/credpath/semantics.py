@@ -373,11 +373,16 @@ class Semantics:
         return entries[0] if entries else None
 
     def leading_to(
-        self, requirements: Iterable[Requirement], *, without: Ref | None = None
+        self,
+        requirements: Iterable[Requirement],
+        *,
+        without: Ref | None = None,
+        until: set[str] | None = None,
     ) -> set[str]:
         """Credentials that serve a requirement here, or one of a credential that does.
 
         ``without``: as if that one reference (that very occurrence) were not written.
+        ``until``: stop as soon as all of these are found (the answer is then partial).
         """
         found: set[str] = set()
         lowest: dict[str, int] = {}  # competency -> lowest level already expanded
@@ -395,6 +400,8 @@ class Semantics:
                 if server.id not in found:
                     found.add(server.id)
                     queue.extend(refs_of[server.id])
+            if until is not None and until <= found:
+                break
         return found
 
     @cached_property
@@ -411,12 +418,11 @@ class Semantics:
 
     def still_leads_without(self, ref: Ref) -> bool:
         """Whether every credential that leads to an outcome still does without ``ref``."""
-        servers = [s.id for s in self.servers(ref) if s.id in self.leads_to]
+        servers = {s.id for s in self.servers(ref) if s.id in self.leads_to}
         if not servers:
             return True
         outcomes = (o.requires for o in self.catalog.outcomes.values())
-        remaining = self.leading_to(outcomes, without=ref)
-        return all(server in remaining for server in servers)
+        return servers <= self.leading_to(outcomes, without=ref, until=servers)
 
     @cached_property
     def leads_to(self) -> frozenset[str]:
