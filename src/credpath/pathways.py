@@ -155,7 +155,6 @@ class _Estimator:
         self.semantics = semantics
         self.start = start
         self.order = order
-        self.index = {c.id: i for i, c in enumerate(order)}
         self.costs = [hours(c) for c in order]
         self.estimates: dict[str, Estimate] = {}
         for i, credential in enumerate(order):
@@ -335,16 +334,12 @@ def parse_have(catalog: Catalog, text: str) -> Holding:
 
 
 def _level_of(part: str, level: int | str | None, competency: str, names: tuple[str, ...]) -> int:
-    shown = "a single level" if names == ("1",) else f"{len(names)} levels ({', '.join(names)})"
-    if level is None:
-        return 1
+    from credpath.requirements import level_number, levels_text
+
+    number = level_number(level, names)
+    if number is not None:
+        return number
+    shown = levels_text(names)
     if isinstance(level, int):
-        if level > len(names):
-            raise UsageError(
-                f"--have: '{part}': '{competency}' has {shown}; there is no level {level}"
-            )
-        return level
-    folded = [n.casefold() for n in names]
-    if level.casefold() not in folded:
-        raise UsageError(f"--have: '{part}': '{competency}' has no level named '{level}' ({shown})")
-    return folded.index(level.casefold()) + 1
+        raise UsageError(f"--have: '{part}': '{competency}' has {shown}; there is no level {level}")
+    raise UsageError(f"--have: '{part}': '{competency}' has no level named '{level}' ({shown})")

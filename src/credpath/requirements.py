@@ -113,6 +113,22 @@ def _split(value: str) -> tuple[str, int | str | None] | str:
     return (target, level_text)
 
 
+def level_number(level: int | str | None, names: tuple[str, ...]) -> int | None:
+    """The number of ``level`` among a competency's level ``names`` (a bare reference is
+    level 1; a name matches case-insensitively), or None when it has no such level."""
+    if level is None:
+        return 1
+    if isinstance(level, int):
+        return level if level <= len(names) else None
+    folded = [name.casefold() for name in names]
+    return folded.index(level.casefold()) + 1 if level.casefold() in folded else None
+
+
+def levels_text(names: tuple[str, ...]) -> str:
+    """How many levels a competency has, for a message: "3 levels (A, B, C)"."""
+    return "a single level" if names == ("1",) else f"{len(names)} levels ({', '.join(names)})"
+
+
 Resolve = Callable[[str, Path_, "Report"], "Requirement"]
 """Turns a reference string at a path into a requirement (a resolved Ref, or Invalid)."""
 

@@ -41,6 +41,7 @@ from credpath.requirements import (
     Ref,
     Requirement,
     has_invalid,
+    level_number,
     parse_reference,
     parse_requirement,
 )
@@ -405,14 +406,9 @@ class _Builder:
 
     def _level(self, ref: Ref, competency: CompetencyDef, source: SourceFile) -> int | None:
         levels = competency.levels
-        if ref.level is None:
-            return 1
-        if isinstance(ref.level, int) and ref.level <= len(levels):
-            return ref.level
-        if isinstance(ref.level, str):
-            names = [name.casefold() for name in levels]
-            if ref.level.casefold() in names:
-                return names.index(ref.level.casefold()) + 1
+        number = level_number(ref.level, levels)
+        if number is not None:
+            return number
         code = "no-level" if isinstance(ref.level, int) else "no-level-name"
         self.wrong(source, ref, code, levels=levels, level=ref.level)
         return None

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from credpath.context import Context, at_place
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import WrongReference
+from credpath.requirements import levels_text
 from credpath.rules.base import Rule
 from credpath.text import suggest
 
@@ -57,7 +58,7 @@ def message(fact: WrongReference) -> str:
             f"'{target}' is not a competency: assumed lists the competencies every learner brings"
         )
     levels = fact.levels
-    shown = "a single level" if levels == ("1",) else f"{len(levels)} levels ({', '.join(levels)})"
+    shown = levels_text(levels)
     if fact.code == "no-level":
         return f"'{text}': '{target}' has {shown}; there is no level {fact.level}"
     return (
