@@ -58,12 +58,13 @@ def diff(options: DiffOptions) -> Document:
         ]
         sides = zip((options.base, options.head), roots, strict=True)
         base, head = (
-            check(root, root, Options(options.no_drafts), use_cache=not side.startswith("git:"))
+            check(root, root, Options(options.no_drafts), use_cache=not side.startswith(GIT_PREFIX))
             for side, root in sides
         )
         comparison = compare(base, head)
     here = display_path(project_root, Path.cwd())
-    labels = [_label(side, here) for side in (options.base, options.head)]
+    sides = zip((options.base, options.head), roots, strict=True)
+    labels = [_label(side, root, here) for side, root in sides]
     comparison.fixed = [_under(labels[0], d) for d in comparison.fixed]
     comparison.added = [_under(labels[1], d) for d in comparison.added]
     render = {"text": to_text, "markdown": to_markdown, "json": to_json}[options.format]
@@ -71,15 +72,14 @@ def diff(options: DiffOptions) -> Document:
     return Document(render(comparison), options.output, options.force, code=code)
 
 
-def _label(side: str, here: str) -> str:
-    """Where a side's findings are: its folder as the user sees it, or ``REV:folder``
-    (what ``git show`` takes)."""
-    from credpath.config import find_root
+def _label(side: str, root: Path, here: str) -> str:
+    """Where a side's findings are: its project root as the user sees it, or
+    ``REV:folder`` (what ``git show`` takes)."""
     from credpath.files import display_path
 
     if side.startswith(GIT_PREFIX):
         return f"{side[len(GIT_PREFIX) :]}:{'' if here == '.' else here}"
-    return display_path(find_root(Path(side))[0], Path.cwd())
+    return display_path(root, Path.cwd())
 
 
 def _under(label: str, d: Diagnostic) -> Diagnostic:
