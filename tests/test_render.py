@@ -327,14 +327,20 @@ def test_hostile_text_stays_text_in_mermaid_and_dot(hostile: str) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in dot
 
 
-@needs_dot
-def test_hostile_text_stays_text_in_the_index(hostile: str, tmp_path: Path) -> None:
+def test_hostile_text_stays_text_in_every_page_of_the_site(hostile: str, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    run = credpath("render", hostile, "--all", "-o", str(out))
+    run = credpath("site", hostile, "-o", str(out), "--no-diagrams")
     assert run.exit_code == 0, run.stderr
-    html = (out / "index.html").read_text(encoding="utf-8")
-    assert "<script" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;"
+    for page in ("index.html", "outcomes/job.html", "credentials/evil.html", "credentials.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        assert "<script>alert" not in html, page
+        assert escaped in html, page
+    evil = (out / "credentials/evil.html").read_text(encoding="utf-8")
+    assert "back\\slash \\N and a &lt;b&gt;tag&lt;/b&gt; &amp;amp; entity" in evil
+    assert 'href="https://x.example/?a=1&amp;b=&#34;2&#34;"' in evil
+    data = (out / "assets/data.js").read_text(encoding="ascii")
+    assert "<" not in data  # written as \u003c: no markup anywhere near a script
 
 
 # -- formats, files and determinism --------------------------------------------------------
@@ -392,22 +398,19 @@ def test_the_format_follows_the_output_suffix(name: str, start: str, tmp_path: P
 
 
 @needs_dot
-def test_all_writes_every_diagram_and_an_index(tmp_path: Path) -> None:
+def test_all_writes_every_diagram(tmp_path: Path) -> None:
     out = tmp_path / "site"
     run = credpath("render", str(SMALL), "--all", "-o", str(out))
     assert run.exit_code == 0, run.stderr
     files = sorted(p.name for p in out.iterdir())
     assert files == [
         ".credpath-written.json",
-        "index.html",
         "map.svg",
         "outcome-analyst.svg",
         "outcome-data-scientist.svg",
         "pathway-analyst-track.svg",
     ]
-    html = (out / "index.html").read_text(encoding="utf-8")
-    for name in files[2:]:
-        assert f'<img src="{name}"' in html
+    assert run.stderr == f"wrote 4 diagrams to {out}\n"
     again = tmp_path / "again"
     credpath("render", str(SMALL), "--all", "-o", str(again))
     assert all((out / f).read_bytes() == (again / f).read_bytes() for f in files)

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credpath.context import Options
 from credpath.engine import check
 from credpath.semantics import Semantics, satisfied
+from strategies import Project, credential_data, projects
 
 STRUCTURAL = {
     "yaml-syntax",
@@ -33,28 +32,6 @@ STRUCTURAL = {
     "unknown-reference",
     "wrong-reference",
 }
-
-
-@dataclass(frozen=True)
-class Project:
-    levels: dict[str, int]
-    """Competency id -> number of levels."""
-    credentials: tuple[dict[str, Any], ...]
-    assumed: tuple[str, ...]
-
-    def files(self) -> dict[str, str]:
-        competencies = [
-            {"id": c, "title": c.upper(), "levels": [f"L{i}" for i in range(1, n + 1)]}
-            for c, n in self.levels.items()
-        ]
-        curriculum = {"competencies": competencies, "credentials": list(self.credentials)}
-        return {
-            "credpath.yaml": yaml.safe_dump({"assumed": list(self.assumed)}),
-            "curriculum.yaml": yaml.safe_dump(curriculum, sort_keys=False),
-        }
-
-    def with_credential(self, credential: dict[str, Any]) -> Project:
-        return Project(self.levels, (*self.credentials, credential), self.assumed)
 
 
 def semantics(project: Project, *, no_drafts: bool = False) -> Semantics:
@@ -120,78 +97,6 @@ def oracle_reachable(project: Project, usable: Iterable[str]) -> tuple[set[str],
 def usable_ids(project: Project, *, no_drafts: bool = False) -> set[str]:
     excluded = {"retired", "draft"} if no_drafts else {"retired"}
     return {c["id"] for c in project.credentials if c["status"] not in excluded}
-
-
-# -- random small projects --------------------------------------------------------------------
-
-
-@st.composite
-def projects(draw: st.DrawFn, max_credentials: int = 7) -> Project:
-    count = draw(st.integers(1, 4))
-    levels = {f"k{i}": draw(st.integers(1, 3)) for i in range(count)}
-    ids = [f"c{i}" for i in range(draw(st.integers(0, max_credentials)))]
-    credentials = tuple(draw(credential_data(ids, levels, credential_id)) for credential_id in ids)
-    assumed = draw(
-        st.lists(st.sampled_from(sorted(levels)), max_size=2, unique=True).flatmap(
-            lambda names: st.tuples(
-                *[
-                    st.sampled_from([name, *(f"{name}@{n}" for n in range(1, levels[name] + 1))])
-                    for name in names
-                ]
-            )
-        )
-    )
-    return Project(levels, credentials, assumed)
-
-
-def competency_references(levels: dict[str, int]) -> st.SearchStrategy[str]:
-    return st.sampled_from(sorted(levels)).flatmap(
-        lambda name: st.sampled_from([name, *(f"{name}@{n}" for n in range(1, levels[name] + 1))])
-    )
-
-
-def requirements(ids: list[str], levels: dict[str, int]) -> st.SearchStrategy[Any]:
-    leaves = competency_references(levels)
-    if ids:
-        leaves = st.one_of(leaves, st.sampled_from(ids))
-
-    def operators(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-        some = st.lists(children, min_size=1, max_size=3)
-        return st.one_of(
-            some,
-            some.map(lambda items: {"all": items}),
-            some.map(lambda items: {"any": items}),
-            some.flatmap(
-                lambda items: st.integers(1, len(items)).map(lambda n: {"choose": n, "from": items})
-            ),
-        )
-
-    return st.recursive(leaves, operators, max_leaves=5)
-
-
-def credential_data(
-    ids: list[str], levels: dict[str, int], credential_id: str, status: str | None = None
-) -> st.SearchStrategy[dict[str, Any]]:
-    grants = st.lists(
-        st.sampled_from(sorted(levels)).flatmap(
-            lambda name: st.integers(1, levels[name]).map(lambda n: f"{name}@{n}")
-        ),
-        max_size=2,
-    )
-    statuses = st.just(status) if status else st.sampled_from(["active"] * 3 + ["draft", "retired"])
-    return st.builds(
-        lambda requires, granted, chosen: {
-            "id": credential_id,
-            "title": credential_id.upper(),
-            "type": "course",
-            "status": chosen,
-            **({} if requires is None else {"requires": requires}),
-            "grants": granted,
-        },
-        st.one_of(st.none(), st.just([]), requirements(ids, levels)),
-        grants,
-        statuses,
-    )
 
 
 # -- the properties -------------------------------------------------------------------------------

@@ -367,16 +367,16 @@ def test_writing_through_a_symlink_replaces_the_link_not_its_target(project: Pro
     assert json.loads(Path("link.json").read_text())["manifest_version"] == 1
 
 
-def test_render_all_never_writes_through_a_symlink_in_the_folder(project: Project) -> None:
+def test_a_folder_command_never_writes_through_a_symlink_in_the_folder(project: Project) -> None:
     name = project({"c.yaml": HELD})
     target = Path(name) / "c.yaml"
     before = target.read_bytes()
     Path("site").mkdir()
     Path("site/index.html").symlink_to(Path("..") / target)
-    run = credpath("render", name, "--all", "-f", "dot", "-o", "site")
+    run = credpath("site", name, "--no-diagrams", "-o", "site")
     assert run.exit_code == 2
     assert "site/index.html: exists and was not written by credpath" in run.stderr
-    forced = credpath("render", name, "--all", "-f", "dot", "-o", "site", "--force")
+    forced = credpath("site", name, "--no-diagrams", "-o", "site", "--force")
     assert forced.exit_code == 0
     assert target.read_bytes() == before
     assert not Path("site/index.html").is_symlink()

@@ -454,8 +454,8 @@ def render(
         bool,
         typer.Option(
             "--all",
-            help="Write the map, one diagram per outcome and curated pathway, and index.html "
-            "into the folder given with -o.",
+            help="Write the map and one diagram per outcome and curated pathway into the "
+            "folder given with -o (credpath site makes the web pages that show them).",
         ),
     ] = False,
     no_drafts: NoDraftsOpt = False,
@@ -483,6 +483,32 @@ def render(
         force,
     )
     run(render, options)
+
+
+@app.command(cls=_Command)
+def site(
+    path: PathArg = Path("."),
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The folder to write the site into."),
+    ] = Path("site"),
+    no_diagrams: Annotated[
+        bool,
+        typer.Option("--no-diagrams", help="Leave out the outcome diagrams (no Graphviz needed)."),
+    ] = False,
+    no_drafts: NoDraftsOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Write the learner site: where a learner stands, what to take next, the plan to each outcome.
+
+    A static folder (HTML, CSS, one script, the diagrams) to publish on any static host or
+    open from disk. A learner marks what they hold; the pages answer as credpath next and
+    credpath plan do. Progress stays in the browser; nothing is sent anywhere.
+    """
+    from credpath.commands.site import SiteOptions
+    from credpath.commands.site import site as build_site
+
+    run(build_site, SiteOptions(path, output, no_drafts, not no_diagrams, force))
 
 
 @app.command(cls=_Command)

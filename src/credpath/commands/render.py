@@ -1,8 +1,9 @@
-"""``render``: pathway diagrams of a project, one view or all of them with an index page."""
+"""``render``: pathway diagrams of a project, one view or all of them (``credpath site``
+is the web page that shows them to learners)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ class RenderOptions:
 
 
 def render(options: RenderOptions) -> Document | Tree:
-    """One diagram (the map by default), or with ``all`` every diagram and an index page."""
+    """One diagram (the map by default), or with ``all`` every diagram."""
     from credpath.engine import check
     from credpath.render import has_dot, needs_graphviz
     from credpath.render.convert import INSTALL_HINT
@@ -65,7 +66,7 @@ def render(options: RenderOptions) -> Document | Tree:
     if options.all:
         assert options.output is not None
         files = _all(result, fmt, options.show_competencies)
-        notes = (f"wrote {len(files) - 1} diagrams and index.html to {options.output}", *notes)
+        notes = (f"wrote {len(files)} diagrams to {options.output}", *notes)
         return Tree(options.output, files, options.force, notes=notes)
     diagram, warning = _view(result, options)
     from credpath.render import export
@@ -144,26 +145,29 @@ def _view(result: Result, options: RenderOptions) -> tuple[Diagram, tuple[str, .
 
 
 def _all(result: Result, fmt: str, show_competencies: bool) -> dict[str, bytes]:
-    """Every diagram and the index page, drawn in memory: nothing is written until all is.
+    """Every diagram, drawn in memory: nothing is written until all is."""
+    from credpath.render import diagram_jobs, draw
 
-    The diagrams are modelled one after the other (quick), then laid out by Graphviz in
-    a pool of threads, one ``dot`` process per core, the map (the largest) first. The
-    files are the same whatever order the processes finish in.
-    """
+    pages = diagram_jobs(result.context, fmt)
+    diagrams = [
+        draw(result.context, view, show_competencies=show_competencies) for _, view in pages
+    ]
+    exports = export_in_parallel(diagrams, fmt)
+    return {file: data for (file, _), data in zip(pages, exports, strict=True)}
+
+
+def export_in_parallel(diagrams: list[Diagram], fmt: str) -> list[bytes]:
+    """The diagrams in ``fmt``, laid out by Graphviz in a pool of threads, one ``dot``
+    process per core, in the order given (put the largest first). The result is the
+    same whatever order the processes finish in."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from credpath.render import diagram_jobs, draw, export, index_html
+    from credpath.render import export
 
-    pages, title = diagram_jobs(result.context, fmt, show_competencies=show_competencies)
-    diagrams = [draw(result.context, page, show_competencies=show_competencies) for page in pages]
+    if not diagrams:
+        return []
     workers = max(1, min(os.cpu_count() or 1, len(diagrams)))
     with ThreadPoolExecutor(workers) as pool:
         exports = [pool.submit(export, diagram, fmt) for diagram in diagrams]
-        files = {
-            page.file: done.result()
-            for page, done in zip(pages, progress(exports, "Drawing diagrams"), strict=True)
-        }
-    drawn = [replace(page, caption=d.subtitle) for page, d in zip(pages, diagrams, strict=True)]
-    files["index.html"] = index_html(title, drawn, fmt).encode("utf-8")
-    return files
+        return [done.result() for done in progress(exports, "Drawing diagrams")]

@@ -1,4 +1,4 @@
-"""Pathway diagrams: the project's views as DOT, Mermaid, SVG, PNG or PDF, and an index page.
+"""Pathway diagrams: the project's views as DOT, Mermaid, SVG, PNG or PDF.
 
 catalog -> ``views`` (a ``model.Diagram`` per view) -> ``dot`` / ``mermaid`` text ->
 ``convert`` (the Graphviz ``dot`` program) for SVG, PNG and PDF. DOT and Mermaid need
@@ -12,7 +12,6 @@ from credpath.render.convert import PNG_DPI, GraphvizMissing, LayoutFailed, has_
 from credpath.render.dot import to_dot
 from credpath.render.mermaid import to_mermaid
 from credpath.render.model import Diagram
-from credpath.render.site import Page, index_html
 from credpath.render.views import (
     credential_neighbourhood,
     curated_pathway,
@@ -45,44 +44,20 @@ def needs_graphviz(fmt: str) -> bool:
     return fmt not in {"dot", "mermaid"}
 
 
-def diagram_jobs(
-    context: Context, fmt: str, *, show_competencies: bool = False
-) -> tuple[list[Page], str]:
-    """The pages of ``render --all``: the map, each curated pathway, each outcome; and
-    the index page's HTML."""
-    sem = context.semantics
+def diagram_jobs(context: Context, fmt: str) -> list[tuple[str, tuple[str, str]]]:
+    """The files of ``render --all`` and their views: the map, each curated pathway, each
+    outcome; ("map", ""), ("pathway", id), ("outcome", id)."""
     catalog = context.catalog
     ext = EXTENSIONS[fmt]
-    map_title = project_map(sem, show_competencies=show_competencies).title
-    pages = [Page("Project map", f"map.{ext}", "Project map", "", ("map", ""))]
-    for pathway_id in sorted(catalog.pathways):
-        title = catalog.pathways[pathway_id].model.title
-        pages.append(
-            Page(
-                "Curated pathways",
-                f"pathway-{pathway_id}.{ext}",
-                title,
-                "",
-                ("pathway", pathway_id),
-            )
-        )
-    for outcome_id in sorted(catalog.outcomes):
-        title = catalog.outcomes[outcome_id].model.title
-        pages.append(
-            Page(
-                "Derived pathways",
-                f"outcome-{outcome_id}.{ext}",
-                title,
-                "",
-                ("outcome", outcome_id),
-            )
-        )
-    return pages, map_title
+    jobs = [(f"map.{ext}", ("map", ""))]
+    jobs += [(f"pathway-{p}.{ext}", ("pathway", p)) for p in sorted(catalog.pathways)]
+    jobs += [(f"outcome-{o}.{ext}", ("outcome", o)) for o in sorted(catalog.outcomes)]
+    return jobs
 
 
-def draw(context: Context, page: Page, *, show_competencies: bool = False) -> Diagram:
-    """The diagram of one page of ``render --all``."""
-    kind, subject = page.view
+def draw(context: Context, view: tuple[str, str], *, show_competencies: bool = False) -> Diagram:
+    """The diagram of one view of ``render --all``."""
+    kind, subject = view
     if kind == "map":
         return project_map(context.semantics, show_competencies=show_competencies)
     if kind == "pathway":
@@ -96,7 +71,6 @@ __all__ = [
     "Diagram",
     "GraphvizMissing",
     "LayoutFailed",
-    "Page",
     "credential_neighbourhood",
     "curated_pathway",
     "derived_pathway",
@@ -104,7 +78,6 @@ __all__ = [
     "draw",
     "export",
     "has_dot",
-    "index_html",
     "needs_graphviz",
     "project_map",
 ]

@@ -1,0 +1,54 @@
+"""``site``: the static learner site (credpath/site), written whole into one folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from credpath.commands import Tree
+from credpath.context import Options
+
+if TYPE_CHECKING:
+    from credpath.context import Context
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    path: Path = Path(".")
+    output: Path = Path("site")
+    no_drafts: bool = False
+    diagrams: bool = True
+    force: bool = False
+
+
+def site(options: SiteOptions) -> Tree:
+    """Every page, the script, its data and the outcome diagrams, in memory, then one write."""
+    from credpath.engine import check
+    from credpath.render import has_dot
+    from credpath.site import build
+
+    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    context = result.context
+    notes: list[str] = []
+    drawer = None
+    if options.diagrams and has_dot():
+
+        def drawer(outcomes: list[str]) -> dict[str, bytes]:
+            return _outcome_diagrams(context, outcomes)
+
+    elif options.diagrams:
+        notes.append("Graphviz 'dot' is missing: the outcome pages have no diagram")
+    files = build(context, drawer)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    notes.insert(0, f"wrote the site ({pages} pages) to {options.output}; open index.html")
+    return Tree(options.output, files, options.force, notes=tuple(notes))
+
+
+def _outcome_diagrams(context: Context, outcomes: list[str]) -> dict[str, bytes]:
+    from credpath.commands.render import export_in_parallel
+    from credpath.render import derived_pathway
+
+    diagrams = [derived_pathway(context.semantics, o) for o in outcomes]
+    drawn = export_in_parallel(diagrams, "svg")
+    return {f"diagrams/outcome-{o}.svg": svg for o, svg in zip(outcomes, drawn, strict=True)}

@@ -1,0 +1,902 @@
+/* credpath learner site: where a learner stands, what to take next, the plan to each outcome.
+ *
+ * Two parts in one file, with no build step and nothing fetched:
+ *  1. The semantics: the same answers as `credpath next` and `credpath plan` for any set of
+ *     held credentials. Each function mirrors one in credpath's Python code (named in its
+ *     comment), step for step, including the order in which things are tried, because
+ *     derived pathways break ties by that order. Tests run it under Node against the CLI.
+ *  2. The page: reads the learner's credentials from the link (#have=a,b) or from
+ *     localStorage, and fills the elements marked with data-role.
+ * Only credential ids are stored, in this browser; nothing is sent anywhere.
+ */
+"use strict";
+
+/* ---------------------------------------------------------------------------------------
+ * 1. Semantics (docs/format.md sections 3 and 4)
+ * ------------------------------------------------------------------------------------- */
+
+const EXACT_LIMIT = 20; // pathways.EXACT_LIMIT
+const SEARCH_BUDGET = 250000; // pathways.SEARCH_BUDGET
+const DATA_FORMAT = 1; // site/data.py FORMAT
+
+/** Requirement arrays from site/data.py as objects: refs have a kind, operators an op. */
+function readRequirement(data) {
+  switch (data[0]) {
+    case "credential":
+      return { kind: "credential", target: data[1], number: 1, text: data[2] };
+    case "competency":
+      return { kind: "competency", target: data[1], number: data[2], text: data[3] };
+    case "all":
+    case "any":
+      return { op: data[0], items: data[1].map(readRequirement) };
+    case "choose":
+      return { op: "choose", n: data[1], items: data[2].map(readRequirement) };
+    default:
+      return { op: "invalid", items: [] };
+  }
+}
+
+/** requirements.refs: the references in a requirement, in written order. */
+function refs(requirement, found = []) {
+  if (requirement.kind) found.push(requirement);
+  else for (const item of requirement.items) refs(item, found);
+  return found;
+}
+
+/** semantics.all_chain: references every way of meeting the requirement needs. */
+function allChain(requirement, found = []) {
+  if (requirement.kind) found.push(requirement);
+  else if (
+    requirement.op === "all" ||
+    (requirement.op === "choose" && requirement.n === requirement.items.length)
+  ) {
+    for (const item of requirement.items) allChain(item, found);
+  }
+  return found;
+}
+
+/** semantics.State: the credentials held and, per competency, the highest level held. */
+class State {
+  constructor(held = new Set(), levels = new Map()) {
+    this.held = held;
+    this.levels = levels;
+  }
+  copy() {
+    return new State(new Set(this.held), new Map(this.levels));
+  }
+  level(competency) {
+    return this.levels.get(competency) || 0;
+  }
+  raise(competency, level) {
+    if (this.level(competency) < level) this.levels.set(competency, level);
+  }
+  /** Hold the credential; return the ids whose level (or holding) changed. */
+  earn(credential) {
+    this.held.add(credential.id);
+    const changed = [credential.id];
+    for (const [target, number] of credential.grants) {
+      if (this.level(target) < number) {
+        this.levels.set(target, number);
+        changed.push(target);
+      }
+    }
+    return changed;
+  }
+  has(ref) {
+    return ref.kind === "credential" ? this.held.has(ref.target) : this.level(ref.target) >= ref.number;
+  }
+}
+
+/** semantics.satisfied */
+function satisfied(requirement, state) {
+  if (requirement.kind) return state.has(requirement);
+  switch (requirement.op) {
+    case "all":
+      return requirement.items.every((item) => satisfied(item, state));
+    case "any":
+      return requirement.items.some((item) => satisfied(item, state));
+    case "choose": {
+      let count = 0;
+      for (const item of requirement.items) {
+        if (satisfied(item, state) && ++count >= requirement.n) return true;
+      }
+      return false;
+    }
+    default:
+      return false; // invalid
+  }
+}
+
+/** semantics.unmet, first leaf only: the reference that keeps the requirement unmet. */
+function firstUnmet(requirement, state) {
+  if (satisfied(requirement, state)) return null;
+  if (requirement.kind || requirement.op === "invalid") return requirement;
+  for (const item of requirement.items) {
+    const leaf = firstUnmet(item, state);
+    if (leaf) return leaf;
+  }
+  return null;
+}
+
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const compareStrings = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const sumHours = (credentials) => credentials.reduce((total, c) => total + c.hours, 0);
+
+/** semantics.stages: round k holds what is earnable once rounds 1..k-1 are held. */
+function stages(chosen, start) {
+  const remaining = new Map(chosen.map((c) => [c.id, c]));
+  const watchers = new Map();
+  for (const credential of remaining.values()) {
+    for (const target of new Set(refs(credential.requires).map((r) => r.target))) {
+      if (!watchers.has(target)) watchers.set(target, []);
+      watchers.get(target).push(credential);
+    }
+  }
+  const state = start.copy();
+  const found = [];
+  let now = [...remaining.values()].filter((c) => satisfied(c.requires, state));
+  while (now.length) {
+    now.sort(byId);
+    const changed = new Set();
+    for (const credential of now) {
+      remaining.delete(credential.id);
+      for (const id of state.earn(credential)) changed.add(id);
+    }
+    found.push(now.map((c) => c.id));
+    const looked = new Map();
+    for (const name of changed) {
+      for (const w of watchers.get(name) || []) if (remaining.has(w.id)) looked.set(w.id, w);
+    }
+    now = [...looked.values()].filter((c) => satisfied(c.requires, state));
+  }
+  return found;
+}
+
+/** The catalog and what is derived from it once (semantics.Semantics). */
+class Semantics {
+  constructor(data) {
+    if (data.format !== DATA_FORMAT) throw new Error("credpath: this data is for another version");
+    this.data = data;
+    this.assumed = new Map(Object.entries(data.assumed));
+    this.credentials = data.credentials.map((c) => ({ ...c, requires: readRequirement(c.requires) }));
+    this.credential = new Map(this.credentials.map((c) => [c.id, c]));
+    this.outcomes = data.outcomes.map((o) => ({ ...o, requires: readRequirement(o.requires) }));
+    this.outcome = new Map(this.outcomes.map((o) => [o.id, o]));
+    this.active = this.credentials.filter((c) => c.usable);
+    this.gaps = new Set(data.gaps);
+    // Per competency, the usable credentials that grant it, highest level first.
+    this.granters = new Map();
+    for (const credential of this.active) {
+      for (const [target, number] of credential.grants) {
+        if (!this.granters.has(target)) this.granters.set(target, []);
+        this.granters.get(target).push([number, credential]);
+      }
+    }
+    for (const entries of this.granters.values()) {
+      entries.sort((a, b) => b[0] - a[0] || byId(a[1], b[1]));
+    }
+    // Per id, the usable credentials whose requirements name it (closure's watchers).
+    this.watchers = new Map();
+    for (const credential of this.active) {
+      for (const target of new Set(refs(credential.requires).map((r) => r.target))) {
+        if (!this.watchers.has(target)) this.watchers.set(target, []);
+        this.watchers.get(target).push(credential);
+      }
+    }
+    // Per credential, the requirements (credentials, outcomes, pathway stages) naming it.
+    this.naming = new Map();
+    const requirements = [
+      ...this.credentials.map((c) => c.requires),
+      ...this.outcomes.map((o) => o.requires),
+      ...data.stageItems.map(readRequirement),
+    ];
+    for (const requirement of requirements) {
+      const named = new Set(refs(requirement).filter((r) => r.kind === "credential").map((r) => r.target));
+      for (const target of named) {
+        if (!this.naming.has(target)) this.naming.set(target, []);
+        this.naming.get(target).push(requirement);
+      }
+    }
+    this.guaranteed = new Map();
+    this.leading = new Map();
+  }
+
+  start() {
+    return new State(new Set(), new Map(this.assumed));
+  }
+
+  /** Guarantees.of: what holding a credential guarantees (itself, its grants, and what
+   * its requirements name on every way of meeting them, transitively). */
+  guarantees(credentialId) {
+    const stack = [credentialId];
+    const pending = new Set();
+    while (stack.length) {
+      const current = stack[stack.length - 1];
+      if (this.guaranteed.has(current)) {
+        stack.pop();
+        continue;
+      }
+      const credential = this.credential.get(current);
+      const needed = credential
+        ? allChain(credential.requires)
+            .filter((r) => r.kind === "credential" && !this.guaranteed.has(r.target) && !pending.has(r.target))
+            .map((r) => r.target)
+        : [];
+      if (needed.length) {
+        pending.add(current);
+        stack.push(...needed);
+        continue;
+      }
+      stack.pop();
+      pending.delete(current);
+      this.guaranteed.set(current, this.combine(current));
+    }
+    return this.guaranteed.get(credentialId);
+  }
+
+  combine(credentialId) {
+    const result = new State(new Set([credentialId]), new Map());
+    const credential = this.credential.get(credentialId);
+    if (!credential) return result;
+    for (const [target, number] of credential.grants) result.raise(target, number);
+    for (const ref of allChain(credential.requires)) {
+      if (ref.kind === "competency") {
+        result.raise(ref.target, ref.number);
+        continue;
+      }
+      const inner = this.guaranteed.get(ref.target);
+      if (!inner) continue; // part of a loop (reported as a cycle)
+      for (const id of inner.held) result.held.add(id);
+      for (const [target, level] of inner.levels) result.raise(target, level);
+    }
+    return result;
+  }
+
+  /** Semantics.learner: a learner who holds these credentials (and the assumed levels). */
+  learner(credentialIds) {
+    const state = this.start();
+    for (const id of credentialIds) {
+      const guaranteed = this.guarantees(id);
+      for (const held of guaranteed.held) state.held.add(held);
+      for (const [target, level] of guaranteed.levels) state.raise(target, level);
+    }
+    return state;
+  }
+
+  /** Semantics.adds_something: a level the learner lacks, or itself where still needed. */
+  addsSomething(credential, state) {
+    if (credential.grants.some(([target, number]) => state.level(target) < number)) return true;
+    return (this.naming.get(credential.id) || []).some((r) => !satisfied(r, state));
+  }
+
+  /** Semantics.next_doors: what a learner can start now and that adds something, the
+   * credentials leading to most outcomes first, then by id. */
+  nextDoors(state) {
+    const doors = this.active.filter(
+      (c) => !state.held.has(c.id) && satisfied(c.requires, state) && this.addsSomething(c, state),
+    );
+    doors.sort((a, b) => b.outcomes.length - a.outcomes.length || byId(a, b));
+    return doors;
+  }
+
+  /** Semantics.closure: earn everything earnable (in place); return what was earned, in
+   * order. `allowed` limits which credentials may be earned. */
+  closure(state, allowed = null) {
+    const pool = allowed === null ? this.active : allowed;
+    const allowedIds = allowed === null ? null : new Set(allowed.map((c) => c.id));
+    const earned = [];
+    const queue = pool.filter((c) => !state.held.has(c.id));
+    for (let head = 0; head < queue.length; head++) {
+      const credential = queue[head];
+      if (state.held.has(credential.id) || !satisfied(credential.requires, state)) continue;
+      earned.push(credential.id);
+      for (const changed of state.earn(credential)) {
+        for (const watcher of this.watchers.get(changed) || []) {
+          if (!state.held.has(watcher.id) && (allowedIds === null || allowedIds.has(watcher.id))) {
+            queue.push(watcher);
+          }
+        }
+      }
+    }
+    return earned;
+  }
+
+  /** Semantics.servers: the usable credentials that grant a reference, or are it. */
+  servers(ref) {
+    if (ref.kind === "credential") {
+      const credential = this.credential.get(ref.target);
+      return credential && credential.usable ? [credential] : [];
+    }
+    return (this.granters.get(ref.target) || []).filter(([level]) => level >= ref.number).map(([, c]) => c);
+  }
+
+  /** Semantics.leading_to_outcome: credentials that serve the outcome's requirements, or
+   * the requirements of a credential that does. */
+  leadingTo(outcomeId) {
+    if (this.leading.has(outcomeId)) return this.leading.get(outcomeId);
+    const found = new Set();
+    const lowest = new Map(); // competency -> lowest level already expanded
+    const queue = refs(this.outcome.get(outcomeId).requires);
+    for (let head = 0; head < queue.length; head++) {
+      const ref = queue[head];
+      if (ref.kind === "competency") {
+        if (lowest.has(ref.target) && lowest.get(ref.target) <= ref.number) continue;
+        lowest.set(ref.target, ref.number);
+      }
+      for (const server of this.servers(ref)) {
+        if (!found.has(server.id)) {
+          found.add(server.id);
+          queue.push(...refs(server.requires));
+        }
+      }
+    }
+    this.leading.set(outcomeId, found);
+    return found;
+  }
+
+  /** pathways.derive: the pathway from `start` to the outcome, or null when unreachable.
+   * {stages: [[id...]...], hours, optimal}; no stages when the outcome is already met. */
+  derive(outcomeId, start) {
+    const goal = this.outcome.get(outcomeId).requires;
+    const origin = start.copy();
+    if (satisfied(goal, origin)) return { stages: [], hours: 0, optimal: true };
+    const reach = origin.copy();
+    const earned = this.closure(reach);
+    if (!satisfied(goal, reach)) return null;
+    const relevant = this.leadingTo(outcomeId);
+    const candidates = earned.filter((id) => relevant.has(id)).map((id) => this.credential.get(id));
+    let chosen = null;
+    let optimal = false;
+    if (candidates.length <= EXACT_LIMIT) {
+      chosen = search(goal, origin, candidates);
+      optimal = chosen !== null;
+    }
+    if (chosen === null) {
+      const estimator = new Estimator(this, origin, earned.map((id) => this.credential.get(id)));
+      chosen = heuristic(this, goal, origin, candidates, estimator);
+    }
+    return { stages: stages(chosen, origin), hours: sumHours(chosen), optimal };
+  }
+
+  /** commands/pathways._why_not: why the outcome cannot be reached from this state. */
+  whyNot(outcomeId, state) {
+    const reach = state.copy();
+    this.closure(reach);
+    const leaf = firstUnmet(this.outcome.get(outcomeId).requires, reach);
+    if (leaf && leaf.kind === "credential") {
+      return `requires '${leaf.text}', which ${this.data.unearnable[leaf.target] || "cannot be earned"}`;
+    }
+    if (leaf && leaf.kind === "competency") {
+      if (this.gaps.has(`${leaf.target}@${leaf.number}`)) {
+        return `requires '${leaf.text}', which no credential grants`;
+      }
+      return `requires '${leaf.text}', and no credential that grants it can be earned`;
+    }
+    return "has an invalid requirement (run credpath validate)";
+  }
+}
+
+/** A binary heap of search entries, smallest first (Python's heapq with tuples). */
+class Heap {
+  constructor(less) {
+    this.items = [];
+    this.less = less;
+  }
+  push(item) {
+    const items = this.items;
+    items.push(item);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(items[i], items[parent])) break;
+      [items[i], items[parent]] = [items[parent], items[i]];
+      i = parent;
+    }
+  }
+  pop() {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let least = i;
+        if (left < items.length && this.less(items[left], items[least])) least = left;
+        if (right < items.length && this.less(items[right], items[least])) least = right;
+        if (least === i) break;
+        [items[i], items[least]] = [items[least], items[i]];
+        i = least;
+      }
+    }
+    return top;
+  }
+  get size() {
+    return this.items.length;
+  }
+}
+
+/** (cost, count, members) in Python's tuple order; members are sorted index arrays. */
+function entryLess(a, b) {
+  if (a.cost !== b.cost) return a.cost < b.cost;
+  if (a.count !== b.count) return a.count < b.count;
+  const n = Math.min(a.members.length, b.members.length);
+  for (let i = 0; i < n; i++) if (a.members[i] !== b.members[i]) return a.members[i] < b.members[i];
+  return a.members.length < b.members.length;
+}
+
+/** pathways._search: uniform-cost search over sets of held candidates; null when over
+ * the work budget. Each set enters the frontier once; work counts requirement checks. */
+function search(goal, start, candidates) {
+  const ordered = [...candidates].sort(byId);
+  const frontier = new Heap(entryLess);
+  frontier.push({ cost: 0, count: 0, members: [], mask: 0 });
+  const pushed = new Set([0]);
+  let work = 0;
+  while (frontier.size) {
+    const { cost, count, members, mask } = frontier.pop();
+    const state = start.copy();
+    for (const i of members) state.earn(ordered[i]);
+    work += 1 + ordered.length;
+    if (work > SEARCH_BUDGET) return null;
+    if (satisfied(goal, state)) return members.map((i) => ordered[i]);
+    ordered.forEach((credential, i) => {
+      const grown = mask | (1 << i);
+      if (pushed.has(grown) || !satisfied(credential.requires, state)) return;
+      pushed.add(grown);
+      const grownMembers = [...members, i].sort((x, y) => x - y);
+      frontier.push({ cost: cost + credential.hours, count: count + 1, members: grownMembers, mask: grown });
+    });
+  }
+  return null;
+}
+
+/** pathways._Estimator: per credential, the cheapest estimated set of credentials that
+ * earns it, as {hours, count, bits} with bits a bit set over the fixpoint's order. */
+class Estimator {
+  constructor(sem, start, order) {
+    this.sem = sem;
+    this.start = start;
+    this.order = order;
+    this.words = Math.ceil(order.length / 32);
+    this.empty = { hours: 0, count: 0, bits: new Uint32Array(this.words) };
+    this.estimates = new Map();
+    order.forEach((credential, i) => {
+      const needed = this.meet(credential.requires);
+      if (needed === null) return;
+      const own = new Uint32Array(this.words);
+      own[i >> 5] = 1 << (i & 31);
+      this.estimates.set(credential.id, this.union([needed, { hours: credential.hours, count: 1, bits: own }]));
+    });
+  }
+
+  /** _union: the union of the parts, adding the hours of each new member in the order of
+   * its index (floating-point sums depend on the order). */
+  union(parts) {
+    let hours = 0;
+    let count = 0;
+    let members = this.empty.bits;
+    let owned = false; // whether `members` is our own copy
+    for (const part of parts) {
+      if (subset(part.bits, members)) continue; // nothing new
+      if (subset(members, part.bits)) {
+        ({ hours, count } = part);
+        members = part.bits;
+        owned = false;
+        continue;
+      }
+      if (!owned) {
+        members = Uint32Array.from(members);
+        owned = true;
+      }
+      for (let w = 0; w < this.words; w++) {
+        let fresh = part.bits[w] & ~members[w];
+        members[w] |= part.bits[w];
+        while (fresh) {
+          const low = fresh & -fresh;
+          hours += this.order[w * 32 + 31 - Math.clz32(low)].hours;
+          count += 1;
+          fresh ^= low;
+        }
+      }
+    }
+    return { hours, count, bits: members };
+  }
+
+  ids(bits) {
+    const found = [];
+    for (let w = 0; w < this.words; w++) {
+      let rest = bits[w];
+      while (rest) {
+        const low = rest & -rest;
+        found.push(this.order[w * 32 + 31 - Math.clz32(low)].id);
+        rest ^= low;
+      }
+    }
+    return found;
+  }
+
+  /** meet: the cheapest estimated way to meet a requirement, or null. */
+  meet(requirement) {
+    if (requirement.kind) {
+      if (this.start.has(requirement)) return this.empty;
+      let best = null;
+      for (const server of this.sem.servers(requirement)) {
+        const option = this.estimates.get(server.id);
+        if (option && (best === null || cheaper(option, best))) best = option;
+      }
+      return best;
+    }
+    if (requirement.op === "all") {
+      const parts = [];
+      for (const item of requirement.items) {
+        const part = this.meet(item);
+        if (part === null) return null;
+        parts.push(part);
+      }
+      return this.union(parts);
+    }
+    if (requirement.op === "any" || requirement.op === "choose") {
+      const need = requirement.op === "choose" ? requirement.n : 1;
+      const found = requirement.items.map((item) => this.meet(item)).filter((p) => p !== null);
+      if (found.length < need) return null;
+      found.sort((a, b) => (cheaper(a, b) ? -1 : cheaper(b, a) ? 1 : 0)); // stable, as sorted()
+      return this.union(found.slice(0, need));
+    }
+    return null;
+  }
+}
+
+function subset(part, whole) {
+  for (let w = 0; w < part.length; w++) if (part[w] & ~whole[w]) return false;
+  return true;
+}
+
+const cheaper = (a, b) => a.hours < b.hours || (a.hours === b.hours && a.count < b.count);
+
+/** pathways._heuristic: the cheapest estimated providers, then drop what is not needed,
+ * costliest first, never trying the members every way needs. */
+function heuristic(sem, goal, start, candidates, estimator) {
+  const chosen = estimator.meet(goal);
+  const candidate = new Map(candidates.map((c) => [c.id, c]));
+  let members = estimator.ids(chosen.bits).sort(compareStrings).map((id) => candidate.get(id));
+  const needed = essential(goal, start, members);
+  const costliestFirst = [...members].sort((a, b) => b.hours - a.hours || byId(a, b));
+  for (const credential of costliestFirst) {
+    if (needed.has(credential.id)) continue;
+    const rest = members.filter((c) => c.id !== credential.id);
+    const state = start.copy();
+    sem.closure(state, rest);
+    if (satisfied(goal, state) && rest.every((c) => state.held.has(c.id))) members = rest;
+  }
+  return members;
+}
+
+/** pathways._essential: members no irredundant subset can do without. */
+function essential(goal, start, members) {
+  const member = new Map(members.map((c) => [c.id, c]));
+  const grants = new Map();
+  for (const c of members) {
+    for (const [target, number] of c.grants) {
+      if (!grants.has(target)) grants.set(target, []);
+      grants.get(target).push([number, c.id]);
+    }
+  }
+  const found = new Set();
+  const pending = [goal];
+  while (pending.length) {
+    for (const ref of allChain(pending.pop())) {
+      if (start.has(ref)) continue;
+      let needed;
+      if (ref.kind === "credential") {
+        needed = member.has(ref.target) ? [ref.target] : [];
+      } else {
+        const granting = new Set((grants.get(ref.target) || []).filter(([level]) => level >= ref.number).map(([, id]) => id));
+        needed = granting.size === 1 ? [...granting] : [];
+      }
+      for (const id of needed) {
+        if (!found.has(id)) {
+          found.add(id);
+          pending.push(member.get(id).requires);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** What `credpath next --format json` lists for a learner holding `have`. */
+function nextAnswer(sem, have) {
+  const state = sem.learner(have);
+  return sem.nextDoors(state).map((c) => ({ id: c.id, title: c.title, outcomes: c.outcomes }));
+}
+
+/** What `credpath plan OUTCOME --format json` says for a learner holding `have`. */
+function planAnswer(sem, outcomeId, have) {
+  const state = sem.learner(have);
+  const derived = sem.derive(outcomeId, state);
+  const answer = {
+    outcome: outcomeId,
+    reachable: derived !== null,
+    met: derived !== null && derived.stages.length === 0,
+    reason: derived === null ? sem.whyNot(outcomeId, state) : null,
+    stages: [],
+    total_hours: null,
+    credentials: null,
+    optimal: null,
+  };
+  if (derived !== null) {
+    answer.stages = derived.stages.map((ids, index) => ({
+      stage: index + 1,
+      hours: sumHours(ids.map((id) => sem.credential.get(id))),
+      credentials: ids,
+    }));
+    answer.total_hours = derived.hours;
+    answer.credentials = derived.stages.flat().length;
+    answer.optimal = derived.optimal;
+  }
+  return answer;
+}
+
+if (typeof module !== "undefined") {
+  module.exports = { Semantics, State, nextAnswer, planAnswer, readRequirement };
+}
+
+/* ---------------------------------------------------------------------------------------
+ * 2. The page
+ * ------------------------------------------------------------------------------------- */
+
+if (typeof document !== "undefined") {
+  document.addEventListener("DOMContentLoaded", () => {
+    const data = window.credpathData;
+    const body = document.body;
+    const root = body.dataset.root || "";
+    const storeKey = `credpath:${body.dataset.site}:have`;
+    const sem = new Semantics(data);
+
+    /** The learner's own list of earned credentials (ids that the catalog knows). */
+    function readStored() {
+      try {
+        const parsed = JSON.parse(window.localStorage.getItem(storeKey) || "[]");
+        return Array.isArray(parsed) ? parsed.filter((id) => sem.credential.has(id)) : [];
+      } catch (error) {
+        return []; // storage blocked or unreadable: start afresh
+      }
+    }
+    function store(ids) {
+      try {
+        window.localStorage.setItem(storeKey, JSON.stringify(ids));
+      } catch (error) {
+        /* storage blocked (a private window): the state lives as long as the page */
+      }
+    }
+
+    let have = readStored();
+    const fragment = new URLSearchParams(window.location.hash.slice(1)).get("have");
+    if (fragment !== null) {
+      const named = fragment.split(",").map((id) => id.trim()).filter(Boolean);
+      const unknown = named.filter((id) => !sem.credential.has(id));
+      have = [...new Set(named.filter((id) => sem.credential.has(id)))].sort(compareStrings);
+      store(have);
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+      if (unknown.length) {
+        say(`This link names credentials this site does not know: ${unknown.join(", ")}.`);
+      }
+    }
+
+    function say(message) {
+      const status = document.querySelector("[data-role='status']");
+      if (status) status.textContent = message;
+    }
+
+    function element(tag, attributes = {}, ...children) {
+      const node = document.createElement(tag);
+      for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+      for (const child of children) node.append(child); // strings become text, never HTML
+      return node;
+    }
+    const credentialHref = (id) => `${root}credentials/${encodeURIComponent(id)}.html`;
+    const outcomeHref = (id) => `${root}outcomes/${encodeURIComponent(id)}.html`;
+    const hoursText = (hours) => `${Number(hours.toPrecision(6))} h`;
+    const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+    function setEarned(id, earned) {
+      have = have.filter((other) => other !== id);
+      if (earned) have.push(id);
+      have.sort(compareStrings);
+      store(have);
+      update();
+    }
+
+    function earnButton(id, state) {
+      const marked = have.includes(id);
+      const implied = !marked && state.held.has(id);
+      const title = sem.credential.get(id).title;
+      const button = element(
+        "button",
+        { type: "button", "data-earn": id, "aria-pressed": String(marked), class: "earn" },
+        marked ? "Earned ✓" : implied ? "Held (implied)" : "Mark as earned",
+      );
+      button.setAttribute("aria-label", `${marked ? "Earned" : "Mark as earned"}: ${title}`);
+      return button;
+    }
+
+    function credentialItem(id, state, extra = []) {
+      const credential = sem.credential.get(id);
+      return element(
+        "li",
+        { "data-credential": id, class: "credential" },
+        element("a", { href: credentialHref(id) }, credential.title),
+        element("span", { class: "meta" }, ` ${credential.type}${credential.hours ? `, ${hoursText(credential.hours)}` : ""}`),
+        ...extra,
+        " ",
+        earnButton(id, state),
+      );
+    }
+
+    function renderNext(container, state) {
+      const doors = sem.nextDoors(state);
+      const list = element("ul", { class: "doors" });
+      for (const door of doors) {
+        const toward = door.outcomes.length
+          ? element("span", { class: "toward" }, " → ", ...door.outcomes.flatMap((o, i) => [
+              i ? ", " : "",
+              element("a", { href: outcomeHref(o) }, sem.outcome.get(o).title),
+            ]))
+          : element("span", { class: "toward" }, " → leads to no outcome");
+        list.append(credentialItem(door.id, state, [toward]));
+      }
+      container.replaceChildren(
+        doors.length ? list : element("p", {}, "Nothing new can be started from here."),
+      );
+    }
+
+    function renderOutcomeCard(card, state) {
+      const id = card.dataset.progress;
+      const derived = sem.derive(id, state);
+      const text = card.querySelector(".progress-text");
+      const bar = card.querySelector("progress");
+      if (derived === null) {
+        text.textContent = "Not reachable yet from here.";
+        bar.value = 0;
+        return;
+      }
+      const leading = sem.leadingTo(id);
+      const done = sumHours([...state.held].filter((c) => leading.has(c)).map((c) => sem.credential.get(c)));
+      const left = derived.hours;
+      const count = derived.stages.flat().length;
+      bar.max = 100;
+      bar.value = derived.stages.length === 0 ? 100 : done + left > 0 ? Math.round((100 * done) / (done + left)) : 0;
+      text.textContent = derived.stages.length === 0
+        ? "Met: you hold everything it asks for."
+        : `${plural(count, "credential")}, ${hoursText(left)} to go in ${plural(derived.stages.length, "stage")}.`;
+    }
+
+    function renderPlan(container, state) {
+      const id = container.dataset.outcome;
+      const derived = sem.derive(id, state);
+      const parts = [];
+      if (derived === null) {
+        parts.push(element("p", { "data-role": "unreachable", class: "alert" },
+          `${sem.outcome.get(id).title} cannot be reached from here: it ${sem.whyNot(id, state)}.`));
+      } else if (derived.stages.length === 0) {
+        parts.push(element("p", { "data-role": "met", class: "done" },
+          `You meet ${sem.outcome.get(id).title}: nothing left to earn.`));
+      } else {
+        const count = derived.stages.flat().length;
+        parts.push(element("p", { class: "total" },
+          `${plural(count, "credential")}, ${hoursText(derived.hours)} in ${plural(derived.stages.length, "stage")}` +
+          (derived.optimal ? "." : " (many options: a good pathway, not proven the shortest).")));
+        const list = element("ol", { class: "stages" });
+        derived.stages.forEach((ids, index) => {
+          const hours = sumHours(ids.map((c) => sem.credential.get(c)));
+          list.append(element("li", { "data-stage": String(index + 1), class: "stage" },
+            element("h3", {}, `Stage ${index + 1}`, element("span", { class: "meta" }, ` ${hoursText(hours)}`)),
+            element("ul", {}, ...ids.map((c) => credentialItem(c, state)))));
+        });
+        parts.push(list);
+      }
+      container.replaceChildren(...parts);
+      const earned = document.querySelector("[data-role='earned-toward']");
+      if (earned) {
+        const leading = sem.leadingTo(id);
+        const held = [...state.held].filter((c) => leading.has(c)).sort(compareStrings);
+        earned.replaceChildren(held.length
+          ? element("ul", {}, ...held.map((c) => credentialItem(c, state)))
+          : element("p", {}, "Nothing yet."));
+      }
+    }
+
+    function renderHave(container, state) {
+      const implied = [...state.held].filter((id) => !have.includes(id) && sem.credential.has(id));
+      container.replaceChildren(
+        have.length
+          ? element("ul", {}, ...have.map((id) => credentialItem(id, state)))
+          : element("p", {}, "Nothing marked yet. Mark the credentials you hold, and the page shows what comes next."),
+        ...(implied.length
+          ? [element("p", { class: "meta" }, `Held through them: ${implied.sort(compareStrings).map((id) => sem.credential.get(id).title).join(", ")}.`)]
+          : []),
+      );
+    }
+
+    function update() {
+      const state = sem.learner(have);
+      for (const container of document.querySelectorAll("[data-role='next']")) renderNext(container, state);
+      for (const card of document.querySelectorAll("[data-progress]")) renderOutcomeCard(card, state);
+      for (const container of document.querySelectorAll("[data-role='plan']")) renderPlan(container, state);
+      for (const container of document.querySelectorAll("[data-role='have']")) renderHave(container, state);
+      for (const button of document.querySelectorAll("[data-earn]")) {
+        if (button.closest("[data-role]")) continue; // drawn above
+        const replacement = earnButton(button.dataset.earn, state);
+        button.replaceWith(replacement);
+      }
+      const count = document.querySelector("[data-role='count']");
+      if (count) count.textContent = have.length ? `You hold ${plural(have.length, "credential")}.` : "";
+    }
+
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-earn]");
+      if (button) {
+        const id = button.dataset.earn;
+        const marked = !have.includes(id);
+        setEarned(id, marked);
+        const again = document.querySelector(`[data-earn="${CSS.escape(id)}"]`);
+        if (again) again.focus();
+        say(`${sem.credential.get(id).title}: ${marked ? "marked as earned" : "no longer marked"}.`);
+        return;
+      }
+      const action = event.target.closest("[data-action]");
+      if (!action) return;
+      if (action.dataset.action === "reset") {
+        have = [];
+        store(have);
+        update();
+        say("Progress reset: nothing is marked as earned.");
+      } else if (action.dataset.action === "share") {
+        const link = new URL(`${root}index.html`, window.location.href);
+        link.hash = `have=${have.map(encodeURIComponent).join(",")}`;
+        const field = document.querySelector("[data-role='share-link']");
+        field.value = link.href;
+        field.hidden = false;
+        field.select();
+        if (navigator.clipboard) navigator.clipboard.writeText(link.href).catch(() => {});
+        say("A link to this progress is in the box: anyone who opens it sees the same.");
+      } else if (action.dataset.action === "export") {
+        const blob = new Blob([JSON.stringify({ have }, null, 2) + "\n"], { type: "application/json" });
+        const anchor = element("a", { href: URL.createObjectURL(blob), download: "credpath-progress.json" });
+        document.body.append(anchor);
+        anchor.click();
+        anchor.remove();
+        say("Progress saved as credpath-progress.json.");
+      } else if (action.dataset.action === "print") {
+        window.print();
+      }
+    });
+
+    const search = document.querySelector("[data-role='search']");
+    if (search) {
+      const results = document.querySelector("[data-role='search-results']");
+      search.addEventListener("input", () => {
+        const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+        if (!words.length) {
+          results.replaceChildren();
+          return;
+        }
+        const found = data.search.filter(([, id, title]) =>
+          words.every((w) => id.includes(w) || title.toLowerCase().includes(w))).slice(0, 50);
+        results.replaceChildren(...(found.length
+          ? found.map(([kind, id, title, href]) =>
+              element("li", {}, element("a", { href: root + href }, title), element("span", { class: "meta" }, ` ${kind}`)))
+          : [element("li", {}, "No match.")]));
+      });
+    }
+
+    window.addEventListener("storage", (event) => {
+      if (event.key === storeKey) {
+        have = readStored();
+        update();
+      }
+    });
+    update();
+  });
+}

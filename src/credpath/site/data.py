@@ -1,0 +1,97 @@
+"""The compiled catalog as the site's script reads it: what ``next`` and ``plan`` need.
+
+The script (``assets/credpath.js``) answers in the browser what ``credpath next`` and
+``credpath plan`` answer in a terminal, so it gets exactly the facts those commands
+compute from: every credential in catalog order (the fixpoint's order, which the
+pathway estimates depend on), its usable status, workload hours, requirements and
+grants; the outcomes; the assumed levels; the requirements that name credentials
+(pathway stages included); and what only a whole-catalog analysis can tell (the
+outcomes each credential leads to, why an unreachable credential can never be
+earned, which levels are gaps). Requirements are tagged arrays::
+
+    ["credential", id, text]            ["competency", id, level, text]
+    ["all", [...]]  ["any", [...]]  ["choose", n, [...]]  ["invalid"]
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from credpath.pathways import hours
+from credpath.requirements import All, AnyOf, Choose, Ref, Requirement, refs
+from credpath.semantics import Explainer, Semantics
+
+FORMAT = 1
+"""Bumped when the shape of the data changes, so a stale script refuses it."""
+
+
+def requirement_data(requirement: Requirement) -> list[Any]:
+    if isinstance(requirement, Ref):
+        if requirement.kind == "credential":
+            return ["credential", requirement.target, requirement.text]
+        return ["competency", requirement.target, requirement.number, requirement.text]
+    if isinstance(requirement, All):
+        return ["all", [requirement_data(item) for item in requirement.items]]
+    if isinstance(requirement, AnyOf):
+        return ["any", [requirement_data(item) for item in requirement.items]]
+    if isinstance(requirement, Choose):
+        return ["choose", requirement.n, [requirement_data(item) for item in requirement.items]]
+    return ["invalid"]
+
+
+def catalog_data(sem: Semantics, search: list[list[str]] | None = None) -> dict[str, Any]:
+    """Everything the script needs, in a deterministic order."""
+    catalog = sem.catalog
+    outcomes_of = sem.outcomes_of
+    credentials = [
+        {
+            "id": c.id,
+            "title": c.model.title,
+            "type": c.model.type,
+            "hours": hours(c),
+            "usable": sem.usable(c),
+            "requires": requirement_data(c.requires),
+            "grants": [[g.target, g.number] for g in c.grants],
+            "outcomes": outcomes_of.get(c.id, []),
+        }
+        for c in catalog.credentials.values()
+    ]
+    outcomes = [
+        {"id": o.id, "title": o.model.title, "requires": requirement_data(o.requires)}
+        for o in catalog.outcomes.values()
+    ]
+    naming = [
+        requirement_data(item)
+        for pathway in catalog.pathways.values()
+        for stage in pathway.stages
+        for item in stage
+    ]
+    explain = Explainer(sem)
+    unearnable: dict[str, str] = {}
+    gaps: list[str] = []
+    for outcome in catalog.outcomes.values():
+        for ref in refs(outcome.requires):
+            if ref.kind == "credential":
+                known = ref.target in catalog.credentials
+                if known and ref.target not in sem.reachable and ref.target not in unearnable:
+                    unearnable[ref.target] = explain.credential(ref.target).text
+            elif sem.is_gap(ref):
+                gaps.append(f"{ref.target}@{ref.number}")
+    return {
+        "format": FORMAT,
+        "assumed": dict(sorted(catalog.assumed.items())),
+        "credentials": credentials,
+        "outcomes": outcomes,
+        "stageItems": naming,
+        "unearnable": dict(sorted(unearnable.items())),
+        "gaps": sorted(set(gaps)),
+        "search": search or [],
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """ASCII JSON with ``<``, ``>`` and ``&`` escaped too: safe in a script file, and even
+    inside an HTML ``<script>`` element, whatever the titles hold."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
