@@ -4,9 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CURRICULA := curricula
 
-.PHONY: install graphviz test lint typecheck unit demo docs-images bench schemas clean
+.PHONY: install graphviz browser axe test lint typecheck unit demo docs-images bench schemas clean
 
-install: $(BIN)/credpath graphviz
+install: $(BIN)/credpath graphviz browser axe
 
 $(BIN)/credpath: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,38 @@ $(BIN)/credpath: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# The Graphviz `dot` program renders SVG/PNG/PDF. Installed with apt-get when missing.
-graphviz:
-	@if command -v dot >/dev/null 2>&1; then \
-	  echo "graphviz: $$(dot -V 2>&1)"; \
+# System programs, installed with apt-get when missing: $(1) names them for the user,
+# $(2) is the test that they are there, $(3) the Debian packages, $(4) what to do instead.
+define system_programs
+	@if $(2); then \
+	  echo "$(1): present"; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz >/dev/null ) \
-	    && echo "graphviz: installed $$(dot -V 2>&1)" \
-	    || echo "graphviz: could not install it with apt-get; install Graphviz (https://graphviz.org/download/) for SVG/PNG/PDF output"; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(3) >/dev/null ) \
+	    && echo "$(1): installed $(3)" \
+	    || echo "$(1): could not install $(3) with apt-get; $(4)"; \
 	else \
-	  echo "graphviz: 'dot' is missing; install Graphviz (brew install graphviz, or see https://graphviz.org/download/) for SVG/PNG/PDF output"; \
+	  echo "$(1): missing; $(4)"; \
+	fi
+endef
+
+# The Graphviz `dot` program renders SVG/PNG/PDF.
+graphviz:
+	$(call system_programs,graphviz,command -v dot >/dev/null 2>&1,graphviz,install Graphviz (https://graphviz.org/download/) for SVG/PNG/PDF output)
+
+# Headless Chromium and its driver run the learner site's browser tests (Debian's packages:
+# Selenium never downloads a browser of its own).
+browser:
+	$(call system_programs,chromium,command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1,chromium chromium-driver,install chromium and chromium-driver or the browser tests skip)
+
+# axe-core, the accessibility checker the browser tests run in each page (from npm).
+AXE := $(VENV)/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-save --no-package-lock --prefix $(VENV) axe-core@4.11.1 && echo "axe-core: installed"; \
+	else \
+	  echo "axe-core: npm is missing; the accessibility tests skip"; \
 	fi
 
 test: lint typecheck unit
@@ -39,13 +60,17 @@ typecheck:
 unit:
 	$(BIN)/pytest
 
-# Validate every example project, then draw all its diagrams into build/<project>/.
+# Validate every example project, draw all its diagrams into build/<project>/diagrams/ and
+# build its learner site into build/<project>/site/ (open build/<project>/site/index.html).
 demo:
 	@for project in $(CURRICULA)/*/; do \
+	  name=$$(basename $$project); \
 	  echo "== credpath validate $$project"; \
 	  $(BIN)/credpath validate "$$project" || exit $$?; \
-	  echo "== credpath render $$project --all -o build/$$(basename $$project)"; \
-	  $(BIN)/credpath render "$$project" --all -o "build/$$(basename $$project)" || exit $$?; \
+	  echo "== credpath render $$project --all -o build/$$name/diagrams"; \
+	  $(BIN)/credpath render "$$project" --all -o "build/$$name/diagrams" || exit $$?; \
+	  echo "== credpath site $$project -o build/$$name/site"; \
+	  $(BIN)/credpath site "$$project" -o "build/$$name/site" || exit $$?; \
 	done
 
 # The PNGs shown in README.md and docs/render.md; re-run when curricula/ changes.
@@ -56,11 +81,13 @@ docs-images:
 	$(BIN)/credpath render curricula/cybersecurity -o docs/cybersecurity-map.png --force
 	$(BIN)/credpath render curricula/cybersecurity --pathway soc-analyst-pathway -o docs/cybersecurity-soc-analyst-pathway.png --force
 	-$(BIN)/credpath render tests/fixtures/render/problems -o docs/render-review.png --force
+	$(BIN)/python tests/screenshots.py
 
 bench:
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_site.py
 
 schemas:
 	$(BIN)/credpath schema --kind curriculum > schemas/curriculum.schema.json

@@ -187,3 +187,26 @@ def test_the_oracle_agrees_on_a_hand_worked_project() -> None:
     )
     assert semantics(project).reachable == {"c0", "c1", "c2", "c4"}
     assert semantics(project, no_drafts=True).reachable == {"c0", "c1"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(project=projects(max_credentials=9, learners=True))
+def test_outcomes_of_is_the_search_from_each_outcome(project: Project) -> None:
+    """The one-pass propagation (outcomes_of) agrees with the search per outcome."""
+    sem = semantics(project)
+    found = {credential: outcomes for credential, outcomes in sem.outcomes_of.items() if outcomes}
+    expected: dict[str, list[str]] = {}
+    for outcome in sorted(sem.catalog.outcomes):
+        for credential in sem.leading_to_outcome(outcome):
+            expected.setdefault(credential, []).append(outcome)
+    assert found == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(project=projects(max_credentials=9, learners=True))
+def test_leading_to_outcome_reads_the_same_after_outcomes_of(project: Project) -> None:
+    searched = semantics(project)
+    expected = {o: searched.leading_to_outcome(o) for o in searched.catalog.outcomes}
+    propagated = semantics(project)
+    propagated.outcomes_of  # noqa: B018 - from now on read from it
+    assert {o: propagated.leading_to_outcome(o) for o in expected} == expected

@@ -12,6 +12,7 @@ One small API used by every check and command:
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -410,10 +411,21 @@ class Semantics:
         return {c.id: tuple(refs(c.requires)) for c in self.catalog.credentials.values()}
 
     def leading_to_outcome(self, outcome_id: str) -> set[str]:
-        """The credentials that lead to this outcome (computed once per outcome)."""
+        """The credentials that lead to this outcome (computed once per outcome).
+
+        A search from the outcome; or, once ``outcomes_of`` has been propagated for every
+        outcome (the site, compile), read from it for all outcomes at once.
+        """
         memo: dict[str, set[str]] = self.memo.setdefault("leading_to_outcome", {})
         if outcome_id not in memo:
-            memo[outcome_id] = self.leading_to([self.catalog.outcomes[outcome_id].requires])
+            if "outcomes_of" in self.__dict__:
+                inverted: dict[str, set[str]] = {o: set() for o in self.catalog.outcomes}
+                for credential_id, outcomes in self.outcomes_of.items():
+                    for outcome in outcomes:
+                        inverted[outcome].add(credential_id)
+                memo.update(inverted)
+            else:
+                memo[outcome_id] = self.leading_to([self.catalog.outcomes[outcome_id].requires])
         return memo[outcome_id]
 
     def still_leads_without(self, ref: Ref) -> bool:
@@ -431,11 +443,49 @@ class Semantics:
 
     @cached_property
     def outcomes_of(self) -> dict[str, list[str]]:
-        """Per credential, the outcomes it leads to (sorted)."""
+        """Per credential, the outcomes it leads to (sorted): those in whose
+        ``leading_to_outcome`` it is.
+
+        One propagation instead of a search per outcome: each outcome is a bit, set
+        on the credentials that serve its requirements, and a credential passes its
+        bits on to the credentials that serve its own requirements until nothing
+        changes. Credentials are taken latest-earned first (those that require others
+        before those they require), so each is usually passed on once: 100 outcomes
+        over 10,000 credentials take a fraction of a second, not seconds.
+        """
+        outcomes = sorted(self.catalog.outcomes)
+        bits: dict[str, int] = defaultdict(int)
+        for index, outcome_id in enumerate(outcomes):
+            for ref in refs(self.catalog.outcomes[outcome_id].requires):
+                for granter in self.servers(ref):
+                    bits[granter.id] |= 1 << index
+        refs_of = self._refs_of
+        serves: dict[str, list[str]] = {}
+        late = len(self.reachable_order)
+        rank = {cid: late - i for i, cid in enumerate(self.reachable_order)}
+        queue = [(rank.get(cid, 0), cid) for cid in bits]
+        heapq.heapify(queue)
+        queued = set(bits)
+        while queue:
+            _, passing = heapq.heappop(queue)
+            queued.discard(passing)
+            passed = bits[passing]
+            if passing not in serves:
+                found = {s.id for ref in refs_of[passing] for s in self.servers(ref)}
+                serves[passing] = list(found)
+            for server in serves[passing]:
+                before = bits[server]
+                if before | passed != before:
+                    bits[server] = before | passed
+                    if server not in queued:
+                        queued.add(server)
+                        heapq.heappush(queue, (rank.get(server, 0), server))
+        named: dict[int, list[str]] = {}
         table: dict[str, list[str]] = defaultdict(list)
-        for outcome_id in sorted(self.catalog.outcomes):
-            for credential in self.leading_to_outcome(outcome_id):
-                table[credential].append(outcome_id)
+        for credential_id, mask in bits.items():
+            if mask not in named:
+                named[mask] = [o for i, o in enumerate(outcomes) if mask >> i & 1]
+            table[credential_id] = named[mask]
         return table
 
     # -- gaps -----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def site(options: SiteOptions) -> Tree:
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts))
     context = result.context
+    context.semantics.outcomes_of  # noqa: B018 - one pass for every outcome, shared below
     notes: list[str] = []
     drawer = None
     if options.diagrams and has_dot():

@@ -20,19 +20,10 @@ if TYPE_CHECKING:
 
     from credpath.context import Context
     from credpath.requirements import Requirement
-    from credpath.resolve import Catalog
+    from credpath.resolve import Catalog, CredentialDef
     from credpath.semantics import Semantics
 
 ASSETS = ("credpath.js", "site.css")
-
-
-@dataclass(frozen=True)
-class Unlock:
-    """A credential that a credential opens or helps open, and how."""
-
-    id: str
-    title: str
-    how: str
 
 
 def _environment() -> Environment:
@@ -45,18 +36,10 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["hours"] = hours_text
-    env.filters["requirement_kind"] = requirement_kind
     return env
-
-
-def requirement_kind(requirement: Requirement) -> str:
-    """ref, all, any, choose or invalid: which part of a requirement a template draws."""
-    from credpath.requirements import All, AnyOf, Choose, Ref
-
-    kinds = ((Ref, "ref"), (All, "all"), (AnyOf, "any"), (Choose, "choose"))
-    return next((name for cls, name in kinds if isinstance(requirement, cls)), "invalid")
 
 
 def hours_text(value: float) -> str:
@@ -69,29 +52,103 @@ def site_key(catalog: Catalog) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link a page draws: the target relative to the site's root, its text, a note."""
+
+    href: str
+    title: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A requirement as a reader follows it: a label ("all of:", "one of:", "2 of:") over
+    parts, or one link; ``broken`` for a part credpath could not read."""
+
+    label: str = ""
+    items: tuple[Tree, ...] = ()
+    link: Link | None = None
+    broken: bool = False
+
+
+class Views:
+    """What the pages show of the catalog, computed once and shared by every page."""
+
+    def __init__(self, sem: Semantics, env: Environment) -> None:
+        self.sem = sem
+        self.catalog = sem.catalog
+        self._refs: dict[tuple[str, str, int], Tree] = {}
+        self._item = env.get_template("item.html").make_module({}).item  # type: ignore[attr-defined]
+        self._items: dict[tuple[Link, str], str] = {}
+
+    def items(self, links: Iterable[Link], root: str) -> list[str]:
+        """Each link as list-item HTML (escaped by the template); a link that many pages
+        list (an outcome, a credential unlocked by many) is drawn once."""
+        found = []
+        for link in links:
+            key = (link, root)
+            if key not in self._items:
+                self._items[key] = self._item(link, root)
+            found.append(self._items[key])
+        return found
+
+    def credential_link(self, credential_id: str, note: str = "") -> Link:
+        entry = self.catalog.credentials.get(credential_id)
+        title = entry.model.title if entry is not None else credential_id
+        return Link(f"credentials/{credential_id}.html", title, note)
+
+    def competency_link(self, competency_id: str, level: int) -> Link:
+        entry = self.catalog.competencies.get(competency_id)
+        title = entry.model.title if entry is not None else competency_id
+        note = level_name(self.catalog, competency_id, level)
+        return Link(f"competencies.html#{competency_id}", title, note)
+
+    def requirement(self, requirement: Requirement) -> Tree:
+        from credpath.requirements import All, AnyOf, Choose, Ref
+
+        if isinstance(requirement, Ref):
+            key = (requirement.kind, requirement.target, requirement.number)
+            if key not in self._refs:
+                link = (
+                    self.credential_link(requirement.target, "credential")
+                    if requirement.kind == "credential"
+                    else self.competency_link(requirement.target, requirement.number)
+                )
+                self._refs[key] = Tree(link=link)
+            return self._refs[key]
+        if isinstance(requirement, All) and len(requirement.items) == 1:
+            return self.requirement(requirement.items[0])
+        if isinstance(requirement, All | AnyOf | Choose):
+            label = {All: "all of:", AnyOf: "one of:"}.get(type(requirement), "")
+            if isinstance(requirement, Choose):
+                label = f"{requirement.n} of:"
+            return Tree(label, tuple(self.requirement(item) for item in requirement.items))
+        return Tree(broken=True)
+
+    def grants(self, credential: CredentialDef) -> list[Link]:
+        return [self.competency_link(g.target, g.number) for g in credential.grants]
+
+
 def build(
     context: Context,
     draw_diagrams: Callable[[list[str]], dict[str, bytes]] | None,
 ) -> dict[str, bytes]:
     """Every file of the site. ``draw_diagrams`` lays out the outcome diagrams (SVG) given
     the outcome ids, or is None when Graphviz is missing (the pages then say so)."""
+    from markupsafe import Markup
+
     from credpath.render.model import workload_text
     from credpath.site.data import catalog_data, to_json
 
     sem = context.semantics
     catalog = context.catalog
     env = _environment()
+    views = Views(sem, env)
     outcomes = sorted(catalog.outcomes)
     credentials = sorted(catalog.credentials)
     diagrams = draw_diagrams(outcomes) if draw_diagrams is not None else {}
-    search = _search_index(catalog)
-    common = {
-        "site_name": catalog.name,
-        "site_key": site_key(catalog),
-        "catalog": catalog,
-        "sem": sem,
-        "level_name": lambda competency, level: level_name(catalog, competency, level),
-    }
+    common = {"site_name": catalog.name, "site_key": site_key(catalog)}
     files: dict[str, bytes] = {}
 
     def page(path: str, template: str, **values: Any) -> None:
@@ -100,81 +157,112 @@ def build(
         files[path] = html.encode("utf-8")
 
     page("index.html", "index.html", outcomes=[catalog.outcomes[o] for o in outcomes])
-    unlocks = _unlocks(sem)
     for outcome_id in outcomes:
+        outcome = catalog.outcomes[outcome_id]
         diagram = f"diagrams/outcome-{outcome_id}.svg"
         page(
             f"outcomes/{outcome_id}.html",
             "outcome.html",
-            outcome=catalog.outcomes[outcome_id],
+            outcome=outcome,
+            requires=views.requirement(outcome.requires),
             diagram=diagram if diagram in diagrams else None,
             curated=[
-                p for p in sorted(catalog.pathways) if catalog.pathways[p].outcome == outcome_id
+                p.model.title
+                for _, p in sorted(catalog.pathways.items())
+                if p.outcome == outcome_id
             ],
         )
+    unlocks = _unlocks(views)
+    outcome_links = {
+        o: Link(f"outcomes/{o}.html", catalog.outcomes[o].model.title) for o in outcomes
+    }
+    links = env.get_template("links.html")
+    leads: dict[tuple[str, ...], Markup] = {}
     for credential_id in credentials:
+        credential = catalog.credentials[credential_id]
+        toward = tuple(sem.outcomes_of.get(credential_id, ()))
+        if toward not in leads:  # many credentials lead to the same outcomes: drawn once
+            drawn = views.items((outcome_links[o] for o in toward), "../")
+            leads[toward] = Markup(links.render(links=drawn)) if toward else Markup()
         page(
             f"credentials/{credential_id}.html",
             "credential.html",
-            credential=catalog.credentials[credential_id],
-            workload=workload_text(catalog.credentials[credential_id]),
-            unlocks=unlocks.get(credential_id, []),
-            outcomes_of=sem.outcomes_of.get(credential_id, []),
+            credential=credential,
+            model=credential.model,
+            workload=workload_text(credential),
+            grants=views.items(views.grants(credential), "../"),
+            requires=views.requirement(credential.requires),
+            unlocks=views.items(unlocks.get(credential_id, ()), "../"),
+            leads=leads[toward],
         )
-    page("credentials.html", "credentials.html", credentials=credentials)
-    page("competencies.html", "competencies.html", granters=_granters(sem))
+    listing = [views.credential_link(c, _status_note(catalog.credentials[c])) for c in credentials]
+    page("credentials.html", "credentials.html", credentials=views.items(listing, ""))
+    competencies = _competencies(views)
+    page("competencies.html", "competencies.html", competencies=competencies)
     files.update(diagrams)
+    assets = resources.files("credpath.site").joinpath("assets")
     for name in ASSETS:
-        files[f"assets/{name}"] = (
-            resources.files("credpath.site").joinpath("assets", name).read_bytes()
-        )
-    data = to_json(catalog_data(sem, search))
+        files[f"assets/{name}"] = assets.joinpath(name).read_bytes()
+    data = to_json(catalog_data(sem))
     files["assets/data.js"] = f"window.credpathData = {data};\n".encode("ascii")
     return dict(sorted(files.items()))
 
 
-def _search_index(catalog: Catalog) -> list[list[str]]:
-    """[kind, id, title, page] for the home page's search box."""
-    found = [
-        ["outcome", o.id, o.model.title, f"outcomes/{o.id}.html"]
-        for o in sorted(catalog.outcomes.values(), key=lambda o: o.id)
-    ]
-    found += [
-        ["credential", c.id, c.model.title, f"credentials/{c.id}.html"]
-        for c in sorted(catalog.credentials.values(), key=lambda c: c.id)
-    ]
-    found += [
-        ["competency", c.id, c.model.title, f"competencies.html#{c.id}"]
-        for c in sorted(catalog.competencies.values(), key=lambda c: c.id)
-    ]
-    return found
+def _status_note(credential: CredentialDef) -> str:
+    status = f" · {credential.status}" if credential.status != "active" else ""
+    return f"{credential.model.type}{status}"
 
 
-def _unlocks(sem: Semantics) -> dict[str, list[Unlock]]:
+def _unlocks(views: Views) -> dict[str, list[Link]]:
     """Per credential, the usable credentials whose requirements it serves (names it, or
-    asks for a level it grants), sorted by id."""
+    asks for a level it grants), sorted by id, with how."""
     from credpath.requirements import refs
 
-    found: dict[str, dict[str, Unlock]] = {}
+    sem = views.sem
+    found: dict[str, dict[str, Link]] = {}
     for credential in sorted(sem.active, key=lambda c: c.id):
         for ref in refs(credential.requires):
             how = "requires it" if ref.kind == "credential" else f"asks for {ref.text}"
+            link = views.credential_link(credential.id, how)
             for server in sem.servers(ref):
                 if server.id == credential.id:
                     continue
                 entries = found.setdefault(server.id, {})
                 if credential.id not in entries:
-                    entries[credential.id] = Unlock(credential.id, credential.model.title, how)
-    return {cid: sorted(entries.values(), key=lambda u: u.id) for cid, entries in found.items()}
+                    entries[credential.id] = link
+    return {cid: [entries[k] for k in sorted(entries)] for cid, entries in found.items()}
 
 
-def _granters(sem: Semantics) -> dict[str, list[tuple[int, str]]]:
-    """Per competency, (level, credential id) of the usable credentials granting it."""
+@dataclass(frozen=True)
+class CompetencyView:
+    id: str
+    title: str
+    description: str
+    granted_by: list[str]
+
+
+def _competencies(views: Views) -> list[CompetencyView]:
+    """Each competency, and the usable credentials that certify it, by level."""
     table: dict[str, list[tuple[int, str]]] = {}
-    for credential in sem.active:
+    for credential in views.sem.active:
         for grant in credential.grants:
             table.setdefault(grant.target, []).append((grant.number, credential.id))
-    return {k: sorted(v) for k, v in table.items()}
+    catalog = views.catalog
+    return [
+        CompetencyView(
+            cid,
+            competency.model.title,
+            competency.model.description or "",
+            views.items(
+                (
+                    views.credential_link(credential_id, level_name(catalog, cid, level))
+                    for level, credential_id in sorted(table.get(cid, []))
+                ),
+                "",
+            ),
+        )
+        for cid, competency in sorted(catalog.competencies.items())
+    ]
 
 
 def level_name(catalog: Catalog, competency: str, level: int) -> str:

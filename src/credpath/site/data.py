@@ -4,10 +4,11 @@ The script (``assets/credpath.js``) answers in the browser what ``credpath next`
 ``credpath plan`` answer in a terminal, so it gets exactly the facts those commands
 compute from: every credential in catalog order (the fixpoint's order, which the
 pathway estimates depend on), its usable status, workload hours, requirements and
-grants; the outcomes; the assumed levels; the requirements that name credentials
-(pathway stages included); and what only a whole-catalog analysis can tell (the
-outcomes each credential leads to, why an unreachable credential can never be
-earned, which levels are gaps). Requirements are tagged arrays::
+grants; the outcomes, each with the credentials that lead to it (a bit set over the
+catalog order, in base64); the assumed levels; the requirements that name credentials
+(pathway stages included); what only a whole-catalog analysis can tell (why an
+unreachable credential can never be earned, which levels are gaps); and the
+competencies' titles for the search box. Requirements are tagged arrays::
 
     ["credential", id, text]            ["competency", id, level, text]
     ["all", [...]]  ["any", [...]]  ["choose", n, [...]]  ["invalid"]
@@ -15,7 +16,9 @@ earned, which levels are gaps). Requirements are tagged arrays::
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from credpath.pathways import hours
@@ -40,7 +43,7 @@ def requirement_data(requirement: Requirement) -> list[Any]:
     return ["invalid"]
 
 
-def catalog_data(sem: Semantics, search: list[list[str]] | None = None) -> dict[str, Any]:
+def catalog_data(sem: Semantics) -> dict[str, Any]:
     """Everything the script needs, in a deterministic order."""
     catalog = sem.catalog
     outcomes_of = sem.outcomes_of
@@ -53,12 +56,20 @@ def catalog_data(sem: Semantics, search: list[list[str]] | None = None) -> dict[
             "usable": sem.usable(c),
             "requires": requirement_data(c.requires),
             "grants": [[g.target, g.number] for g in c.grants],
-            "outcomes": outcomes_of.get(c.id, []),
         }
         for c in catalog.credentials.values()
     ]
+    leading: dict[str, list[int]] = {o: [] for o in catalog.outcomes}
+    for i, credential_id in enumerate(catalog.credentials):
+        for outcome_id in outcomes_of.get(credential_id, ()):
+            leading[outcome_id].append(i)
     outcomes = [
-        {"id": o.id, "title": o.model.title, "requires": requirement_data(o.requires)}
+        {
+            "id": o.id,
+            "title": o.model.title,
+            "requires": requirement_data(o.requires),
+            "leads": _bitmap(leading[o.id]),
+        }
         for o in catalog.outcomes.values()
     ]
     naming = [
@@ -86,8 +97,17 @@ def catalog_data(sem: Semantics, search: list[list[str]] | None = None) -> dict[
         "stageItems": naming,
         "unearnable": dict(sorted(unearnable.items())),
         "gaps": sorted(set(gaps)),
-        "search": search or [],
+        "competencies": [[c.id, c.model.title] for _, c in sorted(catalog.competencies.items())],
     }
+
+
+def _bitmap(members: Iterable[int]) -> str:
+    """A set of credential indices (catalog order) as base64: bit i&7 of byte i>>3."""
+    found = list(members)
+    bits = bytearray((max(found) >> 3) + 1 if found else 0)
+    for i in found:
+        bits[i >> 3] |= 1 << (i & 7)
+    return base64.b64encode(bytes(bits)).decode("ascii")
 
 
 def to_json(data: dict[str, Any]) -> str:

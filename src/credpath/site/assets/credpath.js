@@ -158,10 +158,19 @@ class Semantics {
     if (data.format !== DATA_FORMAT) throw new Error("credpath: this data is for another version");
     this.data = data;
     this.assumed = new Map(Object.entries(data.assumed));
-    this.credentials = data.credentials.map((c) => ({ ...c, requires: readRequirement(c.requires) }));
+    this.credentials = data.credentials.map((c, index) => ({ ...c, index, requires: readRequirement(c.requires) }));
     this.credential = new Map(this.credentials.map((c) => [c.id, c]));
     this.outcomes = data.outcomes.map((o) => ({ ...o, requires: readRequirement(o.requires) }));
     this.outcome = new Map(this.outcomes.map((o) => [o.id, o]));
+    // Semantics.outcomes_of: per credential, the outcomes it leads to (sorted by id).
+    const outcomesOf = this.credentials.map(() => []);
+    for (const outcome of [...this.outcomes].sort(byId)) {
+      const leading = this.leadingTo(outcome.id);
+      for (let i = 0; i < leading.length; i++) if (leading[i]) outcomesOf[i].push(outcome.id);
+    }
+    this.credentials.forEach((credential, i) => {
+      credential.outcomes = outcomesOf[i];
+    });
     this.active = this.credentials.filter((c) => c.usable);
     this.gaps = new Set(data.gaps);
     // Per competency, the usable credentials that grant it, highest level first.
@@ -199,6 +208,10 @@ class Semantics {
     }
     this.guaranteed = new Map();
     this.leading = new Map();
+    // Per learner state (never changed once made): what it reaches, in fixpoint order,
+    // and the pathway estimator, shared by every outcome a page derives for that state.
+    this.fromState = new WeakMap();
+    this.serving = new Map(); // servers per reference, as Semantics._servers
   }
 
   start() {
@@ -303,35 +316,35 @@ class Semantics {
 
   /** Semantics.servers: the usable credentials that grant a reference, or are it. */
   servers(ref) {
-    if (ref.kind === "credential") {
-      const credential = this.credential.get(ref.target);
-      return credential && credential.usable ? [credential] : [];
+    if (ref.servers) return ref.servers; // remembered on the reference itself
+    const key = `${ref.kind}:${ref.target}@${ref.number}`;
+    let found = this.serving.get(key);
+    if (!found) {
+      if (ref.kind === "credential") {
+        const credential = this.credential.get(ref.target);
+        found = credential && credential.usable ? [credential] : [];
+      } else {
+        const granters = this.granters.get(ref.target) || [];
+        found = granters.filter(([level]) => level >= ref.number).map(([, c]) => c);
+      }
+      this.serving.set(key, found);
     }
-    return (this.granters.get(ref.target) || []).filter(([level]) => level >= ref.number).map(([, c]) => c);
+    ref.servers = found;
+    return found;
   }
 
-  /** Semantics.leading_to_outcome: credentials that serve the outcome's requirements, or
-   * the requirements of a credential that does. */
+  /** Semantics.leading_to_outcome: the credentials (a byte per catalog index) that serve
+   * the outcome's requirements, or those of a credential that does; from the data. */
   leadingTo(outcomeId) {
-    if (this.leading.has(outcomeId)) return this.leading.get(outcomeId);
-    const found = new Set();
-    const lowest = new Map(); // competency -> lowest level already expanded
-    const queue = refs(this.outcome.get(outcomeId).requires);
-    for (let head = 0; head < queue.length; head++) {
-      const ref = queue[head];
-      if (ref.kind === "competency") {
-        if (lowest.has(ref.target) && lowest.get(ref.target) <= ref.number) continue;
-        lowest.set(ref.target, ref.number);
-      }
-      for (const server of this.servers(ref)) {
-        if (!found.has(server.id)) {
-          found.add(server.id);
-          queue.push(...refs(server.requires));
-        }
+    const outcome = this.outcome.get(outcomeId);
+    if (!outcome.leading) {
+      const bits = atob(outcome.leads);
+      outcome.leading = new Uint8Array(this.credentials.length);
+      for (let i = 0; i < this.credentials.length; i++) {
+        outcome.leading[i] = (bits.charCodeAt(i >> 3) >> (i & 7)) & 1;
       }
     }
-    this.leading.set(outcomeId, found);
-    return found;
+    return outcome.leading;
   }
 
   /** pathways.derive: the pathway from `start` to the outcome, or null when unreachable.
@@ -340,11 +353,15 @@ class Semantics {
     const goal = this.outcome.get(outcomeId).requires;
     const origin = start.copy();
     if (satisfied(goal, origin)) return { stages: [], hours: 0, optimal: true };
-    const reach = origin.copy();
-    const earned = this.closure(reach);
-    if (!satisfied(goal, reach)) return null;
+    const known = this.reached(start);
+    if (!satisfied(goal, known.reach)) return null;
+    // The candidates: what the learner can earn that leads there. Past EXACT_LIMIT of
+    // them the heuristic takes over, which needs no list: stop counting there.
     const relevant = this.leadingTo(outcomeId);
-    const candidates = earned.filter((id) => relevant.has(id)).map((id) => this.credential.get(id));
+    const candidates = [];
+    for (const c of known.earned) {
+      if (relevant[c.index] && candidates.push(c) > EXACT_LIMIT) break;
+    }
     let chosen = null;
     let optimal = false;
     if (candidates.length <= EXACT_LIMIT) {
@@ -352,10 +369,23 @@ class Semantics {
       optimal = chosen !== null;
     }
     if (chosen === null) {
-      const estimator = new Estimator(this, origin, earned.map((id) => this.credential.get(id)));
-      chosen = heuristic(this, goal, origin, candidates, estimator);
+      if (!known.estimator) known.estimator = new Estimator(this, origin, known.earned);
+      chosen = heuristic(this, goal, origin, known.estimator);
     }
     return { stages: stages(chosen, origin), hours: sumHours(chosen), optimal };
+  }
+
+  /** What a learner state reaches: the fixpoint from it, and the order it earned things in
+   * (pathways.derive computes it per call; a page asks for many outcomes at once). */
+  reached(state) {
+    let known = this.fromState.get(state);
+    if (!known) {
+      const reach = state.copy();
+      const earned = this.closure(reach).map((id) => this.credential.get(id));
+      known = { reach, earned, estimator: null };
+      this.fromState.set(state, known);
+    }
+    return known;
   }
 
   /** commands/pathways._why_not: why the outcome cannot be reached from this state. */
@@ -556,10 +586,9 @@ const cheaper = (a, b) => a.hours < b.hours || (a.hours === b.hours && a.count <
 
 /** pathways._heuristic: the cheapest estimated providers, then drop what is not needed,
  * costliest first, never trying the members every way needs. */
-function heuristic(sem, goal, start, candidates, estimator) {
+function heuristic(sem, goal, start, estimator) {
   const chosen = estimator.meet(goal);
-  const candidate = new Map(candidates.map((c) => [c.id, c]));
-  let members = estimator.ids(chosen.bits).sort(compareStrings).map((id) => candidate.get(id));
+  let members = estimator.ids(chosen.bits).sort(compareStrings).map((id) => sem.credential.get(id));
   const needed = essential(goal, start, members);
   const costliestFirst = [...members].sort((a, b) => b.hours - a.hours || byId(a, b));
   for (const credential of costliestFirst) {
@@ -672,8 +701,12 @@ if (typeof document !== "undefined") {
     }
 
     let have = readStored();
-    const fragment = new URLSearchParams(window.location.hash.slice(1)).get("have");
-    if (fragment !== null) {
+
+    /** A shared link (#have=a,b) replaces the stored state; the fragment is then dropped,
+     * so a reload shows the state with the clicks made since. */
+    function readLink() {
+      const fragment = new URLSearchParams(window.location.hash.slice(1)).get("have");
+      if (fragment === null) return false;
       const named = fragment.split(",").map((id) => id.trim()).filter(Boolean);
       const unknown = named.filter((id) => !sem.credential.has(id));
       have = [...new Set(named.filter((id) => sem.credential.has(id)))].sort(compareStrings);
@@ -682,7 +715,12 @@ if (typeof document !== "undefined") {
       if (unknown.length) {
         say(`This link names credentials this site does not know: ${unknown.join(", ")}.`);
       }
+      return true;
     }
+    readLink();
+    window.addEventListener("hashchange", () => {
+      if (readLink()) update();
+    });
 
     function say(message) {
       const status = document.querySelector("[data-role='status']");
@@ -699,6 +737,12 @@ if (typeof document !== "undefined") {
     const outcomeHref = (id) => `${root}outcomes/${encodeURIComponent(id)}.html`;
     const hoursText = (hours) => `${Number(hours.toPrecision(6))} h`;
     const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+    /** The credentials held that lead to the outcome. */
+    function heldToward(outcomeId, state) {
+      const leading = sem.leadingTo(outcomeId);
+      return [...state.held].map((c) => sem.credential.get(c)).filter((c) => c && leading[c.index]);
+    }
 
     function setEarned(id, earned) {
       have = have.filter((other) => other !== id);
@@ -737,12 +781,14 @@ if (typeof document !== "undefined") {
     function renderNext(container, state) {
       const doors = sem.nextDoors(state);
       const list = element("ul", { class: "doors" });
+      const shown = 3; // outcome links per door; the credential's page lists them all
       for (const door of doors) {
+        const more = door.outcomes.length - shown;
         const toward = door.outcomes.length
-          ? element("span", { class: "toward" }, " → ", ...door.outcomes.flatMap((o, i) => [
+          ? element("span", { class: "toward" }, " → ", ...door.outcomes.slice(0, shown).flatMap((o, i) => [
               i ? ", " : "",
               element("a", { href: outcomeHref(o) }, sem.outcome.get(o).title),
-            ]))
+            ]), more > 0 ? ` and ${plural(more, "more outcome")}` : "")
           : element("span", { class: "toward" }, " → leads to no outcome");
         list.append(credentialItem(door.id, state, [toward]));
       }
@@ -761,8 +807,7 @@ if (typeof document !== "undefined") {
         bar.value = 0;
         return;
       }
-      const leading = sem.leadingTo(id);
-      const done = sumHours([...state.held].filter((c) => leading.has(c)).map((c) => sem.credential.get(c)));
+      const done = sumHours(heldToward(id, state));
       const left = derived.hours;
       const count = derived.stages.flat().length;
       bar.max = 100;
@@ -799,8 +844,7 @@ if (typeof document !== "undefined") {
       container.replaceChildren(...parts);
       const earned = document.querySelector("[data-role='earned-toward']");
       if (earned) {
-        const leading = sem.leadingTo(id);
-        const held = [...state.held].filter((c) => leading.has(c)).sort(compareStrings);
+        const held = heldToward(id, state).map((c) => c.id).sort(compareStrings);
         earned.replaceChildren(held.length
           ? element("ul", {}, ...held.map((c) => credentialItem(c, state)))
           : element("p", {}, "Nothing yet."));
@@ -873,6 +917,19 @@ if (typeof document !== "undefined") {
       }
     });
 
+    /** [kind, id, title, page] of every outcome, credential and competency. */
+    let index = null;
+    function searchIndex() {
+      if (index === null) {
+        index = [
+          ...[...sem.outcomes].sort(byId).map((o) => ["outcome", o.id, o.title, `outcomes/${o.id}.html`]),
+          ...[...sem.credentials].sort(byId).map((c) => ["credential", c.id, c.title, `credentials/${c.id}.html`]),
+          ...data.competencies.map(([id, title]) => ["competency", id, title, `competencies.html#${id}`]),
+        ];
+      }
+      return index;
+    }
+
     const search = document.querySelector("[data-role='search']");
     if (search) {
       const results = document.querySelector("[data-role='search-results']");
@@ -882,7 +939,7 @@ if (typeof document !== "undefined") {
           results.replaceChildren();
           return;
         }
-        const found = data.search.filter(([, id, title]) =>
+        const found = searchIndex().filter(([, id, title]) =>
           words.every((w) => id.includes(w) || title.toLowerCase().includes(w))).slice(0, 50);
         results.replaceChildren(...(found.length
           ? found.map(([kind, id, title, href]) =>
@@ -898,5 +955,6 @@ if (typeof document !== "undefined") {
       }
     });
     update();
+    performance.mark("credpath-ready"); // the page is usable: bench/bench_site.py reads it
   });
 }

@@ -1,0 +1,346 @@
+"""The learner site in headless Chromium: what a learner sees, and that it is what the CLI says.
+
+The contract (docs/site.md): the next doors under ``[data-role="next"]``, the plan under
+``[data-role="plan"]`` grouped by ``data-stage``, ``[data-earn]`` controls, state from
+``#have=`` and from localStorage, no resource from the network, no console error, and no
+serious or critical accessibility violation (axe-core).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import credpath, write_files
+
+browser = pytest.importorskip("browser")
+if not browser.available():
+    pytest.skip("needs chromium and chromium-driver (make install)", allow_module_level=True)
+
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+
+ROOT = Path(__file__).parents[1]
+DATA_CAREERS = ROOT / "curricula" / "data-careers"
+HOSTILE = '<img src=x onerror=alert(1)> & "quotes"'
+
+SMALL = {
+    "credpath.yaml": "name: Small college\nassumed: [reading]\n",
+    "catalog.yaml": f"""\
+        competencies:
+          - {{id: reading, title: Reading}}
+          - {{id: sql, title: SQL, levels: [Basic, Intermediate, Advanced]}}
+          - {{id: viz, title: Visualisation}}
+          - {{id: weld, title: Welding, levels: [One, Two]}}
+        credentials:
+          - id: sql-basics
+            title: SQL Basics
+            type: course
+            workload: {{hours: 40}}
+            grants: [sql@1]
+          - id: sql-more
+            title: More SQL
+            type: course
+            workload: {{hours: 30}}
+            requires: [sql@1]
+            grants: [sql@2]
+          - id: viz-basics
+            title: '{HOSTILE}'
+            type: badge
+            workload: {{hours: 20}}
+            grants: [viz]
+          - {{id: weld-2, title: Welding Two, type: course, requires: [weld@1], grants: [weld@2]}}
+        outcomes:
+          - {{id: analyst, title: Analyst, requires: [sql@2, viz]}}
+          - {{id: welder, title: Welder, requires: [weld@2]}}
+          - {{id: reader, title: Reader, requires: [reading]}}
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[WebDriver]:
+    chrome = browser.chromium()
+    yield chrome
+    chrome.quit()
+
+
+@pytest.fixture(scope="module")
+def careers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("careers") / "site"
+    run = credpath("site", str(DATA_CAREERS), "-o", str(out))
+    assert run.exit_code == 0, run.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("small")
+    write_files(base / "project", SMALL)
+    out = base / "site"
+    run = credpath("site", str(base / "project"), "-o", str(out))
+    assert run.exit_code == 0, run.stderr
+    return base / "project", out
+
+
+def open_page(driver: WebDriver, page: Path, have: list[str] | None = None) -> None:
+    """Open a page with a fresh learner (nothing stored), or with ``#have=`` given."""
+    driver.get(page.as_uri())
+    driver.execute_script("window.localStorage.clear()")
+    fragment = "" if have is None else "#have=" + ",".join(have)
+    driver.get("about:blank")
+    driver.get(page.as_uri() + fragment)
+
+
+def next_doors(driver: WebDriver) -> list[str]:
+    found = driver.find_elements(By.CSS_SELECTOR, "[data-role='next'] [data-credential]")
+    return [e.get_attribute("data-credential") or "" for e in found]
+
+
+def plan_stages(driver: WebDriver) -> list[list[str]]:
+    stages = driver.find_elements(By.CSS_SELECTOR, "[data-role='plan'] [data-stage]")
+    numbers = [int(s.get_attribute("data-stage") or 0) for s in stages]
+    assert numbers == list(range(1, len(stages) + 1))
+    return [
+        [
+            e.get_attribute("data-credential") or ""
+            for e in s.find_elements(By.CSS_SELECTOR, "[data-credential]")
+        ]
+        for s in stages
+    ]
+
+
+def cli_next(project: Path, have: list[str]) -> list[str]:
+    args = ["--have", ",".join(have)] if have else []
+    run = credpath("next", str(project), *args, "--format", "json")
+    return [door["id"] for door in json.loads(run.stdout)["next"]]
+
+
+def cli_plan(project: Path, outcome: str, have: list[str]) -> dict[str, Any]:
+    args = ["--have", ",".join(have)] if have else []
+    run = credpath("plan", outcome, str(project), *args, "--format", "json")
+    plan: dict[str, Any] = json.loads(run.stdout)
+    return plan
+
+
+def stored(driver: WebDriver) -> list[str]:
+    key = f"credpath:{driver.find_element(By.TAG_NAME, 'body').get_attribute('data-site')}:have"
+    value = driver.execute_script("return window.localStorage.getItem(arguments[0])", key)
+    return list(json.loads(value or "[]"))
+
+
+# -- the contract ---------------------------------------------------------------------------
+
+
+def test_a_shared_link_sets_the_state_and_the_next_doors_are_the_clis(
+    driver: WebDriver, careers: Path
+) -> None:
+    have = ["spreadsheet-analysis-essentials", "sql-foundations"]
+    open_page(driver, careers / "index.html", have)
+    assert next_doors(driver) == cli_next(DATA_CAREERS, have)
+    assert "#have" not in driver.current_url  # read once, then dropped from the address
+    assert stored(driver) == have
+    driver.refresh()
+    assert next_doors(driver) == cli_next(DATA_CAREERS, have)
+    pressed = driver.find_elements(
+        By.CSS_SELECTOR, "[data-role='have'] [data-earn][aria-pressed='true']"
+    )
+    assert sorted(e.get_attribute("data-earn") for e in pressed) == have
+
+
+def test_marking_a_door_earned_updates_the_page_and_survives_a_reload(
+    driver: WebDriver, careers: Path
+) -> None:
+    open_page(driver, careers / "index.html")
+    assert next_doors(driver) == cli_next(DATA_CAREERS, [])
+    first = next_doors(driver)[0]
+    url = driver.current_url
+    driver.find_element(By.CSS_SELECTOR, f"[data-role='next'] [data-earn='{first}']").click()
+    assert driver.current_url == url  # no reload, no navigation
+    assert next_doors(driver) == cli_next(DATA_CAREERS, [first])
+    assert first not in next_doors(driver)
+    status = driver.find_element(By.CSS_SELECTOR, "[data-role='status']").text
+    assert status.endswith("marked as earned.")
+    driver.refresh()
+    assert next_doors(driver) == cli_next(DATA_CAREERS, [first])
+    driver.find_element(By.CSS_SELECTOR, f"[data-role='have'] [data-earn='{first}']").click()
+    assert next_doors(driver) == cli_next(DATA_CAREERS, [])
+    driver.refresh()
+    assert stored(driver) == []
+
+
+def test_each_outcome_page_shows_the_clis_plan_stage_by_stage(
+    driver: WebDriver, careers: Path
+) -> None:
+    ids = sorted(p.stem for p in (careers / "credentials").glob("*.html"))
+    chance = random.Random(5)
+    states = [[], ["sql-foundations"], sorted(chance.sample(ids, 4))]
+    outcomes = sorted(p.stem for p in (careers / "outcomes").glob("*.html"))
+    open_page(driver, careers / "index.html")
+    links = driver.find_elements(By.CSS_SELECTOR, "a[data-outcome]")
+    assert sorted(a.get_attribute("data-outcome") for a in links) == outcomes
+    for have in states:
+        for outcome in outcomes:
+            open_page(driver, careers / "outcomes" / f"{outcome}.html", have)
+            plan = cli_plan(DATA_CAREERS, outcome, have)
+            expected = [[c["id"] for c in s["credentials"]] for s in plan["stages"]]
+            assert plan_stages(driver) == expected, (outcome, have)
+
+
+def test_an_unreachable_outcome_says_why_and_a_met_one_says_so(
+    driver: WebDriver, small: tuple[Path, Path]
+) -> None:
+    project, site = small
+    open_page(driver, site / "outcomes" / "welder.html")
+    reason = cli_plan(project, "welder", [])["reason"]
+    shown = driver.find_element(By.CSS_SELECTOR, "[data-role='unreachable']").text
+    assert shown == f"Welder cannot be reached from here: it {reason}."
+    assert plan_stages(driver) == []
+    open_page(driver, site / "outcomes" / "reader.html")
+    assert driver.find_element(By.CSS_SELECTOR, "[data-role='met']").text == (
+        "You meet Reader: nothing left to earn."
+    )
+    open_page(driver, site / "outcomes" / "analyst.html")
+    assert plan_stages(driver) == [["sql-basics", "viz-basics"], ["sql-more"]]
+    driver.find_element(By.CSS_SELECTOR, "[data-earn='sql-basics']").click()
+    assert plan_stages(driver) == [["sql-more", "viz-basics"]]
+    driver.find_element(By.CSS_SELECTOR, "[data-earn='sql-more']").click()
+    driver.find_element(By.CSS_SELECTOR, "[data-earn='viz-basics']").click()
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-role='met']")
+    driver.refresh()
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-role='met']")
+
+
+def test_the_share_button_gives_a_link_that_restores_the_state(
+    driver: WebDriver, careers: Path
+) -> None:
+    have = ["python-for-data-basics", "sql-foundations"]
+    open_page(driver, careers / "index.html", have)
+    driver.find_element(By.CSS_SELECTOR, "[data-action='share']").click()
+    link = driver.find_element(By.CSS_SELECTOR, "[data-role='share-link']").get_attribute("value")
+    assert link == (careers / "index.html").as_uri() + "#have=" + ",".join(have)
+    driver.find_element(By.CSS_SELECTOR, "[data-action='reset']").click()
+    assert stored(driver) == []
+    assert next_doors(driver) == cli_next(DATA_CAREERS, [])
+    driver.get(link or "")
+    assert next_doors(driver) == cli_next(DATA_CAREERS, have)
+
+
+def test_a_credential_page_marks_it_earned_with_the_keyboard(
+    driver: WebDriver, small: tuple[Path, Path]
+) -> None:
+    _, site = small
+    open_page(driver, site / "credentials" / "sql-basics.html")
+    button = driver.find_element(By.CSS_SELECTOR, "[data-earn='sql-basics']")
+    assert button.get_attribute("aria-pressed") == "false"
+    button.send_keys(Keys.ENTER)
+    assert driver.execute_script("return document.activeElement.dataset.earn") == "sql-basics"
+    button = driver.find_element(By.CSS_SELECTOR, "[data-earn='sql-basics']")
+    assert button.get_attribute("aria-pressed") == "true"
+    assert button.text == "Earned ✓"
+    driver.get((site / "index.html").as_uri())
+    assert next_doors(driver) == cli_next(small[0], ["sql-basics"])
+
+
+def test_hostile_titles_are_text(driver: WebDriver, small: tuple[Path, Path]) -> None:
+    _, site = small
+    for page, have in (
+        ("index.html", []),
+        ("credentials/viz-basics.html", []),
+        ("outcomes/analyst.html", []),
+    ):
+        open_page(driver, site / page, have)
+        with pytest.raises(NoAlertPresentException):
+            driver.switch_to.alert.text  # noqa: B018 - an alert would mean markup ran
+        assert not driver.find_elements(By.CSS_SELECTOR, "img[src='x']")
+        assert HOSTILE in driver.find_element(By.TAG_NAME, "main").text, page
+
+
+def requested(driver: WebDriver) -> list[str]:
+    """The URLs the browser asked for since the last call (Chromium's network log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_no_page_loads_from_the_network_or_logs_an_error(driver: WebDriver, careers: Path) -> None:
+    pages = ["index.html", "outcomes/junior-data-analyst.html", "credentials/sql-foundations.html"]
+    pages += ["credentials.html", "competencies.html", "outcomes/bi-developer.html"]
+    for page in pages:
+        driver.get_log("performance")
+        driver.get_log("browser")
+        open_page(driver, careers / page, ["sql-foundations"])
+        loaded = [url for url in requested(driver) if url != "about:blank"]
+        assert any(url.endswith("/assets/credpath.js") for url in loaded), page
+        assert all(url.startswith("file://") for url in loaded), (page, loaded)
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], page
+
+
+AXE = ROOT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core (make install)")
+@pytest.mark.parametrize("dark", [False, True])
+def test_no_serious_accessibility_violation(driver: WebDriver, careers: Path, dark: bool) -> None:
+    """axe-core's rules, in light and dark mode, with the learner's content drawn (a state
+    with next doors, a plan and earned credentials)."""
+    scheme = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": scheme})
+    pages = ["index.html", "outcomes/junior-data-analyst.html", "credentials/sql-foundations.html"]
+    pages += ["competencies.html", "credentials.html"]
+    try:
+        for page in pages:
+            open_page(driver, careers / page, ["sql-foundations"])
+            driver.execute_script(AXE.read_text(encoding="utf-8"))
+            results = driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "axe.run(document, {resultTypes: ['violations']}).then(done);"
+            )
+            serious = [
+                (v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+                for v in results["violations"]
+                if v["impact"] in {"serious", "critical"}
+            ]
+            assert serious == [], page
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_a_phone_screen_needs_no_sideways_scrolling(driver: WebDriver, careers: Path) -> None:
+    phone = {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    try:
+        for page in (
+            "index.html",
+            "outcomes/bi-developer.html",
+            "credentials/sql-foundations.html",
+        ):
+            open_page(driver, careers / page, ["sql-foundations"])
+            width = driver.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 375, page
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_printing_keeps_the_plan_and_drops_the_controls(driver: WebDriver, careers: Path) -> None:
+    open_page(driver, careers / "outcomes" / "junior-data-analyst.html")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not driver.find_element(By.CSS_SELECTOR, "[data-earn]").is_displayed()
+        assert not driver.find_element(By.CSS_SELECTOR, "header.site nav").is_displayed()
+        assert driver.find_element(
+            By.CSS_SELECTOR, "[data-role='plan'] [data-stage='1']"
+        ).is_displayed()
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
