@@ -4,9 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CURRICULA := curricula
 
-.PHONY: install graphviz browser axe test lint typecheck unit demo docs-images bench schemas clean
+.PHONY: install graphviz browser axe ctdl-validate test lint typecheck unit demo docs-images bench schemas clean
 
-install: $(BIN)/credpath graphviz browser axe
+install: $(BIN)/credpath graphviz browser axe ctdl-validate
 
 $(BIN)/credpath: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,25 @@ $(AXE):
 	  npm install --silent --no-save --no-package-lock --prefix $(VENV) axe-core@4.11.1 && echo "axe-core: installed"; \
 	else \
 	  echo "axe-core: npm is missing; the accessibility tests skip"; \
+	fi
+
+# ctdl-validate (Apache-2.0, needs Python >= 3.12) checks exported CTDL against the
+# published vocabulary in the tests; it gets an environment of its own.
+CTDL_VENV := .venv-ctdl
+ctdl-validate: $(CTDL_VENV)/bin/ctdl-validate
+$(CTDL_VENV)/bin/ctdl-validate:
+	@PY312=; for candidate in python3.13 python3.12; do \
+	  if $$candidate -c "" >/dev/null 2>&1; then PY312=$$candidate; break; fi; \
+	done; \
+	if [ -z "$$PY312" ] && command -v pyenv >/dev/null 2>&1; then \
+	  version=$$(pyenv versions --bare | grep -E '^3\.1[2-9]\.' | tail -1); \
+	  [ -n "$$version" ] && PY312="$$(pyenv root)/versions/$$version/bin/python3"; \
+	fi; \
+	if [ -n "$$PY312" ]; then \
+	  $$PY312 -m venv $(CTDL_VENV) && $(CTDL_VENV)/bin/python -m pip install --quiet ctdl-validate==0.2.1 \
+	    && echo "ctdl-validate: installed in $(CTDL_VENV)"; \
+	else \
+	  echo "ctdl-validate: needs python3.12 or later; the CTDL vocabulary tests skip"; \
 	fi
 
 test: lint typecheck unit
@@ -94,4 +113,4 @@ schemas:
 	$(BIN)/credpath schema --kind config > schemas/config.schema.json
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(CTDL_VENV) build .mypy_cache .pytest_cache .ruff_cache

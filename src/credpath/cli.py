@@ -564,6 +564,62 @@ def import_curricular_analytics(
     run(import_curricular_analytics, ImportOptions(csv_file, output, force))
 
 
+export_app = typer.Typer(
+    help="Publish the catalog in the credential ecosystem's formats (CTDL, Open Badges 3.0).",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+DraftsOpt = Annotated[
+    bool, typer.Option("--drafts", help="Include draft credentials (left out by default).")
+]
+
+
+@export_app.command("ctdl", cls=_Command)
+def export_ctdl(
+    path: PathArg = Path("."),
+    output: OutputOpt = None,
+    drafts: DraftsOpt = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Report what the Credential Registry would refuse (missing minimum data), "
+            "as findings with file:line:col, instead of exporting.",
+        ),
+    ] = False,
+    format_: ReportFormatOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Export credentials, competencies and one pathway per outcome as CTDL JSON-LD
+    for the Credential Registry (docs/ctdl.md)."""
+    from credpath.commands import ReportOptions
+    from credpath.commands.interop import ExportOptions
+    from credpath.commands.interop import export_ctdl as command
+
+    fmt = format_.value if format_ is not None else None
+    report = ReportOptions(fmt, output if check else None, force=force)
+    run(command, ExportOptions(path, output, drafts, check, force, report))
+
+
+@export_app.command("ob3", cls=_Command)
+def export_ob3(
+    path: PathArg = Path("."),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="DIR", help="The folder to write the achievements into."
+        ),
+    ] = None,
+    drafts: DraftsOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Export one Open Badges 3.0 Achievement (JSON) per credential (docs/ob3.md)."""
+    from credpath.commands.interop import ExportOptions
+    from credpath.commands.interop import export_ob3 as command
+
+    run(command, ExportOptions(path, output, drafts, force=force))
+
+
 def main() -> None:
     """Entry point: usage errors exit 2, findings 1, an internal failure 3 (never a traceback).
 

@@ -207,6 +207,11 @@ class Credential(Entry):
     assessment: Text | None = None
     participation: Literal["online", "in-person", "blended"] | None = None
     quality_assurance: Text | None = None
+    ctdl_type: Text | None = Field(
+        None,
+        description="The CTDL class to publish it as (BachelorDegree, ...): needed for a "
+        "degree and for ext: types.",
+    )
     requires: Requirement = None
     grants: ReferenceList = None
 
@@ -258,6 +263,15 @@ class Config(Strict):
 
     name: Text | None = None
     base_uri: Url | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+        "en", description="The language of the catalog's text (BCP 47), for exports."
+    )
+    publisher: Text | None = Field(
+        None, description="The organization that publishes the pathways (CTDL owner)."
+    )
+    site_url: Url | None = Field(
+        None, description="Where the learner site is published (default: base_uri)."
+    )
     levels: Annotated[list[Text], Field(min_length=1)] | None = None
     assumed: list[Reference] = []
     exclude: list[str] = []

@@ -1,0 +1,62 @@
+"""``export ctdl`` and ``export ob3``: the catalog in the credential ecosystem's formats."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from credpath.commands import Document, Findings, ReportOptions, Tree
+from credpath.context import Options
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    path: Path = Path(".")
+    output: Path | None = None
+    drafts: bool = False
+    check: bool = False
+    force: bool = False
+    report: ReportOptions = field(default_factory=ReportOptions)
+
+
+def _dumps(document: object) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def export_ctdl(options: ExportOptions) -> Document | Findings:
+    """One CTDL JSON-LD document; with ``check``, what the Registry would refuse instead."""
+    from credpath.engine import check
+    from credpath.interop.ctdl import export, readiness
+
+    result = check(options.path, Path.cwd(), Options())
+    sem = result.context.semantics
+    problems = readiness(sem, options.drafts)
+    if options.check:
+        return Findings(problems, result.files, options.report)
+    notes: tuple[str, ...] = ()
+    if problems:
+        count = len(problems)
+        notes = (
+            f"credpath: {count} record{'s miss' if count != 1 else ' misses'} the Credential "
+            "Registry's minimum data: credpath export ctdl --check says where to add it",
+        )
+    text = _dumps(export(sem, drafts=options.drafts))
+    return Document(text, options.output, options.force, notes=notes)
+
+
+def export_ob3(options: ExportOptions) -> Tree:
+    """One Open Badges 3.0 Achievement (JSON) per credential, into a folder."""
+    from credpath.engine import check
+    from credpath.errors import UsageError
+    from credpath.interop.ob3 import export
+
+    if options.output is None:
+        raise UsageError("export ob3 writes a folder of achievements: give it with -o DIR")
+    result = check(options.path, Path.cwd(), Options())
+    files = {
+        name: _dumps(document).encode("utf-8")
+        for name, document in export(result.catalog, drafts=options.drafts).items()
+    }
+    note = f"wrote {len(files)} Open Badges 3.0 achievements to {options.output}"
+    return Tree(options.output, files, options.force, notes=(note,))

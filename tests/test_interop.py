@@ -1,0 +1,234 @@
+"""export ctdl and export ob3: documents the Credential Registry and badge platforms accept.
+
+Every exported document of the shipped curricula is checked: CTDL by ``ctdl-validate``
+(the published vocabularies: known classes, domains, ranges, language maps, references;
+``make install`` puts it in .venv-ctdl) and by the structure a pathway needs; Open Badges
+3.0 by ``jsonschema`` against 1EdTech's schema (read from ../shared/reference, never
+copied here, skipped when absent).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from conftest import credpath
+
+ROOT = Path(__file__).parents[1]
+CURRICULA = ["data-careers", "cybersecurity"]
+CTDL_VALIDATE = ROOT / ".venv-ctdl" / "bin" / "ctdl-validate"
+OB3_SCHEMA = ROOT.parent / "shared" / "reference" / "ob3" / "achievementcredential.json"
+CTID = re.compile(r"^ce-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def ctdl(project: Path | str, *args: str) -> dict[str, Any]:
+    run = credpath("export", "ctdl", str(project), *args)
+    assert run.exit_code == 0, run.stderr
+    document: dict[str, Any] = json.loads(run.stdout)
+    return document
+
+
+def by_type(document: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [node for node in document["@graph"] if node["@type"] == kind]
+
+
+@pytest.mark.skipif(not CTDL_VALIDATE.exists(), reason="needs ctdl-validate (make install)")
+@pytest.mark.parametrize("folder", CURRICULA)
+def test_ctdl_validate_finds_no_error_in_the_shipped_curricula(folder: str, tmp_path: Path) -> None:
+    exported = tmp_path / f"{folder}.json"
+    exported.write_text(json.dumps(ctdl(ROOT / "curricula" / folder)), encoding="utf-8")
+    done = subprocess.run(
+        [str(CTDL_VALIDATE), "--format", "json", str(exported)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    findings = json.loads(done.stdout)["findings"]
+    serious = [f for f in findings if f["severity"] in {"ERROR", "WARNING"}]
+    assert serious == []
+    # What it cannot verify offline: the ESCO/O*NET skills competencies align to, which
+    # live outside the document by design.
+    for finding in findings:
+        assert (finding["code"], finding["property"]) == (
+            "REF_OUTSIDE_PAYLOAD",
+            "ceasn:exactAlignment",
+        )
+
+
+@pytest.mark.parametrize("folder", CURRICULA)
+def test_every_reference_resolves_and_the_order_reads_both_ways(folder: str) -> None:
+    document = ctdl(ROOT / "curricula" / folder)
+    assert document["@context"] == "https://credreg.net/ctdl/schema/context/json"
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    assert len(nodes) == len(document["@graph"])
+    for node in document["@graph"]:
+        assert CTID.match(node["ceterms:ctid"])
+        assert node["@id"].endswith(node["ceterms:ctid"])
+        for key in ("ceterms:ownedBy", "ceterms:hasPart", "ceterms:precedes", "ceasn:hasTopChild"):
+            assert all(uri in nodes for uri in node.get(key, [])), (node["@id"], key)
+        for later in node.get("ceterms:precedes", []):
+            assert node["@id"] in nodes[later]["ceterms:precededBy"]
+    pathways = by_type(document, "ceterms:Pathway")
+    outcomes = sorted(p.stem for p in (ROOT / "curricula" / folder).glob("*.yaml"))
+    assert pathways
+    assert outcomes
+    for pathway in pathways:
+        (job,) = pathway["ceterms:hasDestinationComponent"]
+        assert nodes[job]["@type"] == "ceterms:JobComponent"
+        assert nodes[job]["ceterms:isDestinationComponentOf"] == pathway["@id"]
+        for part in pathway["ceterms:hasPart"]:
+            proxy = nodes[part].get("ceterms:proxyFor")
+            assert proxy is None or nodes[proxy]["@type"].startswith("ceterms:")
+
+
+def test_ids_are_the_same_on_every_export_and_follow_base_uri(project: Any) -> None:
+    files = {
+        "credpath.yaml": "name: P\nbase_uri: https://example.org/p/\n",
+        "c.yaml": """\
+            competencies: [{id: k, title: K}]
+            credentials:
+              - id: a
+                title: A
+                type: badge
+                provider: Org
+                description: An introductory badge.
+                grants: [k]
+            outcomes: [{id: job, title: Job, description: A job that needs K., requires: [k]}]
+            """,
+    }
+    name = project(files)
+    first, second = ctdl(name), ctdl(name)
+    assert first == second
+    moved = project({**files, "credpath.yaml": "name: P\nbase_uri: https://other.org/\n"}, "q")
+    ids = {n["ceterms:ctid"] for n in first["@graph"]}
+    assert ids.isdisjoint(n["ceterms:ctid"] for n in ctdl(moved)["@graph"])
+
+
+def test_requirements_become_conditions_and_drafts_stay_out(project: Any) -> None:
+    name = project(
+        {
+            "c.yaml": """\
+                credentials:
+                  - {id: a, title: A, type: badge}
+                  - {id: b, title: B, type: badge}
+                  - {id: c, title: C, type: badge}
+                  - {id: d, title: D, type: badge, status: draft}
+                outcomes:
+                  - id: job
+                    title: Job
+                    requires: [{choose: 2, from: [a, b, c, d]}]
+                """,
+        }
+    )
+    document = ctdl(name)
+    names = {n["ceterms:name"]["en"] for n in by_type(document, "ceterms:CredentialComponent")}
+    assert names == {"A", "B", "C"}
+    (job,) = by_type(document, "ceterms:JobComponent")
+    (condition,) = job["ceterms:hasCondition"]
+    assert condition["ceterms:requiredNumber"] == 2
+    assert [len(c["ceterms:targetComponent"]) for c in condition["ceterms:hasCondition"]] == [
+        1,
+        1,
+        1,
+    ]
+    with_drafts = ctdl(name, "--drafts")
+    assert len(by_type(with_drafts, "ceterms:CredentialComponent")) == 4
+
+
+def test_check_names_what_the_registry_would_refuse_where_to_add_it(project: Any) -> None:
+    name = project(
+        {
+            "c.yaml": """\
+                credentials:
+                  - id: short
+                    title: Short
+                    type: badge
+                    description: Too short.
+                  - id: phd
+                    title: PhD
+                    type: degree
+                    provider: Uni
+                    url: https://uni.example/phd
+                    description: A research degree in data science.
+                outcomes:
+                  - {id: job, title: Job, requires: [short, phd]}
+                """,
+        }
+    )
+    run = credpath("export", "ctdl", name, "--check")
+    assert run.exit_code == 1
+    assert run.lines == [
+        "project/c.yaml:2:9: error: credential 'short' needs a subject web page for the "
+        "Credential Registry: add url:, or base_uri: or site_url: to credpath.yaml "
+        "[ctdl-readiness]",
+        "project/c.yaml:2:9: error: credential 'short' needs its owning organization for the "
+        "Credential Registry: add provider: [ctdl-readiness]",
+        "project/c.yaml:5:18: error: credential 'short' needs a description of at least 15 "
+        "characters for the Credential Registry [ctdl-readiness]",
+        "project/c.yaml:8:11: error: credential 'phd' of type 'degree' needs its CTDL class: add "
+        "ctdl_type: with a subclass such as BachelorDegree (docs/ctdl.md lists them) "
+        "[ctdl-readiness]",
+        "project/c.yaml:13:10: error: outcome 'job' needs a description of at least 15 "
+        "characters: its pathway's description in the Credential Registry [ctdl-readiness]",
+    ]
+    fixed = credpath("export", "ctdl", name)
+    assert fixed.exit_code == 0
+    assert fixed.stderr == (
+        "credpath: 5 records miss the Credential Registry's minimum data: credpath export "
+        "ctdl --check says where to add it\n"
+    )
+
+
+OB3_REQUIRED = {"id", "type", "name", "description", "criteria"}
+
+
+def ob3(folder: Path | str, out: Path) -> dict[str, dict[str, Any]]:
+    run = credpath("export", "ob3", str(folder), "-o", str(out))
+    assert run.exit_code == 0, run.stderr
+    files = sorted(p for p in out.glob("*.json") if not p.name.startswith("."))
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in files}
+
+
+@pytest.mark.skipif(not OB3_SCHEMA.exists(), reason="needs ../shared/reference/ob3")
+@pytest.mark.parametrize("folder", CURRICULA)
+def test_every_achievement_validates_against_the_open_badges_schema(
+    folder: str, tmp_path: Path
+) -> None:
+    schema = json.loads(OB3_SCHEMA.read_text(encoding="utf-8"))
+    achievement = {
+        "$schema": schema["$schema"],
+        "$defs": schema["$defs"],
+        "$ref": "#/$defs/Achievement",
+    }
+    validator = jsonschema.Draft201909Validator(achievement)
+    exported = ob3(ROOT / "curricula" / folder, tmp_path / "ob3")
+    assert len(exported) > 20
+    for name, document in exported.items():
+        assert list(validator.iter_errors(document)) == [], name
+    broken = dict(next(iter(exported.values())))
+    del broken["criteria"]
+    assert list(validator.iter_errors(broken))  # the schema is really applied
+
+
+def test_an_achievement_says_what_earning_it_takes(tmp_path: Path) -> None:
+    exported = ob3(ROOT / "curricula" / "data-careers", tmp_path / "ob3")
+    sql = exported["sql-intermediate.json"]
+    assert set(sql) >= OB3_REQUIRED
+    assert sql["type"] == ["Achievement"]
+    assert sql["achievementType"] == "MicroCredential"
+    assert sql["criteria"]["narrative"].startswith("Requires ")
+    assert all(a["targetUrl"].startswith("http") for a in sql.get("alignment", []))
+
+
+def test_export_ob3_needs_a_folder() -> None:
+    run = credpath("export", "ob3", str(ROOT / "curricula" / "data-careers"))
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "credpath: export ob3 writes a folder of achievements: give it with -o DIR\n"
+    )
