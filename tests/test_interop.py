@@ -232,3 +232,142 @@ def test_export_ob3_needs_a_folder() -> None:
     assert run.stderr == (
         "credpath: export ob3 writes a folder of achievements: give it with -o DIR\n"
     )
+
+
+# -- ESCO: designing backwards --------------------------------------------------------------
+
+ESCO_SAMPLE = Path(__file__).parent / "data" / "esco"
+ESCO_REFERENCE = ROOT.parent / "shared" / "reference" / "esco"
+
+
+def test_import_esco_starts_a_project_from_the_essential_skills(tmp_path: Path) -> None:
+    out = tmp_path / "welding"
+    run = credpath(
+        "import", "esco", "--data", str(ESCO_SAMPLE), "--occupation", "pipe WELDER", "-o", str(out)
+    )
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr == (
+        f"wrote a project for 'Pipe welder' to {out}: 2 competencies, one per essential "
+        "skill; add credentials\n"
+    )
+    import yaml
+
+    competencies = yaml.safe_load((out / "competencies.yaml").read_text())["competencies"]
+    assert competencies == [
+        {
+            "id": "metal-alloys-types",
+            "title": "metal <alloys> & types",
+            "kind": "knowledge",
+            "aligns": [
+                {
+                    "framework": "ESCO",
+                    "uri": "http://example.org/esco/skill/metals",
+                    "name": "metal <alloys> & types",
+                }
+            ],
+        },
+        {
+            "id": "weld-with-an-arc-safely",
+            "title": "weld with an arc, safely",
+            "kind": "skill",
+            "aligns": [
+                {
+                    "framework": "ESCO",
+                    "uri": "http://example.org/esco/skill/arc",
+                    "name": "weld with an arc, safely",
+                }
+            ],
+        },
+    ]
+    (outcome,) = yaml.safe_load((out / "outcomes.yaml").read_text())["outcomes"]
+    assert outcome["occupation"] == {
+        "esco": "http://example.org/esco/occupation/welder",
+        "isco": "7212",
+    }
+    assert outcome["requires"] == ["metal-alloys-types", "weld-with-an-arc-safely"]
+    checked = credpath("validate", str(out))
+    assert checked.rules() == ["gap", "gap"]  # the skills nothing teaches yet
+
+
+def test_import_esco_says_which_occupation_it_did_not_find(tmp_path: Path) -> None:
+    run = credpath(
+        "import", "esco", "--data", str(ESCO_SAMPLE), "--occupation", "pipe welders", "-o", "x"
+    )
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "credpath: no ESCO occupation 'pipe welders' in this download (did you mean "
+        "'Pipe welder'?)\n",
+    )
+    missing = credpath("import", "esco", "--data", str(tmp_path), "--occupation", "x", "-o", "y")
+    assert missing.exit_code == 2
+    assert "no skills_*.csv (the ESCO CSV download) in this folder" in missing.stderr
+
+
+def test_coverage_counts_the_essential_skills_a_pathway_covers(project: Any) -> None:
+    name = project(
+        {
+            "c.yaml": """\
+                competencies:
+                  - id: arc
+                    title: Arc welding
+                    aligns: [{framework: ESCO, uri: "http://example.org/esco/skill/arc"}]
+                credentials:
+                  - {id: w1, title: Welding 1, type: course, grants: [arc]}
+                outcomes:
+                  - id: welder
+                    title: Welder
+                    occupation: {esco: "http://example.org/esco/occupation/welder"}
+                    requires: [arc]
+                  - {id: other, title: Other, requires: [arc]}
+                """,
+        }
+    )
+    run = credpath("coverage", name, "--esco", str(ESCO_SAMPLE))
+    assert run.lines == [
+        "welder: 1 of 2 essential ESCO skills covered",
+        "  missing: metal <alloys> & types <http://example.org/esco/skill/metals>",
+    ]
+    as_json = json.loads(
+        credpath("coverage", name, "--esco", str(ESCO_SAMPLE), "-f", "json").stdout
+    )
+    assert [s["uri"] for s in as_json[0]["covered"]] == ["http://example.org/esco/skill/arc"]
+    table = credpath("coverage", name, "--esco", str(ESCO_SAMPLE), "-f", "markdown").stdout
+    assert (
+        "| Welder (`welder`) | 1 of 2 | "
+        "[metal \\<alloys\\> & types](http://example.org/esco/skill/metals) |" in table
+    )
+
+
+@pytest.mark.skipif(not ESCO_REFERENCE.exists(), reason="needs ../shared/reference/esco")
+@pytest.mark.parametrize(
+    ("label", "skills"),
+    [("ICT security technician", 18), ("web developer", 21), ("data analyst", 30)],
+)
+def test_the_real_esco_sample_imports_each_occupation(
+    label: str, skills: int, tmp_path: Path
+) -> None:
+    out = tmp_path / "project"
+    run = credpath(
+        "import", "esco", "--data", str(ESCO_REFERENCE), "--occupation", label, "-o", str(out)
+    )
+    assert run.exit_code == 0, run.stderr
+    assert f": {skills} competencies, one per essential skill" in run.stderr
+    assert credpath("validate", str(out)).rules() == ["gap"] * skills
+
+
+@pytest.mark.skipif(not ESCO_REFERENCE.exists(), reason="needs ../shared/reference/esco")
+def test_coverage_of_the_shipped_curricula_against_the_real_sample() -> None:
+    found = {}
+    for folder in CURRICULA:
+        run = credpath(
+            "coverage",
+            str(ROOT / "curricula" / folder),
+            "--esco",
+            str(ESCO_REFERENCE),
+            "-f",
+            "json",
+        )
+        for row in json.loads(run.stdout):
+            found[row["outcome"]] = (len(row["covered"]), len(row["covered"]) + len(row["missing"]))
+    assert found["junior-data-analyst"] == (4, 30)
+    assert found["ict-security-technician"] == (4, 18)

@@ -620,6 +620,61 @@ def export_ob3(
     run(command, ExportOptions(path, output, drafts, force=force))
 
 
+EscoDataOpt = Annotated[
+    Path,
+    typer.Option("--data", metavar="ESCO_DIR", help="The folder of the ESCO CSV download."),
+]
+
+
+@import_app.command("esco", cls=_Command)
+def import_esco(
+    data: EscoDataOpt,
+    occupation: Annotated[
+        str,
+        typer.Option(
+            "--occupation", metavar="URI|LABEL", help="The ESCO occupation, by URI or label."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The project folder to write."),
+    ],
+    force: ForceOpt = False,
+) -> None:
+    """Start a project from an ESCO occupation: the outcome, and a competency per essential
+    skill aligned to ESCO, ready for the team to add credentials (docs/esco.md)."""
+    from credpath.commands.interop import EscoImportOptions
+    from credpath.commands.interop import import_esco as command
+
+    run(command, EscoImportOptions(data, occupation, output, force))
+
+
+class CoverageFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command(cls=_Command)
+def coverage(
+    path: PathArg = Path("."),
+    esco: Annotated[
+        Path,
+        typer.Option("--esco", metavar="ESCO_DIR", help="The folder of the ESCO CSV download."),
+    ] = Path("esco"),
+    format_: Annotated[
+        CoverageFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CoverageFormat.text,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Which essential ESCO skills of each outcome's occupation its pathway covers."""
+    from credpath.commands.interop import CoverageOptions
+    from credpath.commands.interop import coverage as command
+
+    run(command, CoverageOptions(path, esco, format_.value, output, force))
+
+
 def main() -> None:
     """Entry point: usage errors exit 2, findings 1, an internal failure 3 (never a traceback).
 

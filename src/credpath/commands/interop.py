@@ -60,3 +60,56 @@ def export_ob3(options: ExportOptions) -> Tree:
     }
     note = f"wrote {len(files)} Open Badges 3.0 achievements to {options.output}"
     return Tree(options.output, files, options.force, notes=(note,))
+
+
+@dataclass(frozen=True)
+class EscoImportOptions:
+    data: Path
+    occupation: str
+    output: Path
+    force: bool = False
+
+
+def import_esco(options: EscoImportOptions) -> Tree:
+    """The start of a project, designed backwards from an ESCO occupation."""
+    from credpath.interop.esco import Esco, start_project
+
+    occupation = Esco(options.data).find(options.occupation)
+    files = {name: text.encode("utf-8") for name, text in start_project(occupation).items()}
+    note = (
+        f"wrote a project for '{occupation.label}' to {options.output}: "
+        f"{len(occupation.essential)} competencies, one per essential skill; add credentials"
+    )
+    return Tree(options.output, files, options.force, notes=(note,))
+
+
+@dataclass(frozen=True)
+class CoverageOptions:
+    path: Path
+    data: Path
+    format: str = "text"
+    output: Path | None = None
+    force: bool = False
+
+
+def coverage(options: CoverageOptions) -> Document:
+    """Per outcome with an ESCO occupation: the essential skills its pathway covers."""
+    from credpath.engine import check
+    from credpath.interop.esco import (
+        Esco,
+        coverage_json,
+        coverage_markdown,
+        coverage_text,
+    )
+    from credpath.interop.esco import coverage as measure
+
+    esco = Esco(options.data)
+    result = check(options.path, Path.cwd(), Options())
+    rows = measure(result.context.semantics, esco)
+    if options.format == "json":
+        text = _dumps(coverage_json(rows))
+    elif options.format == "markdown":
+        text = coverage_markdown(rows)
+    else:
+        text = coverage_text(rows)
+    return Document(text, options.output, options.force)
