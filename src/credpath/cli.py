@@ -620,6 +620,21 @@ def export_ob3(
     run(command, ExportOptions(path, output, drafts, force=force))
 
 
+@app.command(cls=_Command)
+def lsp() -> None:
+    """Start the language server (LSP over stdio): findings as you type, go to definition,
+    references, hover, completion and rename of ids (docs/editors.md)."""
+    from credpath.commands import Document
+
+    def serve(_: None) -> Document:
+        from credpath.lsp.server import serve as start
+
+        start()
+        return Document("")
+
+    run(serve, None)
+
+
 EscoDataOpt = Annotated[
     Path,
     typer.Option("--data", metavar="ESCO_DIR", help="The folder of the ESCO CSV download."),

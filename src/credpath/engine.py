@@ -40,6 +40,8 @@ class Result:
     lint: bool = False
     cwd: Path = field(default_factory=Path.cwd)
     use_cache: bool = False
+    parsed: list[SourceFile] | None = None
+    """The project's files already parsed (the language server keeps them in memory)."""
 
     @property
     def config(self) -> Config:
@@ -56,7 +58,8 @@ class Result:
     @cached_property
     def catalog(self) -> Catalog:
         project = self.project
-        return build_catalog(project.config, project.config_source, project.parse())
+        sources = self.parsed if self.parsed is not None else project.parse()
+        return build_catalog(project.config, project.config_source, sources)
 
     @cached_property
     def context(self) -> Context:

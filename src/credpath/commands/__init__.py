@@ -158,7 +158,7 @@ def _present_document(result: Document) -> int:
         write_file(result.output, data, force=result.force)
     elif isinstance(result.content, bytes) and _terminal(sys.stdout):
         raise UsageError("this format is binary: write it to a file with -o FILE")
-    else:
+    elif data:  # nothing to print (a server that has shut down) touches no stream
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
