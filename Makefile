@@ -107,6 +107,7 @@ bench:
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_site.py
+	$(BIN)/python bench/bench_lsp.py
 
 schemas:
 	$(BIN)/credpath schema --kind curriculum > schemas/curriculum.schema.json
