@@ -11,7 +11,6 @@ grants, workload, status.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from credpath.diagnostics import Diagnostic, Severity
+from credpath.text import json_text
 
 if TYPE_CHECKING:
     from credpath.engine import Result
@@ -394,4 +394,4 @@ def to_json(comparison: Comparison) -> str:
         "credentials": _entries_json(comparison.entries, "credential"),
         "competencies": _entries_json(comparison.entries, "competency"),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(document)

@@ -9,6 +9,7 @@ a CI runner would execute as a command.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable
 
 SUGGEST_CUTOFF = 0.6
@@ -41,3 +42,9 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     """
     match = closest(name, candidates)
     return f" (did you mean '{match}'?)" if match else ""
+
+
+def json_text(document: object) -> str:
+    """credpath's one JSON layout for documents it prints or writes: indented, UTF-8
+    as it is, no NaN, a final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

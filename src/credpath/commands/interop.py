@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from credpath.commands import Document, Findings, ReportOptions, Tree
 from credpath.context import Options
+from credpath.text import json_text
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,6 @@ class ExportOptions:
     check: bool = False
     force: bool = False
     report: ReportOptions = field(default_factory=ReportOptions)
-
-
-def _dumps(document: object) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def export_ctdl(options: ExportOptions) -> Document | Findings:
@@ -41,7 +37,7 @@ def export_ctdl(options: ExportOptions) -> Document | Findings:
             f"credpath: {count} record{'s miss' if count != 1 else ' misses'} the Credential "
             "Registry's minimum data: credpath export ctdl --check says where to add it",
         )
-    text = _dumps(export(sem, drafts=options.drafts))
+    text = json_text(export(sem, drafts=options.drafts))
     return Document(text, options.output, options.force, notes=notes)
 
 
@@ -55,7 +51,7 @@ def export_ob3(options: ExportOptions) -> Tree:
         raise UsageError("export ob3 writes a folder of achievements: give it with -o DIR")
     result = check(options.path, Path.cwd(), Options())
     files = {
-        name: _dumps(document).encode("utf-8")
+        name: json_text(document).encode("utf-8")
         for name, document in export(result.catalog, drafts=options.drafts).items()
     }
     note = f"wrote {len(files)} Open Badges 3.0 achievements to {options.output}"
@@ -107,7 +103,7 @@ def coverage(options: CoverageOptions) -> Document:
     result = check(options.path, Path.cwd(), Options())
     rows = measure(result.context.semantics, esco)
     if options.format == "json":
-        text = _dumps(coverage_json(rows))
+        text = json_text(coverage_json(rows))
     elif options.format == "markdown":
         text = coverage_markdown(rows)
     else:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from credpath.commands import Document, pick_unknown
 from credpath.context import Options
+from credpath.text import json_text
 
 if TYPE_CHECKING:
     from credpath.engine import Result
@@ -34,10 +34,6 @@ def _learner(result: Result, have: str) -> State:
 def _state_json(state: State) -> dict[str, Any]:
     """The learner's state exactly as understood: what --have named, what it implies, assumed."""
     return {"credentials": sorted(state.held), "competencies": dict(sorted(state.levels.items()))}
-
-
-def _dumps(document: object) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _credential_line(result: Result, cid: str) -> str:
@@ -100,7 +96,7 @@ def plan(options: PlanOptions) -> Document:
             document["total_hours"] = derived.hours
             document["credentials"] = len(derived.credentials)
             document["optimal"] = derived.optimal
-        return Document(_dumps(document), code=code)
+        return Document(json_text(document), code=code)
     name = f"{escape(title)} ({outcome})"
     if derived is None:
         return Document(f"{name} cannot be reached from here: it {escape(reason or '')}\n", code=1)
@@ -159,7 +155,7 @@ def next_doors(options: PlanOptions) -> Document:
                 for cid in doors
             ],
         }
-        return Document(_dumps(document))
+        return Document(json_text(document))
     if not doors:
         return Document("Nothing new is earnable from here.\n")
     lines = [f"Earnable now ({len(doors)}):"]

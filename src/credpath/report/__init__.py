@@ -8,11 +8,11 @@ XML) and gitlab (GitLab Code Quality).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from credpath.diagnostics import Diagnostic, Severity
+from credpath.text import json_text
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 """How a terminal shows each severity (rich styles; the command layer prints them)."""
@@ -61,7 +61,7 @@ def as_json(report: Report) -> str:
         "summary": counts(report.diagnostics),
         "diagnostics": [as_dict(d) for d in report.diagnostics],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(document)
 
 
 def summary(diagnostics: Sequence[Diagnostic], file_count: int) -> str:

@@ -38,12 +38,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["hours"] = hours_text
     return env
-
-
-def hours_text(value: float) -> str:
-    return f"{value:g} h"
 
 
 def site_key(catalog: Catalog) -> str:
