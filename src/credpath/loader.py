@@ -330,6 +330,9 @@ class SourceFile:
     documents: list[Any] = field(default_factory=list)
     problems: list[Unparsable | DuplicateKey] = field(default_factory=list)
     """Why it could not be read or parsed, and the duplicate keys in it."""
+    validated: dict[Path_, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The entries of this content already validated, by their path: a file kept in
+    memory (the language server) is not validated again when another file changes."""
 
     @cached_property
     def positions(self) -> Positions:

@@ -249,11 +249,24 @@ class _Builder:
             groups.setdefault(kind, []).append(index)
         valid: dict[int, Entry] = {}
         for kind, indexes in groups.items():
+            todo = []
+            for index in indexes:
+                origin = self.raw_entries[index][2]
+                known = origin.source.validated.get(origin.path)
+                if known is not None:
+                    valid[index] = known
+                else:
+                    todo.append(index)
+            if not todo:
+                continue
             try:
-                models = _ADAPTERS[kind].validate_python([self.raw_entries[i][1] for i in indexes])
+                models = _ADAPTERS[kind].validate_python([self.raw_entries[i][1] for i in todo])
             except ValidationError:
                 continue
-            valid.update(zip(indexes, models, strict=True))
+            for index, model in zip(todo, models, strict=True):
+                valid[index] = model
+                origin = self.raw_entries[index][2]
+                origin.source.validated[origin.path] = model
         return valid
 
     def _validate_entry(

@@ -213,6 +213,8 @@ class Semantics:
         self.memo: dict[str, Any] = {}
         """Derived results that later commands share (e.g. pathway estimates)."""
         self._servers: dict[tuple[str, int, str], list[CredentialDef]] = {}
+        self._gaps: dict[tuple[str, int], bool] = {}
+        """is_gap per competency level: references repeat across a catalog."""
 
     # -- which credentials take part ----------------------------------------------------
     def usable(self, credential: CredentialDef) -> bool:
@@ -500,6 +502,13 @@ class Semantics:
         """
         if ref.kind != "competency":
             return False
+        key = (ref.target, ref.number)
+        known = self._gaps.get(key)
+        if known is None:
+            known = self._gaps[key] = self._is_gap(ref)
+        return known
+
+    def _is_gap(self, ref: Ref) -> bool:
         if self.catalog.assumed.get(ref.target, 0) >= ref.number:
             return False
         if self.reachable_state.levels.get(ref.target, 0) >= ref.number:
