@@ -84,7 +84,11 @@ def test_every_reference_resolves_and_the_order_reads_both_ways(folder: str) -> 
         assert nodes[job]["ceterms:isDestinationComponentOf"] == pathway["@id"]
         for part in pathway["ceterms:hasPart"]:
             proxy = nodes[part].get("ceterms:proxyFor")
-            assert proxy is None or nodes[proxy]["@type"].startswith("ceterms:")
+            kind = nodes[part]["@type"]
+            if kind == "ceterms:CredentialComponent":
+                assert nodes[proxy]["ceterms:identifier"]  # a credential of the document
+            elif kind == "ceterms:CompetencyComponent":  # what every learner brings
+                assert nodes[proxy]["@type"] == "ceasn:Competency"
 
 
 def test_ids_are_the_same_on_every_export_and_follow_base_uri(project: Any) -> None:
@@ -106,8 +110,15 @@ def test_ids_are_the_same_on_every_export_and_follow_base_uri(project: Any) -> N
     first, second = ctdl(name), ctdl(name)
     assert first == second
     moved = project({**files, "credpath.yaml": "name: P\nbase_uri: https://other.org/\n"}, "q")
-    ids = {n["ceterms:ctid"] for n in first["@graph"]}
-    assert ids.isdisjoint(n["ceterms:ctid"] for n in ctdl(moved)["@graph"])
+
+    def own(document: dict[str, Any]) -> set[str]:  # organizations are named, not owned
+        return {
+            n["ceterms:ctid"]
+            for n in document["@graph"]
+            if n["@type"] != "ceterms:CredentialOrganization"
+        }
+
+    assert own(first).isdisjoint(own(ctdl(moved)))
 
 
 def test_requirements_become_conditions_and_drafts_stay_out(project: Any) -> None:
@@ -371,3 +382,76 @@ def test_coverage_of_the_shipped_curricula_against_the_real_sample() -> None:
             found[row["outcome"]] = (len(row["covered"]), len(row["covered"]) + len(row["missing"]))
     assert found["junior-data-analyst"] == (4, 30)
     assert found["ict-security-technician"] == (4, 18)
+
+
+# -- import ctdl: a published pathway back into a project -----------------------------------
+
+
+@pytest.mark.parametrize("folder", CURRICULA)
+def test_export_import_export_gives_the_same_document(folder: str, tmp_path: Path) -> None:
+    first = tmp_path / "first.json"
+    assert (
+        credpath("export", "ctdl", str(ROOT / "curricula" / folder), "-o", str(first)).exit_code
+        == 0
+    )
+    imported = tmp_path / "imported"
+    run = credpath("import", "ctdl", str(first), "-o", str(imported))
+    assert run.exit_code == 0, run.stderr
+    checked = credpath("validate", str(imported))
+    assert (checked.exit_code, checked.stdout) == (0, "")  # no false finding either
+    second = tmp_path / "second.json"
+    assert credpath("export", "ctdl", str(imported), "-o", str(second)).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_import_reads_a_registry_style_pathway_without_credpath_ids(tmp_path: Path) -> None:
+    """Ids come from the names when the document has no credpath identifier; a pathway's
+    conditions become requirements (any, choose)."""
+    uri = "https://credentialengineregistry.org/resources/"
+    node = lambda n: f"{uri}ce-00000000-0000-4000-8000-{n:012d}"  # noqa: E731
+    graph = [
+        {"@id": node(1), "@type": "ceterms:Certificate", "ceterms:ctid": node(1)[len(uri):],
+         "ceterms:name": {"en": "Intro to Welding"}},
+        {"@id": node(2), "@type": "ceterms:Badge", "ceterms:ctid": node(2)[len(uri):],
+         "ceterms:name": {"en": "Safety Badge"}},
+        {"@id": node(3), "@type": "ceterms:Pathway", "ceterms:ctid": node(3)[len(uri):],
+         "ceterms:name": {"en": "Welder"}, "ceterms:hasDestinationComponent": [node(4)],
+         "ceterms:hasPart": [node(4), node(5), node(6)]},
+        {"@id": node(4), "@type": "ceterms:JobComponent", "ceterms:ctid": node(4)[len(uri):],
+         "ceterms:name": {"en": "Welder"},
+         "ceterms:hasCondition": [{"@type": "ceterms:ComponentCondition",
+                                   "ceterms:requiredNumber": 1,
+                                   "ceterms:targetComponent": [node(5), node(6)]}]},
+        {"@id": node(5), "@type": "ceterms:CredentialComponent", "ceterms:ctid": node(5)[len(uri):],
+         "ceterms:name": {"en": "Intro"}, "ceterms:proxyFor": node(1)},
+        {"@id": node(6), "@type": "ceterms:CredentialComponent", "ceterms:ctid": node(6)[len(uri):],
+         "ceterms:name": {"en": "Safety"}, "ceterms:proxyFor": node(2)},
+    ]  # fmt: skip
+    source = tmp_path / "registry.json"
+    source.write_text(json.dumps({"@graph": graph}), encoding="utf-8")
+    run = credpath("import", "ctdl", str(source), "-o", str(tmp_path / "p"))
+    assert run.exit_code == 0, run.stderr
+    import yaml
+
+    outcomes = yaml.safe_load((tmp_path / "p" / "outcomes.yaml").read_text())["outcomes"]
+    assert outcomes[0]["id"] == "welder"
+    assert outcomes[0]["requires"] == [{"any": ["intro-to-welding", "safety-badge"]}]
+    credentials = yaml.safe_load((tmp_path / "p" / "credentials.yaml").read_text())["credentials"]
+    assert [(c["id"], c["type"], c.get("ctdl_type")) for c in credentials] == [
+        ("intro-to-welding", "certificate", None),
+        ("safety-badge", "certificate", "Badge"),
+    ]
+
+
+def test_import_ctdl_refuses_what_is_not_ctdl(tmp_path: Path) -> None:
+    source = tmp_path / "x.json"
+    source.write_text("{not json", encoding="utf-8")
+    run = credpath("import", "ctdl", str(source), "-o", str(tmp_path / "p"))
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"credpath: {source}: cannot read it as JSON-LD (")
+    source.write_text('{"@graph": []}', encoding="utf-8")
+    run = credpath("import", "ctdl", str(source), "-o", str(tmp_path / "p"))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"credpath: {source}: no CTDL credential or pathway in it\n",
+    )

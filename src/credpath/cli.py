@@ -635,6 +635,25 @@ def lsp() -> None:
     run(serve, None)
 
 
+@import_app.command("ctdl", cls=_Command)
+def import_ctdl(
+    source: Annotated[
+        Path, typer.Argument(help="A CTDL JSON-LD document (@graph).", metavar="FILE.json")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The project folder to write."),
+    ],
+    force: ForceOpt = False,
+) -> None:
+    """Turn a CTDL graph (from export ctdl, or a pathway published in the Credential
+    Registry) into a credpath project, to check it with validate (docs/ctdl.md)."""
+    from credpath.commands.interop import CtdlImportOptions
+    from credpath.commands.interop import import_ctdl as command
+
+    run(command, CtdlImportOptions(source, output, force))
+
+
 EscoDataOpt = Annotated[
     Path,
     typer.Option("--data", metavar="ESCO_DIR", help="The folder of the ESCO CSV download."),

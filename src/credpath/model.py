@@ -184,16 +184,28 @@ class Entry(Strict):
     description: Text | None = None
 
 
+CTID = Annotated[
+    str,
+    Field(
+        pattern=r"^ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="Its CTID in the Credential Registry, when it has one already "
+        "(else export ctdl derives one from base_uri and the id).",
+    ),
+]
+
+
 class Competency(Entry):
     kind: Literal["skill", "knowledge", "competence"] | None = None
     levels: Annotated[list[Text], Field(min_length=1)] | None = Field(
         default=None, description="Level names, lowest first; default: the project's levels."
     )
     aligns: list[Align] | None = None
+    ctid: CTID | None = None
 
 
 class Outcome(Entry):
     occupation: Occupation | None = None
+    ctid: CTID | None = None
     requires: Requirement
 
 
@@ -207,6 +219,7 @@ class Credential(Entry):
     assessment: Text | None = None
     participation: Literal["online", "in-person", "blended"] | None = None
     quality_assurance: Text | None = None
+    ctid: CTID | None = None
     ctdl_type: Text | None = Field(
         None,
         description="The CTDL class to publish it as (BachelorDegree, ...): needed for a "
@@ -272,6 +285,7 @@ class Config(Strict):
     site_url: Url | None = Field(
         None, description="Where the learner site is published (default: base_uri)."
     )
+    framework_ctid: CTID | None = None
     levels: Annotated[list[Text], Field(min_length=1)] | None = None
     assumed: list[Reference] = []
     exclude: list[str] = []

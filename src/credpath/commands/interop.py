@@ -25,7 +25,8 @@ def export_ctdl(options: ExportOptions) -> Document | Findings:
     from credpath.engine import check
     from credpath.interop.ctdl import export, readiness
 
-    result = check(options.path, Path.cwd(), Options())
+    # Without --drafts, drafts are not published: the pathways must not lean on them.
+    result = check(options.path, Path.cwd(), Options(no_drafts=not options.drafts))
     sem = result.context.semantics
     problems = readiness(sem, options.drafts)
     if options.check:
@@ -55,6 +56,22 @@ def export_ob3(options: ExportOptions) -> Tree:
         for name, document in export(result.catalog, drafts=options.drafts).items()
     }
     note = f"wrote {len(files)} Open Badges 3.0 achievements to {options.output}"
+    return Tree(options.output, files, options.force, notes=(note,))
+
+
+@dataclass(frozen=True)
+class CtdlImportOptions:
+    source: Path
+    output: Path
+    force: bool = False
+
+
+def import_ctdl(options: CtdlImportOptions) -> Tree:
+    """A credpath project from a CTDL graph (as export ctdl writes, or the Registry publishes)."""
+    from credpath.interop.ctdl_import import project
+
+    files = {name: text.encode("utf-8") for name, text in project(options.source).items()}
+    note = f"wrote a project from {options.source} to {options.output}: credpath validate it"
     return Tree(options.output, files, options.force, notes=(note,))
 
 

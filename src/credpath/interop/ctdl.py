@@ -72,6 +72,26 @@ def ctid(base: str, kind: str, id_: str) -> str:
     return f"ce-{uuid.UUID(bytes=bytes(digest))}"
 
 
+def entity_ctid(base: str, kind: str, id_: str, given: str | None) -> str:
+    """The CTID an entity carries in the YAML (``ctid:``, e.g. from ``import ctdl``), else
+    the derived one."""
+    return given if given is not None else ctid(base, kind, id_)
+
+
+IDENTIFIER_TYPE = "credpath id"
+
+
+def identifier(id_: str) -> list[dict[str, Any]]:
+    """The credpath id as a CTDL identifier, so an imported document keeps its ids."""
+    return [
+        {
+            "@type": "ceterms:IdentifierValue",
+            "ceterms:identifierTypeName": {"en": IDENTIFIER_TYPE},
+            "ceterms:identifierValueCode": id_,
+        }
+    ]
+
+
 def ctdl_class(credential: CredentialDef) -> str | None:
     named = credential.model.ctdl_type
     if named is not None:
@@ -241,16 +261,17 @@ def export(sem: Semantics, *, drafts: bool = False) -> dict[str, Any]:
 
     def organization(name: str) -> str:
         if name not in organizations:
-            organizations[name] = _uri(ctid(base, "organization", name))
+            organizations[name] = _uri(ctid("", "organization", name))
         return organizations[name]
 
     for credential in credentials:
         model = credential.model
-        node_ctid = ctid(base, "credential", credential.id)
+        node_ctid = entity_ctid(base, "credential", credential.id, model.ctid)
         node: dict[str, Any] = {
             "@id": _uri(node_ctid),
             "@type": ctdl_class(credential) or "ceterms:Credential",
             "ceterms:ctid": node_ctid,
+            "ceterms:identifier": identifier(credential.id),
             "ceterms:name": _lang(setting, model.title),
             "ceterms:inLanguage": [setting.language],
             "ceterms:credentialStatusType": _status(credential.status == "retired"),
@@ -262,6 +283,8 @@ def export(sem: Semantics, *, drafts: bool = False) -> dict[str, Any]:
         webpage = _webpage(credential, setting)
         if webpage:
             node["ceterms:subjectWebpage"] = webpage
+        if credential.grants:
+            node["ceterms:requires"] = [_certifies(catalog, credential, setting)]
         graph.append(node)
     graph.extend(_framework(catalog, setting))
     owners = {o.id: _owners(sem, o, setting) for o in catalog.outcomes.values()}
@@ -285,14 +308,71 @@ def export(sem: Semantics, *, drafts: bool = False) -> dict[str, Any]:
     return {"@context": CONTEXT, "@graph": graph}
 
 
+def competency_uri(catalog: Catalog, base: str, competency_id: str) -> str:
+    entry = catalog.competencies.get(competency_id)
+    return _uri(entity_ctid(base, "competency", competency_id, entry.model.ctid if entry else None))
+
+
+def _certifies(catalog: Catalog, credential: CredentialDef, setting: Settings) -> dict[str, Any]:
+    """What holding the credential demonstrates (its ``grants``), as CTDL says it: a
+    condition profile whose target competencies carry the level (``sql@2``)."""
+    return {
+        "@type": "ceterms:ConditionProfile",
+        "ceterms:description": _lang(setting, "The competencies this credential certifies."),
+        "ceterms:targetCompetency": [
+            {
+                "@type": "ceterms:CredentialAlignmentObject",
+                "ceterms:targetNode": competency_uri(catalog, setting.base, grant.target),
+                "ceterms:codedNotation": str(grant),
+            }
+            for grant in credential.grants
+            if grant.target in catalog.competencies
+        ],
+    }
+
+
+ASSUMED_TYPE = "credpath assumed"
+
+
+def _assumed(catalog: Catalog, setting: Settings, pathway_ctid: str) -> list[dict[str, Any]]:
+    """What every learner brings (``assumed``), as competency components of the pathway."""
+    found = []
+    for competency_id, level in sorted(catalog.assumed.items()):
+        if competency_id not in catalog.competencies:
+            continue
+        text = f"{competency_id}@{level}"
+        node_ctid = ctid(pathway_ctid, "assumed", text)
+        title = catalog.competencies[competency_id].model.title
+        found.append(
+            {
+                "@id": _uri(node_ctid),
+                "@type": "ceterms:CompetencyComponent",
+                "ceterms:ctid": node_ctid,
+                "ceterms:name": _lang(setting, f"Brought by every learner: {title}"),
+                "ceterms:identifier": [
+                    {
+                        "@type": "ceterms:IdentifierValue",
+                        "ceterms:identifierTypeName": {"en": ASSUMED_TYPE},
+                        "ceterms:identifierValueCode": text,
+                    }
+                ],
+                "ceterms:proxyFor": competency_uri(catalog, setting.base, competency_id),
+            }
+        )
+    return found
+
+
 def _framework(catalog: Catalog, setting: Settings) -> Iterator[dict[str, Any]]:
     """The competencies as one ceasn:CompetencyFramework, aligned to ESCO/O*NET."""
     if not catalog.competencies:
         return
     base = setting.base
-    framework_ctid = ctid(base, "framework", catalog.name)
+    framework_ctid = catalog.config.framework_ctid or ctid(base, "framework", catalog.name)
     framework = _uri(framework_ctid)
-    members = [_uri(ctid(base, "competency", c)) for c in sorted(catalog.competencies)]
+    members = [
+        _uri(entity_ctid(base, "competency", c, catalog.competencies[c].model.ctid))
+        for c in sorted(catalog.competencies)
+    ]
     yield {
         "@id": framework,
         "@type": "ceasn:CompetencyFramework",
@@ -307,6 +387,7 @@ def _framework(catalog: Catalog, setting: Settings) -> Iterator[dict[str, Any]]:
             "@id": uri,
             "@type": "ceasn:Competency",
             "ceterms:ctid": uri.removeprefix(RESOURCES),
+            "ceasn:codedNotation": competency_id,
             "ceasn:competencyText": _lang(setting, model.title),
             "ceasn:isPartOf": framework,
             "ceasn:isTopChildOf": framework,
@@ -329,14 +410,16 @@ def _pathway(
     """One ceterms:Pathway: the job as destination, a component per credential that can
     lead there, the requirements as conditions, the order as precedes/precededBy."""
     base = setting.base
-    key = f"{outcome.id}"
-    pathway_ctid = ctid(base, "pathway", key)
+    pathway_ctid = entity_ctid(base, "pathway", outcome.id, outcome.model.ctid)
     pathway = _uri(pathway_ctid)
-    job_ctid = ctid(base, "job-component", key)
+    job_ctid = ctid(pathway_ctid, "job-component", "")
     job = _uri(job_ctid)
-    usable = {c.id for c in exported}
+    usable = {c.id: c for c in exported}
     leading = sorted(c for c in sem.leading_to_outcome(outcome.id) if c in usable)
-    component = {c: _uri(ctid(base, f"component:{outcome.id}", c)) for c in leading}
+    credential_uri = {
+        c: _uri(entity_ctid(base, "credential", c, usable[c].model.ctid)) for c in leading
+    }
+    component = {c: _uri(ctid(pathway_ctid, "component", credential_uri[c])) for c in leading}
     before: dict[str, set[str]] = {uri: set() for uri in [job, *component.values()]}
     nodes: list[dict[str, Any]] = []
 
@@ -352,6 +435,7 @@ def _pathway(
         "@id": job,
         "@type": "ceterms:JobComponent",
         "ceterms:ctid": job_ctid,
+        "ceterms:identifier": identifier(outcome.id),
         "ceterms:name": _lang(setting, outcome.model.title),
         "ceterms:isDestinationComponentOf": pathway,
         "ceterms:isPartOf": pathway,
@@ -371,7 +455,7 @@ def _pathway(
             "@type": "ceterms:CredentialComponent",
             "ceterms:ctid": uri.removeprefix(RESOURCES),
             "ceterms:name": _lang(setting, credential.model.title),
-            "ceterms:proxyFor": _uri(ctid(base, "credential", credential_id)),
+            "ceterms:proxyFor": credential_uri[credential_id],
             "ceterms:isPartOf": pathway,
         }
         node["ceterms:hasCondition"] = conditions(credential.requires, uri, credential.model.title)
@@ -387,6 +471,10 @@ def _pathway(
             node["ceterms:precededBy"] = sorted(before[node["@id"]])
         if after[node["@id"]]:
             node["ceterms:precedes"] = sorted(after[node["@id"]])
+    brought = _assumed(sem.catalog, setting, pathway_ctid)
+    for node in brought:
+        node["ceterms:isPartOf"] = pathway
+    nodes.extend(brought)
     description = outcome.model.description
     pathway_node: dict[str, Any] = {
         "@id": pathway,
@@ -394,7 +482,7 @@ def _pathway(
         "ceterms:ctid": pathway_ctid,
         "ceterms:name": _lang(setting, outcome.model.title),
         "ceterms:hasDestinationComponent": [job],
-        "ceterms:hasPart": sorted([job, *component.values()]),
+        "ceterms:hasPart": sorted([job, *component.values(), *(n["@id"] for n in brought)]),
     }
     if description:
         pathway_node["ceterms:description"] = _lang(setting, description)
@@ -448,7 +536,7 @@ def _condition(
         targets = sorted({component[s.id] for s in sem.servers(requirement) if s.id in component})
         if not targets:
             return None
-        what = requirement.text
+        what = str(requirement)  # sql@2, whatever level name was written
         return {
             "@type": "ceterms:ComponentCondition",
             "ceterms:name": {"en": f"{label}: requires {what}"},
