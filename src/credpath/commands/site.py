@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from credpath.commands import Tree
+from credpath.commands import Tree, progress
 from credpath.context import Options
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def site(options: SiteOptions) -> Tree:
 
     elif options.diagrams:
         notes.append("Graphviz 'dot' is missing: the outcome pages have no diagram")
-    files = build(context, drawer)
+    files = build(context, drawer, progress)
     pages = sum(1 for name in files if name.endswith(".html"))
     notes.insert(0, f"wrote the site ({pages} pages) to {options.output}; open index.html")
     return Tree(options.output, files, options.force, notes=tuple(notes))

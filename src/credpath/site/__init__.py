@@ -128,9 +128,11 @@ class Views:
 def build(
     context: Context,
     draw_diagrams: Callable[[list[str]], dict[str, bytes]] | None,
+    track: Callable[[list[str], str], Iterable[str]] = lambda items, _label: items,
 ) -> dict[str, bytes]:
     """Every file of the site. ``draw_diagrams`` lays out the outcome diagrams (SVG) given
-    the outcome ids, or is None when Graphviz is missing (the pages then say so)."""
+    the outcome ids, or is None when Graphviz is missing (the pages then say so);
+    ``track`` shows the progress of the credential pages."""
     from markupsafe import Markup
 
     from credpath.render.model import workload_text
@@ -173,7 +175,7 @@ def build(
     }
     links = env.get_template("links.html")
     leads: dict[tuple[str, ...], Markup] = {}
-    for credential_id in credentials:
+    for credential_id in track(credentials, "Writing credential pages"):
         credential = catalog.credentials[credential_id]
         toward = tuple(sem.outcomes_of.get(credential_id, ()))
         if toward not in leads:  # many credentials lead to the same outcomes: drawn once
