@@ -333,6 +333,9 @@ class SourceFile:
     validated: dict[Path_, Any] = field(default_factory=dict, compare=False, repr=False)
     """The entries of this content already validated, by their path: a file kept in
     memory (the language server) is not validated again when another file changes."""
+    resolved: dict[Path_, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Its credentials' resolved references, with the fingerprint of the ids they were
+    resolved against (resolve.py)."""
 
     @cached_property
     def positions(self) -> Positions:

@@ -320,13 +320,31 @@ class _Builder:
     # -- pass 3: references --------------------------------------------------------------
     def resolve(self) -> None:
         catalog = self.catalog
+        names = self._names()
         for credential in catalog.credentials.values():
             self.owner = credential.id
-            raw = credential.model.requires
-            credential.requires = (
-                NOTHING if raw is None else self._requirement(raw, credential.origin, "requires")
-            )
-            credential.grants = self._grants(credential)
+            cache = credential.origin.source.resolved
+            known = cache.get(credential.origin.path)
+            if known is not None and known[0] == names and known[1] is credential.model:
+                _, _, credential.requires, credential.grants, facts = known
+                catalog.facts.extend(facts)
+            else:
+                before = len(catalog.facts)
+                raw = credential.model.requires
+                credential.requires = (
+                    NOTHING
+                    if raw is None
+                    else self._requirement(raw, credential.origin, "requires")
+                )
+                credential.grants = self._grants(credential)
+                found = tuple(catalog.facts[before:])
+                cache[credential.origin.path] = (
+                    names,
+                    credential.model,
+                    credential.requires,
+                    credential.grants,
+                    found,
+                )
             # Only a broken requirement keeps it from being earned; a bad url does not.
             credential.invalid = has_invalid(credential.requires)
         for outcome in catalog.outcomes.values():
@@ -347,6 +365,20 @@ class _Builder:
             self._pathway(pathway)
         self.owner = None
         self._assumed()
+
+    def _names(self) -> int:
+        """A fingerprint of what references resolve against: every id, its kind, and each
+        competency's levels. A file kept in memory (the language server) reuses its
+        credentials' resolved references while this is unchanged."""
+        catalog = self.catalog
+        return hash(
+            (
+                tuple(catalog.credentials),
+                tuple(catalog.outcomes),
+                tuple(catalog.pathways),
+                tuple((c.id, c.levels) for c in catalog.competencies.values()),
+            )
+        )
 
     def _reporter(self, source: SourceFile) -> Any:
         def report_(path: Path_, message: str, at_key: bool) -> None:
