@@ -26,6 +26,7 @@ from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
 DATA_CAREERS = ROOT / "curricula" / "data-careers"
@@ -344,3 +345,38 @@ def test_printing_keeps_the_plan_and_drops_the_controls(driver: WebDriver, caree
         ).is_displayed()
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_outcome_cards_beyond_the_first_screen_fill_as_they_come_into_view(
+    driver: WebDriver, tmp_path: Path
+) -> None:
+    """A catalog with many outcomes derives the cards on screen first, the rest on scroll."""
+    outcomes = "\n".join(
+        f"  - {{id: job-{n:02d}, title: Job {n}, requires: [c{n % 3}]}}" for n in range(20)
+    )
+    write_files(
+        tmp_path / "many",
+        {
+            "c.yaml": "credentials:\n"
+            + "".join(
+                f"  - {{id: c{n}, title: C{n}, type: course, workload: {{hours: {10 + n}}}}}\n"
+                for n in range(3)
+            )
+            + "outcomes:\n"
+            + outcomes
+            + "\n"
+        },
+    )
+    site = tmp_path / "site"
+    assert credpath("site", str(tmp_path / "many"), "-o", str(site), "--no-diagrams").exit_code == 0
+    open_page(driver, site / "index.html")
+    cards = driver.find_elements(By.CSS_SELECTOR, "[data-progress]")
+    assert len(cards) == 20
+    last = cards[-1]
+    driver.execute_script("arguments[0].scrollIntoView()", last)
+    text = last.find_element(By.CSS_SELECTOR, ".progress-text")
+    WebDriverWait(driver, 5).until(lambda _: text.text != "")
+    assert text.text == "1 credential, 11 h to go in 1 stage."  # job-19 requires c1 (11 h)
+    driver.find_element(By.CSS_SELECTOR, "[data-role='next'] [data-earn='c1']").click()
+    driver.execute_script("arguments[0].scrollIntoView()", last)
+    WebDriverWait(driver, 5).until(lambda _: text.text.startswith("Met"))

@@ -863,10 +863,42 @@ if (typeof document !== "undefined") {
       );
     }
 
+    /* Outcome cards are filled when they come into view: a catalog with a hundred outcomes
+     * derives a pathway for the few on screen first, the rest as the learner scrolls (and
+     * all of them before printing). */
+    let current = null; // the learner state the cards are drawn for
+    const drawn = new WeakMap(); // card -> the state it was drawn for
+    function fillCard(card) {
+      if (current !== null && drawn.get(card) !== current) {
+        renderOutcomeCard(card, current);
+        drawn.set(card, current);
+      }
+    }
+    const inView = new Set(); // the cards on screen now
+    const watcher = "IntersectionObserver" in window
+      ? new IntersectionObserver((entries) => {
+          for (const entry of entries) {
+            if (entry.isIntersecting) {
+              inView.add(entry.target);
+              fillCard(entry.target);
+            } else {
+              inView.delete(entry.target);
+            }
+          }
+        })
+      : null;
+    const cards = [...document.querySelectorAll("[data-progress]")];
+    const FIRST_CARDS = 12;
+    for (const card of cards) if (watcher) watcher.observe(card);
+    window.addEventListener("beforeprint", () => cards.forEach(fillCard));
+
     function update() {
       const state = sem.learner(have);
+      current = state;
       for (const container of document.querySelectorAll("[data-role='next']")) renderNext(container, state);
-      for (const card of document.querySelectorAll("[data-progress]")) renderOutcomeCard(card, state);
+      // the first cards (a screenful) at once, without waiting for a layout; the observer
+      // fills the others as they come into view
+      (watcher ? [...cards.slice(0, FIRST_CARDS), ...inView] : cards).forEach(fillCard);
       for (const container of document.querySelectorAll("[data-role='plan']")) renderPlan(container, state);
       for (const container of document.querySelectorAll("[data-role='have']")) renderHave(container, state);
       for (const button of document.querySelectorAll("[data-earn]")) {
