@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 
 SUGGEST_CUTOFF = 0.6
@@ -48,3 +50,14 @@ def json_text(document: object) -> str:
     """credpath's one JSON layout for documents it prints or writes: indented, UTF-8
     as it is, no NaN, a final newline."""
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+ID_MAX = 80
+"""The longest id (model.Id)."""
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by '-' (``Café Über-Stats`` -> ``cafe-uber-stats``):
+    always an id the format accepts, or '' when the text has no letter or digit."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:ID_MAX].strip("-")

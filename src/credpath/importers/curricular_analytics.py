@@ -34,7 +34,6 @@ import csv
 import functools
 import io
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ import networkx as nx
 import yaml
 
 from credpath.model import HOURS_PER_ECTS
+from credpath.text import ID_MAX, slug
 
 __all__ = [
     "HOURS_PER_CREDIT",
@@ -75,7 +75,6 @@ _REQUISITE_NAMES = {
     "Strict-Corequisites": "strict co-requisite",
 }
 _NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")
-_ID_MAX = 80
 
 
 @dataclass(frozen=True)
@@ -425,9 +424,7 @@ def credential_ids(curriculum: CACurriculum) -> dict[str, str]:
     would share an id, each gets its Course ID appended (``ee-490-1116551982``), which
     keeps ids stable when rows are reordered; a numeric suffix settles any rest.
     """
-    bases = [
-        _slug(c.label) or _join("course", _slug(c.course_id) or "x") for c in curriculum.courses
-    ]
+    bases = [slug(c.label) or _join("course", slug(c.course_id) or "x") for c in curriculum.courses]
     counts = Counter(bases)
     taken = {base for base in bases if counts[base] == 1}
     ids: dict[str, str] = {}
@@ -435,7 +432,7 @@ def credential_ids(curriculum: CACurriculum) -> dict[str, str]:
         if counts[base] == 1:
             ids[course.course_id] = base
             continue
-        candidate = _join(base, _slug(course.course_id) or "x")
+        candidate = _join(base, slug(course.course_id) or "x")
         unique, n = candidate, 2
         while unique in taken:
             unique, n = _join(candidate, str(n)), n + 1
@@ -444,16 +441,10 @@ def credential_ids(curriculum: CACurriculum) -> dict[str, str]:
     return ids
 
 
-def _slug(text: str) -> str:
-    """Lowercase ASCII words joined by '-': always matches the credpath id pattern, or ''."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:_ID_MAX].strip("-")
-
-
 def _join(base: str, suffix: str) -> str:
     """``base-suffix`` cut to the 80-character id limit, cutting the base first."""
-    room = max(_ID_MAX - len(suffix) - 1, 1)
-    return f"{base[:room].strip('-')}-{suffix}"[:_ID_MAX].strip("-")
+    room = max(ID_MAX - len(suffix) - 1, 1)
+    return f"{base[:room].strip('-')}-{suffix}"[:ID_MAX].strip("-")
 
 
 def build_graph(curriculum: CACurriculum) -> nx.DiGraph:
@@ -560,7 +551,7 @@ def _course_description(course: CACourse, ids: dict[str, str]) -> str:
 
 def _outcomes_yaml(curriculum: CACurriculum, ids: dict[str, str]) -> str:
     taken = set(ids.values())
-    base = _slug(curriculum.name) or "degree"
+    base = slug(curriculum.name) or "degree"
     outcome_id, n = base, 2
     while outcome_id in taken:
         outcome_id, n = _join(base, "degree" if n == 2 else str(n)), n + 1

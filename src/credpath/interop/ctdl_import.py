@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from credpath.errors import UsageError
-from credpath.interop.ctdl import CLASS_OF_TYPE, CREDENTIAL_CLASSES, IDENTIFIER_TYPE, RESOURCES
-from credpath.interop.esco import slug
+from credpath.interop.ctdl import CLASS_OF_TYPE, CREDENTIAL_CLASSES, IDENTIFIER_TYPE
+from credpath.text import slug
 
 TYPE_OF_CLASS = {cls: kind for kind, cls in CLASS_OF_TYPE.items()}
 
@@ -69,7 +69,7 @@ class Reader:
         if uri in self.ids:
             return self.ids[uri]
         node = self.nodes.get(uri, {})
-        wanted = _own_id(node) or node.get("ceasn:codedNotation") or slug(fallback)
+        wanted = _own_id(node) or node.get("ceasn:codedNotation") or slug(fallback) or "item"
         candidate, n = str(wanted), 2
         while candidate in self.taken:
             candidate, n = f"{wanted}-{n}", n + 1
@@ -384,6 +384,3 @@ def _occupation(job: dict[str, Any]) -> dict[str, str]:
 
 def _dump(data: object) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-__all__ = ["RESOURCES", "project"]

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from credpath.errors import UsageError
-from credpath.text import suggest
+from credpath.text import slug, suggest
 
 
 @dataclass(frozen=True)
@@ -105,19 +105,12 @@ def _order(skill: Skill) -> tuple[str, str]:
     return (skill.label.casefold(), skill.uri)
 
 
-def slug(text: str) -> str:
-    """An id from a label: lower case, words joined by hyphens (``ICT security`` ->
-    ``ict-security``)."""
-    words = re.findall(r"[a-z0-9]+", text.casefold())
-    return "-".join(words)[:80].strip("-") or "item"
-
-
 def start_project(occupation: Occupation) -> dict[str, str]:
     """The files of a new project for this occupation: the outcome requiring one competency
     per essential skill, each aligned to ESCO; the credentials are the team's to add."""
     ids: dict[str, str] = {}
     for skill in occupation.essential:
-        base = slug(skill.label)
+        base = slug(skill.label) or "skill"
         candidate, n = base, 2
         while candidate in ids.values():
             candidate, n = f"{base}-{n}", n + 1
@@ -132,7 +125,7 @@ def start_project(occupation: Occupation) -> dict[str, str]:
         for skill in occupation.essential
     ]
     outcome: dict[str, Any] = {
-        "id": slug(occupation.label),
+        "id": slug(occupation.label) or "occupation",
         "title": occupation.label[:1].upper() + occupation.label[1:],
         "description": f"The ESCO occupation '{occupation.label}' (ISCO {occupation.isco}).",
         "occupation": {"esco": occupation.uri, "isco": occupation.isco},

@@ -12,6 +12,7 @@ from typing import Any
 
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
 from credpath.resolve import Catalog, CredentialDef
+from credpath.text import slug
 
 ACHIEVEMENT_TYPE = {
     "micro-credential": "MicroCredential",
@@ -62,7 +63,7 @@ def achievement(catalog: Catalog, credential: CredentialDef) -> dict[str, Any]:
     if model.provider:
         document["creator"] = {
             "id": f"{base(catalog)}{'/' if base(catalog).startswith('http') else ':'}"
-            f"organizations/{_slug(model.provider)}",
+            f"organizations/{slug(model.provider) or 'organization'}",
             "type": ["Profile"],
             "name": model.provider,
         }
@@ -137,11 +138,6 @@ def _alignments(catalog: Catalog, credential: CredentialDef) -> list[dict[str, A
                 entry["targetCode"] = align.code
             found.setdefault(align.uri, entry)
     return [found[k] for k in sorted(found)]
-
-
-def _slug(text: str) -> str:
-    kept = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
-    return "-".join(part for part in kept.split("-") if part) or "organization"
 
 
 def export(catalog: Catalog, *, drafts: bool = False) -> dict[str, dict[str, Any]]:

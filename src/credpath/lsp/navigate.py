@@ -8,7 +8,6 @@ characters as LSP counts them; ``server.py`` turns them into protocol messages.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,7 +211,7 @@ def completions(result: Result, text: str, line: int, character: int) -> list[Ch
                 Choice(name, f"level {n}", "level") for n, name in enumerate(competency.levels, 1)
             ]
         return choices
-    if not _in_reference_list(lines, line, current):
+    if _key_of(lines, line, current) is None:
         return []
     if re.search(r"^\s*(?:-\s*)?outcome\s*:", current):
         return [
@@ -251,11 +250,3 @@ def _key_of(lines: list[str], line: int, current: str) -> str | None:
         ):
             return None
     return None
-
-
-def _in_reference_list(lines: list[str], line: int, current: str) -> bool:
-    return _key_of(lines, line, current) is not None
-
-
-def iter_files(result: Result) -> Iterator[SourceFile]:
-    yield from result.catalog.files
