@@ -263,10 +263,9 @@ def _competencies(views: Views) -> list[CompetencyView]:
 
 
 def level_name(catalog: Catalog, competency: str, level: int) -> str:
-    """``level 2 (Intermediate)``, or ``level 2`` when the levels have no names."""
+    """``level 2 (Intermediate)``; nothing for a competency with a single level."""
     definition = catalog.competencies.get(competency)
-    names: Iterable[str] = definition.levels if definition is not None else ()
-    named = list(names)
-    if len(named) >= level >= 1 and len(named) > 1:
-        return f"level {level} ({named[level - 1]})"
-    return f"level {level}" if len(named) > 1 else ""
+    names = definition.levels if definition is not None else ()
+    if len(names) < 2:
+        return ""
+    return f"level {level} ({names[level - 1]})" if 1 <= level <= len(names) else f"level {level}"
