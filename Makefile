@@ -43,7 +43,8 @@ AXE := $(VENV)/node_modules/axe-core/axe.min.js
 axe: $(AXE)
 $(AXE):
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --silent --no-save --no-package-lock --prefix $(VENV) axe-core@4.11.1 && echo "axe-core: installed"; \
+	  ( npm install --silent --no-save --no-package-lock --prefix $(VENV) axe-core@4.11.1 && echo "axe-core: installed" ) \
+	    || echo "axe-core: npm could not install it; the accessibility tests skip"; \
 	else \
 	  echo "axe-core: npm is missing; the accessibility tests skip"; \
 	fi
@@ -61,8 +62,9 @@ $(CTDL_VENV)/bin/ctdl-validate:
 	  [ -n "$$version" ] && PY312="$$(pyenv root)/versions/$$version/bin/python3"; \
 	fi; \
 	if [ -n "$$PY312" ]; then \
-	  $$PY312 -m venv $(CTDL_VENV) && $(CTDL_VENV)/bin/python -m pip install --quiet ctdl-validate==0.2.1 \
-	    && echo "ctdl-validate: installed in $(CTDL_VENV)"; \
+	  ( $$PY312 -m venv $(CTDL_VENV) && $(CTDL_VENV)/bin/python -m pip install --quiet ctdl-validate==0.2.1 \
+	    && echo "ctdl-validate: installed in $(CTDL_VENV)" ) \
+	    || { rm -rf $(CTDL_VENV); echo "ctdl-validate: could not install it; the CTDL vocabulary tests skip"; }; \
 	else \
 	  echo "ctdl-validate: needs python3.12 or later; the CTDL vocabulary tests skip"; \
 	fi
