@@ -45,13 +45,14 @@ class Project:
         total = sum(len(f.data) for f in self.files if f.data is not None)
         workers = min(os.cpu_count() or 1, 4)
         if total < PARALLEL_BYTES or workers < 2 or len(self.files) < 2:
-            return [_parse(f) for f in self.files]
+            return [parse_raw(f) for f in self.files]
         chunk = max(1, len(self.files) // (workers * 4))
         with ProcessPoolExecutor(workers) as pool:
-            return list(pool.map(_parse, self.files, chunksize=chunk))
+            return list(pool.map(parse_raw, self.files, chunksize=chunk))
 
 
-def _parse(raw: RawFile) -> SourceFile:
+def parse_raw(raw: RawFile) -> SourceFile:
+    """One file as read, parsed (or with the reason it could not be read)."""
     if raw.data is None:
         source = SourceFile(raw.path, raw.display)
         source.unparsable(0, 0, raw.problem or "unreadable")

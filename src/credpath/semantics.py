@@ -371,6 +371,22 @@ class Semantics:
             self._servers[key] = found
         return found
 
+    def granted_by(self, competency: str) -> list[tuple[int, CredentialDef]]:
+        """(level, credential) of the usable credentials granting it, highest level first."""
+        return self._granters.get(competency, [])
+
+    @cached_property
+    def unlocks(self) -> dict[str, dict[str, Ref]]:
+        """Per credential, the usable credentials whose requirements it serves (they name
+        it, or ask for a level it grants), each with the first such reference as written."""
+        found: dict[str, dict[str, Ref]] = defaultdict(dict)
+        for credential in self.active:
+            for ref in self._refs_of[credential.id]:
+                for server in self.servers(ref):
+                    if server.id != credential.id:
+                        found[server.id].setdefault(credential.id, ref)
+        return found
+
     def highest_grant(self, competency: str) -> tuple[int, CredentialDef] | None:
         entries = self._granters.get(competency)
         return entries[0] if entries else None

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from credpath.errors import UsageError
+from credpath.semantics import Semantics
 from credpath.text import slug, suggest
 
 
@@ -156,7 +157,7 @@ class Coverage:
     reachable: bool
 
 
-def coverage(sem: Any, esco: Esco) -> list[Coverage]:
+def coverage(sem: Semantics, esco: Esco) -> list[Coverage]:
     """Per outcome with an ESCO occupation: which essential skills its derived pathway (for
     a new learner, with what is assumed) covers through competencies aligned to them."""
     from credpath.pathways import derive

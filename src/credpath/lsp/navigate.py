@@ -132,11 +132,7 @@ def hover(result: Result, id_: str) -> str | None:
         lines.append(f"Requires: {needed}")
         granted = ", ".join(f"`{g}`" for g in credential.grants) or "no competency"
         lines.append(f"Grants: {granted}")
-        unlocks = sorted(
-            c.id
-            for c in sem.active
-            if c.id != id_ and any(credential in sem.servers(r) for r in refs(c.requires))
-        )
+        unlocks = sorted(sem.unlocks.get(id_, {}))
         lines.append("Unlocks: " + (", ".join(f"`{u}`" for u in unlocks) or "nothing"))
         outcomes = sem.outcomes_of.get(id_, [])
         lines.append("Leads to: " + (", ".join(f"`{o}`" for o in outcomes) or "no outcome"))

@@ -78,15 +78,12 @@ class Workspace:
         document = self.server.workspace.text_documents.get(path.as_uri())
         return None if document is None else document.source
 
-    def check(self, path: Path) -> Result | None:
-        """Check the project holding ``path`` with the editor's unsaved text."""
+    def check(self, root: Path) -> Result:
+        """Check the project at ``root`` with the editor's unsaved text."""
         from credpath.engine import Result
-        from credpath.project import RawFile, _parse, open_project
+        from credpath.project import RawFile, open_project, parse_raw
         from credpath.rules import RULES
 
-        root = self.root_of(path)
-        if root is None:
-            return None
         project = open_project(root, root, frozenset(RULES), require_files=False)
         sources = []
         kept: dict[tuple[Path, str], SourceFile] = {}
@@ -97,7 +94,7 @@ class Workspace:
             key = (raw.path, digest)
             source = self.parsed.get(key)
             if source is None:
-                source = _parse(RawFile(raw.path, raw.display, data, raw.problem))
+                source = parse_raw(RawFile(raw.path, raw.display, data, raw.problem))
             kept[key] = source
             sources.append(source)
         for key in [k for k in self.parsed if self._under(k[0], root)]:
@@ -134,7 +131,7 @@ class Workspace:
         root = self.root_of(path)
         if root is None:
             return None
-        return self.results.get(root) or self.check(path)
+        return self.results.get(root) or self.check(root)
 
 
 def to_lsp(finding: Diagnostic, root: Path) -> lsp.Diagnostic:
@@ -199,12 +196,9 @@ def make_server() -> LanguageServer:
         return wrap
 
     def refresh(uri: str) -> None:
-        path = path_of(uri)
-        result = workspace.check(path)
-        if result is not None:
-            root = workspace.root_of(path)
-            assert root is not None
-            workspace.publish(root, result, uri)
+        root = workspace.root_of(path_of(uri))
+        if root is not None:
+            workspace.publish(root, workspace.check(root), uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @guarded(None)

@@ -76,6 +76,7 @@ class Views:
         self._refs: dict[tuple[str, str, int], Tree] = {}
         self._item = env.get_template("item.html").make_module({}).item  # type: ignore[attr-defined]
         self._items: dict[tuple[Link, str], str] = {}
+        self._links: dict[tuple[str, str], Link] = {}
 
     def items(self, links: Iterable[Link], root: str) -> list[str]:
         """Each link as list-item HTML (escaped by the template); a link that many pages
@@ -89,9 +90,12 @@ class Views:
         return found
 
     def credential_link(self, credential_id: str, note: str = "") -> Link:
-        entry = self.catalog.credentials.get(credential_id)
-        title = entry.model.title if entry is not None else credential_id
-        return Link(f"credentials/{credential_id}.html", title, note)
+        key = (credential_id, note)
+        if key not in self._links:  # a credential unlocked by many is linked as often
+            entry = self.catalog.credentials.get(credential_id)
+            title = entry.model.title if entry is not None else credential_id
+            self._links[key] = Link(f"credentials/{credential_id}.html", title, note)
+        return self._links[key]
 
     def competency_link(self, competency_id: str, level: int) -> Link:
         entry = self.catalog.competencies.get(competency_id)
@@ -211,23 +215,16 @@ def _status_note(credential: CredentialDef) -> str:
 
 
 def _unlocks(views: Views) -> dict[str, list[Link]]:
-    """Per credential, the usable credentials whose requirements it serves (names it, or
-    asks for a level it grants), sorted by id, with how."""
-    from credpath.requirements import refs
-
-    sem = views.sem
-    found: dict[str, dict[str, Link]] = {}
-    for credential in sorted(sem.active, key=lambda c: c.id):
-        for ref in refs(credential.requires):
-            how = "requires it" if ref.kind == "credential" else f"asks for {ref.text}"
-            link = views.credential_link(credential.id, how)
-            for server in sem.servers(ref):
-                if server.id == credential.id:
-                    continue
-                entries = found.setdefault(server.id, {})
-                if credential.id not in entries:
-                    entries[credential.id] = link
-    return {cid: [entries[k] for k in sorted(entries)] for cid, entries in found.items()}
+    """Per credential, the credentials it unlocks (Semantics.unlocks), sorted by id, with how."""
+    return {
+        server: [
+            views.credential_link(
+                cid, "requires it" if ref.kind == "credential" else f"asks for {ref.text}"
+            )
+            for cid, ref in sorted(entries.items())
+        ]
+        for server, entries in views.sem.unlocks.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -240,10 +237,6 @@ class CompetencyView:
 
 def _competencies(views: Views) -> list[CompetencyView]:
     """Each competency, and the usable credentials that certify it, by level."""
-    table: dict[str, list[tuple[int, str]]] = {}
-    for credential in views.sem.active:
-        for grant in credential.grants:
-            table.setdefault(grant.target, []).append((grant.number, credential.id))
     catalog = views.catalog
     return [
         CompetencyView(
@@ -253,7 +246,9 @@ def _competencies(views: Views) -> list[CompetencyView]:
             views.items(
                 (
                     views.credential_link(credential_id, level_name(catalog, cid, level))
-                    for level, credential_id in sorted(table.get(cid, []))
+                    for level, credential_id in sorted(
+                        (level, c.id) for level, c in views.sem.granted_by(cid)
+                    )
                 ),
                 "",
             ),
