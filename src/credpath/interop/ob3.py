@@ -30,14 +30,17 @@ ACHIEVEMENT_TYPE = {
 the vocabulary allows."""
 
 
-def base(catalog: Catalog) -> str:
-    root = catalog.config.base_uri or f"urn:credpath:{catalog.name}"
-    return root.rstrip("/") if root.startswith("http") else root
+def base(catalog: Catalog) -> tuple[str, str]:
+    """Where the ids live, and what joins their parts: ``base_uri`` and ``/``, else the
+    project's ``urn:credpath:NAME`` and ``:``."""
+    uri = catalog.config.base_uri
+    if uri is not None and uri.startswith("http"):
+        return uri.rstrip("/"), "/"
+    return uri or f"urn:credpath:{catalog.name}", ":"
 
 
 def achievement_id(catalog: Catalog, credential_id: str) -> str:
-    root = base(catalog)
-    sep = "/" if root.startswith("http") else ":"
+    root, sep = base(catalog)
     return f"{root}{sep}achievements{sep}{credential_id}"
 
 
@@ -61,9 +64,9 @@ def achievement(catalog: Catalog, credential: CredentialDef) -> dict[str, Any]:
     if model.url:
         document["criteria"]["id"] = model.url
     if model.provider:
+        root, sep = base(catalog)
         document["creator"] = {
-            "id": f"{base(catalog)}{'/' if base(catalog).startswith('http') else ':'}"
-            f"organizations/{slug(model.provider) or 'organization'}",
+            "id": f"{root}{sep}organizations/{slug(model.provider) or 'organization'}",
             "type": ["Profile"],
             "name": model.provider,
         }
