@@ -12,6 +12,8 @@ from credpath.context import Options
 from credpath.errors import UsageError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from credpath.engine import Result
     from credpath.render import Diagram
 
@@ -157,17 +159,33 @@ def _all(result: Result, fmt: str, show_competencies: bool) -> dict[str, bytes]:
 
 
 def export_in_parallel(diagrams: list[Diagram], fmt: str) -> list[bytes]:
-    """The diagrams in ``fmt``, laid out by Graphviz in a pool of threads, one ``dot``
-    process per core, in the order given (put the largest first). The result is the
-    same whatever order the processes finish in."""
-    import os
+    """The diagrams in ``fmt``, in the order given (put the largest first), laid out by
+    Graphviz on every core. The result is the same whatever order they finish in."""
     from concurrent.futures import ThreadPoolExecutor
-
-    from credpath.render import export
 
     if not diagrams:
         return []
-    workers = max(1, min(os.cpu_count() or 1, len(diagrams)))
-    with ThreadPoolExecutor(workers) as pool:
-        exports = [pool.submit(export, diagram, fmt) for diagram in diagrams]
-        return [done.result() for done in progress(exports, "Drawing diagrams")]
+    with ThreadPoolExecutor(_cores(len(diagrams))) as pool:
+        return collect(submit_exports(pool, diagrams, fmt))
+
+
+def submit_exports(
+    pool: ThreadPoolExecutor, diagrams: list[Diagram], fmt: str
+) -> list[Future[bytes]]:
+    """Hand the diagrams to ``pool``, one ``dot`` process each. (One ``dot`` over several
+    graphs would start fewer processes, but it lays out each graph after the first a
+    little differently: a diagram would depend on its neighbours.)"""
+    from credpath.render import export
+
+    return [pool.submit(export, diagram, fmt) for diagram in diagrams]
+
+
+def collect(exports: list[Future[bytes]]) -> list[bytes]:
+    """What ``submit_exports`` laid out, in order, with a progress bar while it waits."""
+    return [done.result() for done in progress(exports, "Drawing diagrams")]
+
+
+def _cores(jobs: int) -> int:
+    import os
+
+    return max(1, min(os.cpu_count() or 1, jobs))

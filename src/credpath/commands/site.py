@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +37,7 @@ def site(options: SiteOptions) -> Tree:
     drawer = None
     if options.diagrams and has_dot():
 
-        def drawer(outcomes: list[str]) -> dict[str, bytes]:
+        def drawer(outcomes: list[str]) -> Callable[[], dict[str, bytes]]:
             return _outcome_diagrams(context, outcomes)
 
     elif options.diagrams:
@@ -46,10 +48,21 @@ def site(options: SiteOptions) -> Tree:
     return Tree(options.output, files, options.force, notes=tuple(notes))
 
 
-def _outcome_diagrams(context: Context, outcomes: list[str]) -> dict[str, bytes]:
-    from credpath.commands.render import export_in_parallel
+def _outcome_diagrams(context: Context, outcomes: list[str]) -> Callable[[], dict[str, bytes]]:
+    """Start laying out the outcome diagrams; return what waits for them. Graphviz runs in
+    its own processes while Python draws the pages."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from credpath.commands.render import collect, submit_exports
     from credpath.render import derived_pathway
 
     diagrams = [derived_pathway(context.semantics, o) for o in outcomes]
-    drawn = export_in_parallel(diagrams, "svg")
-    return {f"diagrams/outcome-{o}.svg": svg for o, svg in zip(outcomes, drawn, strict=True)}
+    pool = ThreadPoolExecutor(os.cpu_count() or 1)
+    batches = submit_exports(pool, diagrams, "svg")
+    pool.shutdown(wait=False)  # the threads finish the batches; collect waits for them
+
+    def drawn() -> dict[str, bytes]:
+        svgs = collect(batches)
+        return {f"diagrams/outcome-{o}.svg": svg for o, svg in zip(outcomes, svgs, strict=True)}
+
+    return drawn
