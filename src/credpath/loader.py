@@ -17,6 +17,7 @@ import contextlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -40,6 +41,10 @@ _TEXT_TAGS = frozenset(
     {"!", f"{_CORE}str", f"{_CORE}int", f"{_CORE}float", f"{_CORE}bool", f"{_CORE}timestamp"}
 )
 _CONTAINER_TAGS = frozenset({f"{_CORE}map", f"{_CORE}seq"})
+_SHARED_LENGTH = 64
+"""Keys and scalars up to this long (ids, types, level names) are interned: a catalog
+writes each id, key and type thousands of times, and one string each (also across the
+worker processes' pickles) keeps a 50,000-credential catalog in less memory."""
 
 Path_ = tuple[int | str, ...]
 """A path into a file's values: the document index, then keys and list indexes."""
@@ -197,7 +202,7 @@ def _build(text: str, positions: Positions | None) -> Parsed:
             return False
         if not isinstance(value, str):
             raise YamlError("a mapping key must be plain text", start.line, start.column)
-        top.key = value
+        top.key = intern(value)
         top.key_start = start
         top.key_end = end
         top.key_is_merge = plain_merge and value == "<<"
@@ -256,6 +261,8 @@ def _build(text: str, positions: Positions | None) -> Parsed:
             plain = event.implicit[0]
             if tag is None or tag in _TEXT_TAGS:
                 value: Any = None if plain and tag is None and raw in _NULLS else raw
+                if value is not None and len(raw) <= _SHARED_LENGTH:
+                    value = intern(raw)  # ids, types, levels: one string each, however often
             elif tag == f"{_CORE}null":
                 value = None
             else:

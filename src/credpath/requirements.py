@@ -48,26 +48,26 @@ class Ref(NamedTuple):
         return f"{self.target}@{self.level}" if self.kind == "competency" else self.target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class All:
     items: tuple[Requirement, ...]
     path: Path_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnyOf:
     items: tuple[Requirement, ...]
     path: Path_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choose:
     n: int
     items: tuple[Requirement, ...]
     path: Path_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Invalid:
     """A part that is broken (and reported): it is never satisfied."""
 

@@ -54,7 +54,7 @@ KIND_NAMES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where an entry was written: its file and its path in that file."""
 
@@ -71,7 +71,7 @@ class Origin:
         return Location(self.source.display, line, column, end_line, end_column)
 
 
-@dataclass
+@dataclass(slots=True)
 class CompetencyDef:
     id: str
     model: Competency
@@ -79,7 +79,7 @@ class CompetencyDef:
     origin: Origin
 
 
-@dataclass
+@dataclass(slots=True)
 class CredentialDef:
     id: str
     model: Credential
@@ -94,7 +94,7 @@ class CredentialDef:
         return self.model.status
 
 
-@dataclass
+@dataclass(slots=True)
 class OutcomeDef:
     id: str
     model: Outcome
@@ -103,7 +103,7 @@ class OutcomeDef:
     invalid: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class PathwayDef:
     id: str
     model: Pathway
