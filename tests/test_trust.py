@@ -187,6 +187,40 @@ def test_fixing_a_redundant_requirement_does_not_raise_a_level_jump(project: Pro
     assert "redundant-requirement" not in run.rules()
 
 
+@pytest.mark.parametrize(
+    ("late", "fix"),
+    [
+        # the only sql@1 comes in a later round, without needing s2: require it
+        ("requires: [rev]", "require 'sql@1'"),
+        # the only sql@1 needs s2 itself: nothing a learner can earn first brings it
+        (
+            "requires: [s2]",
+            "no credential that a learner can earn first grants 'sql@1': "
+            "add one for that level, then require it",
+        ),
+    ],
+)
+def test_the_level_jump_fix_asks_whether_the_level_below_comes_without_it(
+    project: Project, late: str, fix: str
+) -> None:
+    text = f"""\
+        competencies:
+          - {{id: sql, title: SQL, levels: [One, Two]}}
+          - {{id: review, title: Review}}
+        credentials:
+          - {{id: r1, title: R1, type: course, grants: [review]}}
+          - {{id: rev, title: Rev, type: course, requires: [r1], grants: [review]}}
+          - {{id: s2, title: S2, type: course, grants: [sql@2]}}
+          - {{id: s1, title: S1, type: course, {late}, grants: [sql@1]}}
+        outcomes:
+          - {{id: job, title: Job, requires: [sql@2, sql@1, review]}}
+    """
+    run = credpath("lint", project({"c.yaml": text}), "--format", "json")
+    jumps = [f for f in json.loads(run.stdout)["diagnostics"] if f["rule"] == "level-jump"]
+    assert [(f["line"], f["column"]) for f in jumps] == [(7, 48)]
+    assert jumps[0]["message"].endswith(f"learners would jump straight to level 2; {fix}")
+
+
 # -- 5. false green -------------------------------------------------------------------------
 
 
