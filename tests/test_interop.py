@@ -237,6 +237,19 @@ def test_an_achievement_says_what_earning_it_takes(tmp_path: Path) -> None:
     assert all(a["targetUrl"].startswith("http") for a in sql.get("alignment", []))
 
 
+def test_without_base_uri_the_ids_are_urns_from_the_project_name(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "credpath.yaml").write_text("name: Café Data & AI  Academy\n", encoding="utf-8")
+    (project / "c.yaml").write_text(
+        "credentials:\n  - {id: sql-1, title: SQL, type: course}\n", encoding="utf-8"
+    )
+    exported = ob3(project, tmp_path / "ob3")
+    document = exported["sql-1.json"]
+    assert document["id"] == "urn:credpath:cafe-data-ai-academy:achievements:sql-1"
+    assert document["creator"]["id"].startswith("urn:credpath:cafe-data-ai-academy:")
+
+
 def test_export_ob3_needs_a_folder() -> None:
     run = credpath("export", "ob3", str(ROOT / "curricula" / "data-careers"))
     assert run.exit_code == 2

@@ -31,12 +31,13 @@ the vocabulary allows."""
 
 
 def base(catalog: Catalog) -> tuple[str, str]:
-    """Where the ids live, and what joins their parts: ``base_uri`` and ``/``, else the
-    project's ``urn:credpath:NAME`` and ``:``."""
+    """Where the ids live, and what joins their parts: ``base_uri`` and ``/``, else
+    ``urn:credpath:<the project's name as a slug>`` and ``:`` (a name may hold spaces,
+    which an IRI may not)."""
     uri = catalog.config.base_uri
     if uri is not None and uri.startswith("http"):
         return uri.rstrip("/"), "/"
-    return uri or f"urn:credpath:{catalog.name}", ":"
+    return uri or f"urn:credpath:{slug(catalog.name) or 'project'}", ":"
 
 
 def achievement_id(catalog: Catalog, credential_id: str) -> str:
