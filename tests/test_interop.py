@@ -242,7 +242,8 @@ def test_without_base_uri_the_ids_are_urns_from_the_project_name(tmp_path: Path)
     project.mkdir()
     (project / "credpath.yaml").write_text("name: Café Data & AI  Academy\n", encoding="utf-8")
     (project / "c.yaml").write_text(
-        "credentials:\n  - {id: sql-1, title: SQL, type: course}\n", encoding="utf-8"
+        "credentials:\n  - {id: sql-1, title: SQL, type: course, provider: Café U}\n",
+        encoding="utf-8",
     )
     exported = ob3(project, tmp_path / "ob3")
     document = exported["sql-1.json"]
