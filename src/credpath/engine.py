@@ -15,7 +15,9 @@ folded into their cause; the result is sorted by file, line and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -42,6 +44,8 @@ class Result:
     use_cache: bool = False
     parsed: list[SourceFile] | None = None
     """The project's files already parsed (the language server keeps them in memory)."""
+    long_lived: bool = False
+    """Checked by a process that goes on after it (the language server), not one command."""
 
     @property
     def config(self) -> Config:
@@ -58,8 +62,9 @@ class Result:
     @cached_property
     def catalog(self) -> Catalog:
         project = self.project
-        sources = self.parsed if self.parsed is not None else project.parse()
-        return build_catalog(project.config, project.config_source, sources)
+        with collector_paused(freeze=not self.long_lived):
+            sources = self.parsed if self.parsed is not None else project.parse()
+            return build_catalog(project.config, project.config_source, sources)
 
     @cached_property
     def context(self) -> Context:
@@ -110,6 +115,27 @@ class Result:
             and (self.lint or not rule.lint_only)
             and effective(rule.id, configured) is not None
         ]
+
+
+@contextmanager
+def collector_paused(*, freeze: bool) -> Iterator[None]:
+    """Pause Python's cycle collector while a catalog is built; ``freeze`` what was built.
+
+    A catalog is millions of objects that all live on (10,000 credentials: about two
+    million), and each pass of the collector walks them all to free nothing: a third of
+    a cold ``validate`` at 10,000 (3.3 s -> 2.2 s without). Frozen, they are left out of
+    the later passes too; only a process that ends after the command may freeze (the
+    language server lives on and drops old catalogs, which must stay collectable).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def check(

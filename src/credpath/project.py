@@ -7,6 +7,7 @@ the cache store one content's findings under another content's hash.
 
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Project:
         if total < PARALLEL_BYTES or workers < 2 or len(self.files) < 2:
             return [parse_raw(f) for f in self.files]
         chunk = max(1, len(self.files) // (workers * 4))
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=gc.disable) as pool:
             return list(pool.map(parse_raw, self.files, chunksize=chunk))
 
 

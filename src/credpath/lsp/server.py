@@ -100,7 +100,7 @@ class Workspace:
         for key in [k for k in self.parsed if self._under(k[0], root)]:
             del self.parsed[key]
         self.parsed.update(kept)
-        result = Result(project, Options(), cwd=root, parsed=sources)
+        result = Result(project, Options(), cwd=root, parsed=sources, long_lived=True)
         self.results[root] = result
         return result
 
