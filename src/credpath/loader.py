@@ -14,6 +14,7 @@ second pass over the same text (``positions()``), once per file that needs them.
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +46,14 @@ _SHARED_LENGTH = 64
 """Keys and scalars up to this long (ids, types, level names) are interned: a catalog
 writes each id, key and type thousands of times, and one string each (also across the
 worker processes' pickles) keeps a 50,000-credential catalog in less memory."""
+
+ENTRIES_ALONE = 32
+"""Past this many entries of one file with findings, parsing the whole file once costs
+less than parsing them one by one (``SourceFile.locate``)."""
+
+LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
+"""Line breaks as libyaml counts them, so that line numbers agree with its marks (the
+group keeps the breaks in ``split``)."""
 
 Path_ = tuple[int | str, ...]
 """A path into a file's values: the document index, then keys and list indexes."""
@@ -89,6 +98,8 @@ class Positions:
 class Parsed:
     documents: list[Any]
     duplicate_keys: list[tuple[str, Span]]
+    entries: dict[Path_, Span] = field(default_factory=dict)
+    """Where each entry (a mapping in a list under a document's key) was written."""
 
 
 class _Frame:
@@ -156,6 +167,7 @@ def _build(text: str, positions: Positions | None) -> Parsed:
     track = positions is not None
     documents: list[Any] = []
     duplicates: list[tuple[str, Span]] = []
+    entries: dict[Path_, Span] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
@@ -250,6 +262,11 @@ def _build(text: str, positions: Positions | None) -> Parsed:
         if frame.anchor is not None:
             open_anchors.discard(frame.anchor)
             anchors[frame.anchor] = (value, count - frame.start_count + 1)
+        if len(stack) == 2 and isinstance(value, dict):
+            document, listing = stack
+            if isinstance(listing.container, list) and isinstance(document.key, str):
+                entry = (len(documents), document.key, len(listing.container))
+                entries[entry] = _span(frame.start, event.end_mark)
         add(value, frame.start, event.end_mark)
 
     event: Any
@@ -307,7 +324,7 @@ def _build(text: str, positions: Positions | None) -> Parsed:
             add(value, start, end)
         elif kind is ev.DocumentStartEvent:
             anchors.clear()
-    return Parsed(documents, duplicates)
+    return Parsed(documents, duplicates, entries)
 
 
 def _merge(frame: _Frame, explicit: dict[str, Any] | list[Any]) -> dict[str, Any]:
@@ -343,6 +360,11 @@ class SourceFile:
     resolved: dict[Path_, Any] = field(default_factory=dict, compare=False, repr=False)
     """Its credentials' resolved references, with the fingerprint of the ids they were
     resolved against (resolve.py)."""
+    entries: dict[Path_, Span] = field(default_factory=dict, compare=False, repr=False)
+    """Where each entry was written (found by the first parse, at no extra cost)."""
+    _entry_positions: dict[Path_, Positions | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @cached_property
     def positions(self) -> Positions:
@@ -351,23 +373,73 @@ class SourceFile:
             parse(self.text, found)
         return found
 
+    @cached_property
+    def _lines(self) -> list[str]:
+        """The text's lines, each with its line break."""
+        parts = LINE_BREAK.split(self.text)  # lines and the breaks between them
+        return [a + b for a, b in zip(parts[::2], [*parts[1::2], ""], strict=True)]
+
+    def positions_within(self, entry: Path_) -> Positions | None:
+        """The positions inside one entry, from parsing its text alone (its lines, the
+        text before it blanked so columns stay): a finding in a file of 400 credentials
+        then costs one entry's parse, not the file's. None when the entry cannot be
+        parsed alone (an alias to an anchor outside it): the caller reads the file."""
+        if entry in self._entry_positions:
+            return self._entry_positions[entry]
+        found: Positions | None = None
+        span = self.entries.get(entry)
+        if span is not None:
+            first, column, last, end_column = span
+            every = self._lines
+            lines = every[first:last]
+            if last < len(every):  # the end is where the next entry starts, or the file's
+                lines.append(every[last][:end_column])
+            if lines:
+                lines[0] = " " * column + lines[0][column:]
+                alone = Positions()
+                try:
+                    parse("".join(lines), alone)
+                    found = Positions(
+                        {(*entry, *p[1:]): _shift(v, first) for p, v in alone.values.items()},
+                        {(*entry, *p[1:]): _shift(v, first) for p, v in alone.keys.items()},
+                    )
+                except YamlError:
+                    found = None
+        self._entry_positions[entry] = found
+        return found
+
     def unparsable(self, line0: int, column0: int, reason: str, *, yaml: bool = False) -> None:
         self.problems.append(Unparsable(self, line0, column0, reason, yaml))
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int, int, int]:
         """The 1-based span of the value (or the key) at ``path``, or of its nearest parent."""
-        table = self.positions.keys if key else self.positions.values
+        positions = None
+        entry = path[:3]
+        parsed_alone = self._entry_positions
+        if (
+            "positions" not in self.__dict__
+            and entry in self.entries
+            and (entry in parsed_alone or len(parsed_alone) < ENTRIES_ALONE)
+        ):
+            positions = self.positions_within(entry)
+        if positions is None:
+            positions = self.positions
+        table = positions.keys if key else positions.values
         probe = path
         while probe:
             span = table.get(probe)
             if span is not None:
                 return (span[0] + 1, span[1] + 1, span[2] + 1, span[3] + 1)
             if key:
-                table = self.positions.values
+                table = positions.values
                 key = False
                 continue
             probe = probe[:-1]
         return (1, 1, 1, 1)
+
+
+def _shift(span: Span, lines: int) -> Span:
+    return (span[0] + lines, span[1], span[2] + lines, span[3])
 
 
 def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
@@ -385,6 +457,7 @@ def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
         )
         return source
     source.documents = parsed.documents
+    source.entries = parsed.entries
     for key, span in parsed.duplicate_keys:
         source.problems.append(DuplicateKey(source, key, *span))
     return source

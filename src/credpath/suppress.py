@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from credpath.diagnostics import Diagnostic
-from credpath.loader import SourceFile
+from credpath.loader import LINE_BREAK, SourceFile
 from credpath.model import KINDS
 
 MARKER = "credpath:"
@@ -31,8 +31,6 @@ _DIRECTIVE = re.compile(
     r"(?P<names>[\w.-]+(?:[ \t]*,[ \t]*[\w.-]+)*)"
 )
 _NAME = re.compile(r"[\w.-]+")
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-"""Line breaks as libyaml counts them, so that line numbers agree with its marks."""
 
 try:
     _Scanner = yaml.CSafeLoader
@@ -102,7 +100,7 @@ def _entry_spans(source: SourceFile) -> dict[int, list[tuple[Point, Point]]]:
 
 def collect(source: SourceFile) -> list[Suppression]:
     """The suppression comments of one file."""
-    lines = _LINE_BREAK.split(source.text)
+    lines = LINE_BREAK.split(source.text)[::2]
     candidates: list[tuple[int, re.Match[str]]] = []
     for number, line in enumerate(lines, 1):
         if MARKER not in line:
