@@ -106,8 +106,10 @@ docs-images:
 
 bench:
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --catalog mixed
 	$(BIN)/python bench/bench_metrics.py
-	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_render.py --sizes 500,2000
+	$(BIN)/python bench/bench_render.py --sizes 500,2000 --catalog mixed
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_lsp.py
 
