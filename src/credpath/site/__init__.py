@@ -211,10 +211,12 @@ def build(
             unlocks=listing(_unlocks(views, credential_id)),
             leads=leads[toward],
         )
-    everything = listing(
-        views.credential_item(c, _status_note(catalog.credentials[c]), "") for c in credentials
+    page(
+        "credentials.html",
+        "credentials.html",
+        groups=_stages(views, credentials),
+        outcomes=len(outcomes),
     )
-    page("credentials.html", "credentials.html", credentials=everything)
     page("competencies.html", "competencies.html", competencies=_competencies(views))
     files.update(diagrams())
     assets = resources.files("credpath.site").joinpath("assets")
@@ -235,6 +237,49 @@ def _unlocks(views: Views, credential_id: str) -> Iterator[str]:
     for cid, ref in sorted(views.sem.unlocks.get(credential_id, {}).items()):
         note = "requires it" if ref.kind == "credential" else f"asks for {ref.text}"
         yield views.credential_item(cid, note, "../")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Credentials of the catalog page that sit together: a stage, or those no learner
+    can earn, or the retired ones."""
+
+    anchor: str
+    title: str
+    count: int
+    items: Markup
+
+
+def _stages(views: Views, credentials: list[str]) -> list[Group]:
+    """The catalog by stage, as the map draws it (``Semantics.rounds``: stage 1 needs
+    nothing earned first, stage 2 something from stage 1, ...), then the credentials no
+    learner can earn, then the retired ones; each by id."""
+    sem = views.sem
+    catalog = views.catalog
+    rounds = sem.rounds
+    grouped: dict[tuple[int, str, str], list[str]] = {}
+    last = max(rounds.values(), default=0)
+    for credential_id in credentials:
+        credential = catalog.credentials[credential_id]
+        if credential_id in rounds:
+            stage = rounds[credential_id]
+            key = (stage, f"stage-{stage}", f"Stage {stage}")
+        elif sem.usable(credential):
+            key = (last + 1, "not-reachable", "No learner can earn these yet")
+        else:
+            key = (last + 2, "retired", "Retired or not offered")
+        grouped.setdefault(key, []).append(credential_id)
+    return [
+        Group(
+            anchor,
+            title,
+            len(members),
+            listing(
+                views.credential_item(c, _status_note(catalog.credentials[c]), "") for c in members
+            ),
+        )
+        for (_, anchor, title), members in sorted(grouped.items())
+    ]
 
 
 @dataclass(frozen=True)
