@@ -58,11 +58,11 @@ def _outcome_diagrams(context: Context, outcomes: list[str]) -> Callable[[], dic
 
     diagrams = [derived_pathway(context.semantics, o) for o in outcomes]
     pool = ThreadPoolExecutor(os.cpu_count() or 1)
-    batches = submit_exports(pool, diagrams, "svg")
-    pool.shutdown(wait=False)  # the threads finish the batches; collect waits for them
+    exports = submit_exports(pool, diagrams, "svg")
+    pool.shutdown(wait=False)  # its threads finish what was submitted; collect waits for it
 
     def drawn() -> dict[str, bytes]:
-        svgs = collect(batches)
+        svgs = collect(exports)
         return {f"diagrams/outcome-{o}.svg": svg for o, svg in zip(outcomes, svgs, strict=True)}
 
     return drawn
