@@ -88,8 +88,7 @@ def key(project: Project, cwd: Path, mode: str) -> Key | None:
     digest.update(hashlib.sha256(config.text.encode() if config is not None else b"").digest())
     for raw in project.files:
         digest.update(raw.path.relative_to(project.root).as_posix().encode() + b"\0")
-        content = raw.data if raw.data is not None else (raw.problem or "").encode()
-        digest.update(hashlib.blake2b(content, digest_size=16).digest())
+        digest.update(raw.digest)
     root = project.root.resolve()
     slot_name = hashlib.sha256(f"{root}\0{cwd}\0{mode}".encode()).hexdigest()[:32]
     return Key(folder / f"{slot_name}.json", digest.hexdigest())

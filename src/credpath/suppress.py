@@ -98,8 +98,16 @@ def _entry_spans(source: SourceFile) -> dict[int, list[tuple[Point, Point]]]:
     return starts
 
 
+def has_suppressions(source: SourceFile) -> bool:
+    """Whether the file may hold a suppression comment (only such a file's parsed values
+    are read after the catalog is built, outside ``lint``)."""
+    return MARKER in source.text
+
+
 def collect(source: SourceFile) -> list[Suppression]:
     """The suppression comments of one file."""
+    if not has_suppressions(source):
+        return []
     lines = LINE_BREAK.split(source.text)[::2]
     candidates: list[tuple[int, re.Match[str]]] = []
     for number, line in enumerate(lines, 1):
