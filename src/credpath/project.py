@@ -11,7 +11,7 @@ import gc
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from credpath.config import ConfigError, find_root, load_config
@@ -31,14 +31,14 @@ class RawFile:
     display: str
     data: bytes | None
     problem: str | None = None
-    digest: bytes = b""
-    """A hash of the bytes (or of the problem): what the findings cache keys on, kept
-    when the bytes are released once parsed."""
+    digest: bytes = field(default=b"", repr=False)
+    """A hash of the bytes (or of the problem), taken when read: what the findings cache
+    keys on, kept when the bytes are released once parsed."""
 
-    @classmethod
-    def read(cls, path: Path, display: str, data: bytes | None, problem: str | None) -> RawFile:
-        content = data if data is not None else (problem or "").encode()
-        return cls(path, display, data, problem, hashlib.blake2b(content, digest_size=16).digest())
+    def __post_init__(self) -> None:
+        if not self.digest:
+            content = self.data if self.data is not None else (self.problem or "").encode()
+            object.__setattr__(self, "digest", hashlib.blake2b(content, digest_size=16).digest())
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Project:
         """This project without its files' bytes, once they are parsed: the parsed files
         hold the text, and the findings cache needs only the digests (a 50,000-credential
         catalog then takes 18 MiB less)."""
-        files = tuple(replace(f, data=None) for f in self.files)
+        files = tuple(replace(f, data=None) for f in self.files)  # digests carried over
         return replace(self, files=files, released=True)
 
     def parse(self) -> list[SourceFile]:
@@ -111,7 +111,7 @@ def open_project(
     for path in paths:
         display = display_path(path, cwd)
         try:
-            files.append(RawFile.read(path, display, read_bytes(path, max_bytes), None))
+            files.append(RawFile(path, display, read_bytes(path, max_bytes)))
         except Unreadable as exc:
-            files.append(RawFile.read(path, display, None, str(exc)))
+            files.append(RawFile(path, display, None, str(exc)))
     return Project(root, config, config_source, tuple(files), named)
