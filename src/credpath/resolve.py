@@ -285,7 +285,7 @@ class _Builder:
             todo = []
             for index in indexes:
                 origin = self.raw_entries[index][2]
-                known = origin.source.validated.get(origin.path)
+                known = origin.source.validated.get(origin.path) if self.remember else None
                 if known is not None:
                     valid[index] = known
                 else:
@@ -357,11 +357,11 @@ class _Builder:
     # -- pass 3: references --------------------------------------------------------------
     def resolve(self) -> None:
         catalog = self.catalog
-        names = self._names()
+        names = self._names() if self.remember else None
         for credential in catalog.credentials.values():
             self.owner = credential.id
             cache = credential.origin.source.resolved
-            known = cache.get(credential.origin.path)
+            known = cache.get(credential.origin.path) if names is not None else None
             if known is not None and known[0] == names and known[1] is credential.model:
                 _, _, credential.requires, credential.grants, facts = known
                 catalog.facts.extend(facts)
@@ -596,8 +596,9 @@ def build_catalog(
     """Validate every entry and resolve every reference of a loaded project.
 
     ``remember``: keep each file's validated entries and resolved references on it
-    (``SourceFile.validated``, ``.resolved``), for a process that checks the same files
-    again after an edit (the language server); a single command has no use for them.
+    (``SourceFile.validated``, ``.resolved``), and reuse those kept by an earlier build,
+    for a process that checks the same files again after an edit (the language
+    server); a single command neither keeps nor looks them up, nor fingerprints the ids.
     """
     builder = _Builder(config, config_source, files, remember)
     builder.collect()
