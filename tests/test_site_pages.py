@@ -92,3 +92,60 @@ outcomes:
         ("No learner can earn these yet", "1"),
         ("Retired or not offered", "1"),
     ]
+
+
+def layered_catalog(folder: Path, layers: int, per_layer: int) -> None:
+    """Credentials in layers, each (past the first) requiring one of two below it and a
+    competency level; an outcome per ten credentials of the last layer."""
+    lines = ["credentials:"]
+    for layer in range(layers):
+        for slot in range(per_layer):
+            lines += [f"  - id: c{layer}-{slot}", f"    title: Credential {slot} of layer {layer}"]
+            lines.append(f"    grants: [s{slot % 7}@{1 + layer % 3}]")
+            if layer:
+                below, other = f"c{layer - 1}-{slot}", f"c{layer - 1}-{(slot + 1) % per_layer}"
+                lines.append(f"    requires: [{{any: [{below}, {other}]}}, s{slot % 5}@1]")
+    lines.append("competencies:")
+    for skill in range(7):
+        lines += [f"  - id: s{skill}", f"    title: Skill {skill}"]
+    lines.append("outcomes:")
+    last = layers - 1
+    for role in range(per_layer // 10):
+        members = ", ".join(f"c{last}-{i}" for i in range(role * 10, role * 10 + 10))
+        lines += [f"  - id: role-{role}", f"    title: Role {role}"]
+        lines.append(f"    requires: [{{any: [{members}]}}]")
+    folder.mkdir()
+    (folder / "credpath.yaml").write_text("name: Layers\nlevels: [Basic, Middle, Top]\n")
+    (folder / "catalog.yaml").write_text("\n".join(lines) + "\n")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from credpath import forked, site
+
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=3, per_layer=200)
+    chunks: list[int] = []
+    drawn_by_workers = forked.forked_map
+
+    def counting(function, items):  # type: ignore[no-untyped-def]
+        chunks.append(len(items))
+        return drawn_by_workers(function, items)
+
+    monkeypatch.setattr(forked, "forked_map", counting)
+    shared = credpath("site", str(catalog), "-o", str(tmp_path / "shared"), "--no-diagrams")
+    assert shared.exit_code == 0, shared.stderr
+    assert chunks == [-(-600 // site.CHUNK)]  # the 600 credential pages went out in chunks
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    alone = credpath("site", str(catalog), "-o", str(tmp_path / "alone"), "--no-diagrams")
+    assert alone.exit_code == 0, alone.stderr
+    shared_files = site_files(tmp_path / "shared")
+    assert len([n for n in shared_files if n.startswith("credentials/")]) == 600
+    assert shared_files == site_files(tmp_path / "alone")
+    for run, name in ((shared, "shared"), (alone, "alone")):
+        assert run.stderr == f"wrote the site (623 pages) to {tmp_path / name}; open index.html\n"

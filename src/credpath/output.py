@@ -22,7 +22,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from credpath.errors import UsageError
@@ -127,46 +127,65 @@ def rewrite(path: Path, data: bytes) -> None:
         raise _io(path, exc) from None
 
 
-def write_tree(directory: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
+def write_tree(
+    directory: Path,
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+    *,
+    force: bool = False,
+) -> None:
     """Make ``directory`` hold ``files`` (relative posix paths), all or nothing.
 
     Files credpath wrote there before and no longer produces are removed (when
-    unchanged). Everything is written into a temporary folder first; the result
-    then replaces the folder in one rename when it holds only credpath's files,
-    else file by file, each one atomic.
+    unchanged). Everything is written into a temporary folder first, each file as it
+    comes (an iterator is drawn while written); the result then replaces the folder in
+    one rename when it holds only credpath's files, else file by file, each one atomic.
+    Files of someone else's in the way are refused once all is drawn, before any is
+    touched.
     """
+    items = files.items() if isinstance(files, Mapping) else files
     try:
         if os.path.lexists(directory) and not directory.is_dir():
             raise UsageError(f"{directory}: exists and is not a folder; give a folder with -o")
         old = _read_ledger(directory) if directory.is_dir() else {}
-        blocked = [
-            directory / name
-            for name in sorted(files)
-            if os.path.lexists(directory / name) and not _is_ours(directory / name, old.get(name))
-        ]
-        if blocked and not force:
-            raise _refuse(blocked)
-        stale = [n for n in sorted(old) if n not in files and _is_ours(directory / n, old[n])]
-        ledger = {name: _digest(data) for name, data in files.items()}
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
         try:
             staging.chmod(0o777 & ~_umask())
-            for name, data in files.items():
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            ledger = _write_all(staging, items)
+            blocked = [
+                directory / name
+                for name in sorted(ledger)
+                if os.path.lexists(directory / name)
+                and not _is_ours(directory / name, old.get(name))
+            ]
+            if blocked and not force:
+                raise _refuse(blocked)
+            stale = [n for n in sorted(old) if n not in ledger and _is_ours(directory / n, old[n])]
             (staging / LEDGER).write_bytes(_ledger_bytes(ledger))
             if not directory.exists():
                 os.rename(staging, directory)
             elif not directory.is_symlink() and _only_ours(directory, old):
                 _swap(staging, directory)
             else:
-                _merge(staging, directory, [*files, LEDGER], stale)
+                _merge(staging, directory, [*ledger, LEDGER], stale)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise _io(directory, exc) from None
+
+
+def _write_all(staging: Path, items: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+    """Write each file under ``staging``; return the ledger (path: digest)."""
+    ledger: dict[str, str] = {}
+    folders: set[Path] = set()
+    for name, data in items:
+        target = staging / name
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
+        ledger[name] = _digest(data)
+    return ledger
 
 
 def _only_ours(directory: Path, ledger: Mapping[str, str]) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -70,11 +70,14 @@ class Document:
 @dataclass(frozen=True)
 class Tree:
     directory: Path
-    files: Mapping[str, bytes]
+    files: Mapping[str, bytes] | Iterator[tuple[str, bytes]]
+    """The files by path relative to ``directory``; as an iterator, drawn while written."""
     force: bool = False
     code: int = EXIT_OK
     notes: tuple[str, ...] = ()
     """Lines for standard error once the folder is written."""
+    count: int | None = None
+    """How many files an iterator gives: the progress bar's length."""
 
 
 Result = Findings | Document | Tree
@@ -170,7 +173,10 @@ def _present_document(result: Document) -> int:
 def _present_tree(result: Tree) -> int:
     from credpath.output import write_tree
 
-    write_tree(result.directory, result.files, force=result.force)
+    files = result.files
+    if not isinstance(files, Mapping) and result.count is not None:
+        files = progress(files, "Writing files", total=result.count)
+    write_tree(result.directory, files, force=result.force)
     for note in result.notes:
         typer.echo(note, err=True)
     return result.code
@@ -220,18 +226,20 @@ def _stop(message: str, code: int) -> NoReturn:
 Item = TypeVar("Item")
 
 
-def progress(items: Sequence[Item], label: str) -> Iterator[Item]:
+def progress(items: Iterable[Item], label: str, *, total: int | None = None) -> Iterator[Item]:
     """``items`` one by one, with a progress bar on standard error when it is a terminal.
 
-    Only long work shows a bar (more than a few items); a pipe or a CI log gets none.
+    ``total`` is how many there are when ``items`` has no length. Only long work shows a
+    bar (more than a few items); a pipe or a CI log gets none.
     """
-    if len(items) < 8 or not _terminal(sys.stderr):
+    length = total if total is not None else len(items)  # type: ignore[arg-type]
+    if length < 8 or not _terminal(sys.stderr):
         yield from items
         return
     from rich.progress import Progress
 
     with Progress(transient=True) as bar:
-        yield from bar.track(items, description=label)
+        yield from bar.track(items, total=length, description=label)
 
 
 def pick_unknown(kind: str, wanted: str, known: Sequence[str] | Mapping[str, object]) -> NoReturn:

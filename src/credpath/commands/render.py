@@ -180,9 +180,10 @@ def submit_exports(
     return [pool.submit(export, diagram, fmt) for diagram in diagrams]
 
 
-def collect(exports: list[Future[bytes]]) -> list[bytes]:
+def collect(exports: list[Future[bytes]], *, show_progress: bool = True) -> list[bytes]:
     """What ``submit_exports`` laid out, in order, with a progress bar while it waits."""
-    return [done.result() for done in progress(exports, "Drawing diagrams")]
+    waiting = progress(exports, "Drawing diagrams") if show_progress else exports
+    return [done.result() for done in waiting]
 
 
 def _cores(jobs: int) -> int:

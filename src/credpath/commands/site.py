@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from credpath.commands import Tree, progress
+from credpath.commands import Tree
 from credpath.context import Options
 
 if TYPE_CHECKING:
@@ -25,14 +25,13 @@ class SiteOptions:
 
 
 def site(options: SiteOptions) -> Tree:
-    """Every page, the script, its data and the outcome diagrams, in memory, then one write."""
+    """Every page, the script, its data and the outcome diagrams, written as they are drawn."""
     from credpath.engine import check
     from credpath.render import has_dot
     from credpath.site import build
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts))
     context = result.context
-    context.semantics.outcomes_of  # noqa: B018 - one pass for every outcome, shared below
     notes: list[str] = []
     drawer = None
     if options.diagrams and has_dot():
@@ -42,10 +41,9 @@ def site(options: SiteOptions) -> Tree:
 
     elif options.diagrams:
         notes.append("Graphviz 'dot' is missing: the outcome pages have no diagram")
-    files = build(context, drawer, progress)
-    pages = sum(1 for name in files if name.endswith(".html"))
-    notes.insert(0, f"wrote the site ({pages} pages) to {options.output}; open index.html")
-    return Tree(options.output, files, options.force, notes=tuple(notes))
+    drawn = build(context, drawer)
+    notes.insert(0, f"wrote the site ({drawn.pages} pages) to {options.output}; open index.html")
+    return Tree(options.output, drawn.files, options.force, notes=tuple(notes), count=drawn.count)
 
 
 def _outcome_diagrams(context: Context, outcomes: list[str]) -> Callable[[], dict[str, bytes]]:
@@ -62,7 +60,7 @@ def _outcome_diagrams(context: Context, outcomes: list[str]) -> Callable[[], dic
     pool.shutdown(wait=False)  # its threads finish what was submitted; collect waits for it
 
     def drawn() -> dict[str, bytes]:
-        svgs = collect(exports)
+        svgs = collect(exports, show_progress=False)  # the site's writing shows one
         return {f"diagrams/outcome-{o}.svg": svg for o, svg in zip(outcomes, svgs, strict=True)}
 
     return drawn

@@ -138,8 +138,8 @@ def listing(items: Iterable[str]) -> Markup:
     """List items (each drawn by a ``parts.html`` macro) as one list; empty for none."""
     from markupsafe import Markup
 
-    drawn = "".join(f"{item}\n" for item in items)
-    return Markup(f"<ul>\n{drawn}</ul>\n") if drawn else Markup()
+    drawn = "\n".join(items)
+    return Markup(f"<ul>\n{drawn}\n</ul>\n") if drawn else Markup()
 
 
 DrawDiagrams = Callable[[list[str]], Callable[[], dict[str, bytes]]]
@@ -147,58 +147,70 @@ DrawDiagrams = Callable[[list[str]], Callable[[], dict[str, bytes]]]
 ``diagrams/outcome-<id>.svg``) and returns what waits for them: the pages are drawn
 meanwhile."""
 
+CHUNK = 250
+"""Credential pages drawn per work item: enough to make sending the result worth it."""
 
-def build(
-    context: Context,
-    draw_diagrams: DrawDiagrams | None,
-    track: Callable[[list[str], str], Iterable[str]] = lambda items, _label: items,
-) -> dict[str, bytes]:
-    """Every file of the site. ``draw_diagrams`` is None when Graphviz is missing (the
-    outcome pages then say so); ``track`` shows the progress of the credential pages."""
-    from credpath.render.model import workload_text
-    from credpath.site.data import catalog_data, to_json
 
-    sem = context.semantics
-    catalog = context.catalog
-    env = _environment()
-    views = Views(sem, env)
-    outcomes = sorted(catalog.outcomes)
-    credentials = sorted(catalog.credentials)
-    diagrams = draw_diagrams(outcomes) if draw_diagrams is not None else dict
-    common = {"site_name": catalog.name, "site_key": site_key(catalog)}
-    files: dict[str, bytes] = {}
+@dataclass(frozen=True)
+class SiteFiles:
+    """The site's files as they are drawn: (path relative to the site, bytes)."""
 
-    def page(path: str, template: str, **values: Any) -> None:
+    pages: int
+    count: int
+    files: Iterator[tuple[str, bytes]]
+
+
+class Pages:
+    """Draws the site's pages. Made before the credential pages are shared out to forked
+    workers (credpath.forked), which inherit it with the catalog; nothing it caches
+    changes a page."""
+
+    def __init__(self, context: Context) -> None:
+        self.sem = context.semantics
+        self.catalog = context.catalog
+        self.env = _environment()
+        self.views = Views(self.sem, self.env)
+        self.outcomes = sorted(self.catalog.outcomes)
+        self.credentials = sorted(self.catalog.credentials)
+        self.common = {"site_name": self.catalog.name, "site_key": site_key(self.catalog)}
+        self.outcome_links = {
+            o: Link(f"outcomes/{o}.html", self.catalog.outcomes[o].model.title)
+            for o in self.outcomes
+        }
+        self._leads: dict[tuple[str, ...], Markup] = {}
+
+    def page(self, path: str, template: str, **values: Any) -> tuple[str, bytes]:
         root = "../" * path.count("/")
-        html = env.get_template(template).render(**common, root=root, **values)
-        files[path] = html.encode("utf-8")
+        html = self.env.get_template(template).render(**self.common, root=root, **values)
+        return path, html.encode("utf-8")
 
-    page("index.html", "index.html", outcomes=[catalog.outcomes[o] for o in outcomes])
-    for outcome_id in outcomes:
+    def outcome(self, outcome_id: str, diagrams: bool) -> tuple[str, bytes]:
+        catalog = self.catalog
         outcome = catalog.outcomes[outcome_id]
-        diagram = f"diagrams/outcome-{outcome_id}.svg"
-        page(
+        return self.page(
             f"outcomes/{outcome_id}.html",
             "outcome.html",
             outcome=outcome,
-            requires=views.requirement(outcome.requires, "../"),
-            diagram=diagram if draw_diagrams is not None else None,
+            requires=self.views.requirement(outcome.requires, "../"),
+            diagram=f"diagrams/outcome-{outcome_id}.svg" if diagrams else None,
             curated=[
                 p.model.title
                 for _, p in sorted(catalog.pathways.items())
                 if p.outcome == outcome_id
             ],
         )
-    outcome_links = {
-        o: Link(f"outcomes/{o}.html", catalog.outcomes[o].model.title) for o in outcomes
-    }
-    leads: dict[tuple[str, ...], Markup] = {}
-    for credential_id in track(credentials, "Writing credential pages"):
-        credential = catalog.credentials[credential_id]
-        toward = tuple(sem.outcomes_of.get(credential_id, ()))
-        if toward not in leads:  # many credentials lead to the same outcomes: drawn once
-            leads[toward] = listing(views.item(outcome_links[o], "../") for o in toward)
-        page(
+
+    def credential(self, credential_id: str) -> tuple[str, bytes]:
+        from credpath.render.model import workload_text
+
+        views = self.views
+        credential = self.catalog.credentials[credential_id]
+        toward = tuple(self.sem.outcomes_of.get(credential_id, ()))
+        leads = self._leads.get(toward)
+        if leads is None:  # many credentials lead to the same outcomes: drawn once
+            links = self.outcome_links
+            leads = self._leads[toward] = listing(views.item(links[o], "../") for o in toward)
+        return self.page(
             f"credentials/{credential_id}.html",
             "credential.html",
             credential=credential,
@@ -209,22 +221,66 @@ def build(
             ),
             requires=views.requirement(credential.requires, "../"),
             unlocks=listing(_unlocks(views, credential_id)),
-            leads=leads[toward],
+            leads=leads,
         )
-    page(
+
+    def credential_pages(self, credential_ids: list[str]) -> list[tuple[str, bytes]]:
+        return [self.credential(c) for c in credential_ids]
+
+
+def build(context: Context, draw_diagrams: DrawDiagrams | None) -> SiteFiles:
+    """Every file of the site, drawn while they are written. ``draw_diagrams`` is None
+    when Graphviz is missing (the outcome pages then say so).
+
+    The credential pages are shared out to forked workers first (before any thread
+    starts), then Graphviz lays out the outcome diagrams; this process draws the other
+    pages and the data meanwhile, and hands on each file as soon as it is drawn.
+    """
+    from credpath.forked import forked_map
+
+    context.semantics.outcomes_of  # noqa: B018 - computed once, before the workers fork
+    context.semantics.unlocks  # noqa: B018
+    pages = Pages(context)
+    ids = pages.credentials
+    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    credential_pages = forked_map(pages.credential_pages, chunks)
+    diagrams = draw_diagrams(pages.outcomes) if draw_diagrams is not None else dict
+    count = 1 + len(pages.outcomes) + len(ids) + 2  # home, outcomes, credentials, the lists
+    drawn = len(pages.outcomes) if draw_diagrams is not None else 0
+    files = _files(pages, credential_pages, diagrams, draw_diagrams is not None)
+    return SiteFiles(count, count + len(ASSETS) + 1 + drawn, files)
+
+
+def _files(
+    pages: Pages,
+    credential_pages: Iterator[list[tuple[str, bytes]]],
+    diagrams: Callable[[], dict[str, bytes]],
+    with_diagrams: bool,
+) -> Iterator[tuple[str, bytes]]:
+    from credpath.site.data import catalog_data, to_json
+
+    views = pages.views
+    outcomes = pages.outcomes
+    yield pages.page(
+        "index.html", "index.html", outcomes=[pages.catalog.outcomes[o] for o in outcomes]
+    )
+    for outcome_id in outcomes:
+        yield pages.outcome(outcome_id, with_diagrams)
+    yield pages.page(
         "credentials.html",
         "credentials.html",
-        groups=_stages(views, credentials),
+        groups=_stages(views, pages.credentials),
         outcomes=len(outcomes),
     )
-    page("competencies.html", "competencies.html", competencies=_competencies(views))
-    files.update(diagrams())
+    yield pages.page("competencies.html", "competencies.html", competencies=_competencies(views))
     assets = resources.files("credpath.site").joinpath("assets")
     for name in ASSETS:
-        files[f"assets/{name}"] = assets.joinpath(name).read_bytes()
-    data = to_json(catalog_data(sem))
-    files["assets/data.js"] = f"window.credpathData = {data};\n".encode("ascii")
-    return dict(sorted(files.items()))
+        yield f"assets/{name}", assets.joinpath(name).read_bytes()
+    data = to_json(catalog_data(pages.sem))
+    yield "assets/data.js", f"window.credpathData = {data};\n".encode("ascii")
+    for chunk in credential_pages:
+        yield from chunk
+    yield from diagrams().items()
 
 
 def _status_note(credential: CredentialDef) -> str:
@@ -232,11 +288,13 @@ def _status_note(credential: CredentialDef) -> str:
     return f"{credential.model.type}{status}"
 
 
-def _unlocks(views: Views, credential_id: str) -> Iterator[str]:
+def _unlocks(views: Views, credential_id: str) -> list[str]:
     """The credentials it unlocks (Semantics.unlocks), by id, with how, as list items."""
-    for cid, ref in sorted(views.sem.unlocks.get(credential_id, {}).items()):
-        note = "requires it" if ref.kind == "credential" else f"asks for {ref.text}"
-        yield views.credential_item(cid, note, "../")
+    item = views.credential_item
+    return [
+        item(cid, "requires it" if ref.kind == "credential" else f"asks for {ref.text}", "../")
+        for cid, ref in sorted(views.sem.unlocks.get(credential_id, {}).items())
+    ]
 
 
 @dataclass(frozen=True)
