@@ -7,7 +7,11 @@ outcome cards, the "credpath-ready" mark). Also timed: marking a credential earn
 the home page (the page redrawn), and an outcome page. Prints each figure beside its
 goal; asserts nothing.
 
+Also printed: the build without diagrams, and the floors it cannot go under: Graphviz
+alone on the same diagrams, and writing files of the same sizes.
+
     python bench/bench_site.py [--sizes 1000,10000] [--catalog layered|mixed] [--repeat 3]
+        [--out /dev/shm]
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -58,14 +63,54 @@ def browser_figures(site: Path, repeat: int) -> tuple[float, float, float] | Non
         chrome.quit()
 
 
-def write_floor(site: Path) -> tuple[float, int]:
+def write_floor(site: Path, out: Path) -> tuple[float, int]:
     """(seconds, files): writing files of the site's sizes into a new folder, nothing else."""
     sizes = [p.stat().st_size for p in site.rglob("*") if p.is_file()]
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(dir=out) as folder:
         start = time.perf_counter()
         for i, size in enumerate(sizes):
             (Path(folder) / f"{i}.html").write_bytes(b"x" * size)
         return time.perf_counter() - start, len(sizes)
+
+
+GRAPHVIZ_ALONE = """
+import sys, time
+from pathlib import Path
+from credpath.commands.render import export_in_parallel
+from credpath.context import Options
+from credpath.engine import check
+from credpath.render import derived_pathway
+context = check(Path(sys.argv[1]), Path.cwd(), Options(False)).context
+diagrams = [derived_pathway(context.semantics, o) for o in sorted(context.catalog.outcomes)]
+start = time.perf_counter()
+export_in_parallel(diagrams, "svg")
+print(time.perf_counter() - start, len(diagrams))
+"""
+
+
+def graphviz_alone(root: Path) -> tuple[float, int]:
+    """(seconds, diagrams): Graphviz laying out the site's outcome diagrams on every core,
+    nothing else running: what the diagrams cost whoever draws the pages."""
+    run = subprocess.run(
+        [sys.executable, "-c", GRAPHVIZ_ALONE, str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, count = run.stdout.split()
+    return float(seconds), int(count)
+
+
+def timed_builds(command: list[str], site: Path, repeat: int) -> tuple[float, float, int]:
+    """(median seconds, peak MiB, exit code) of building ``site`` afresh each time."""
+    times, peak, code = [], 0.0, 0
+    for _ in range(repeat):
+        shutil.rmtree(site, ignore_errors=True)
+        start = time.perf_counter()
+        _, mib, code = median_run(command, 1)
+        times.append(time.perf_counter() - start)
+        peak = max(peak, mib)
+    return statistics.median(times), peak, code
 
 
 def main() -> None:
@@ -74,33 +119,48 @@ def main() -> None:
     parser.add_argument("--catalog", choices=["layered", "mixed"], default="layered")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the sites are written (default: the system's temporary folder); "
+        "/dev/shm takes the disk out of the figures",
+    )
     args = parser.parse_args()
     credpath = [sys.executable, "-m", "credpath"]
-    print(f"catalog: {args.catalog}")
+    print(f"catalog: {args.catalog}; sites written under {args.out or tempfile.gettempdir()}")
     for n in [int(s) for s in args.sizes.split(",")]:
         root = generate(n) if args.catalog == "layered" else generate_mixed(n, args.seed)
-        validate = median_run([*credpath, "validate", str(root), "--quiet", "--no-cache"], 3)
-        with tempfile.TemporaryDirectory() as folder:
+        validate = median_run([*credpath, "validate", str(root), "--quiet", "--no-cache"], 3)[0]
+        with tempfile.TemporaryDirectory(dir=args.out) as folder:
             site = Path(folder) / "site"
-            times = []
-            for _ in range(args.repeat):
-                shutil.rmtree(site, ignore_errors=True)
-                start = time.perf_counter()
-                built = median_run([*credpath, "site", str(root), "-o", str(site)], 1)
-                times.append(time.perf_counter() - start)
-            build = statistics.median(times)
-            floor = write_floor(site)
+            bare, _, _ = timed_builds(
+                [*credpath, "site", str(root), "-o", str(site), "--no-diagrams"], site, args.repeat
+            )
+            build, peak, code = timed_builds(
+                [*credpath, "site", str(root), "-o", str(site)], site, args.repeat
+            )
+            drawing, diagrams = graphviz_alone(root)
+            floor = write_floor(site, Path(folder))
             pages = sum(1 for _ in site.rglob("*.html"))
             size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
             data = (site / "assets" / "data.js").stat().st_size / 2**20
             print(
-                f"{n} credentials: validate --no-cache {validate[0]:.2f} s; site {build:.2f} s "
-                f"= {build / validate[0]:.2f}x validate (goal <= 2.00x), exit {built[2]}, "
-                f"peak {built[1]:.0f} MiB; {pages} pages, {size:.1f} MiB ({data:.1f} MiB data.js)"
+                f"{n} credentials: {pages} pages, {size:.1f} MiB ({data:.1f} MiB data.js), "
+                f"{diagrams} outcome diagrams; validate --no-cache {validate:.2f} s"
             )
             print(
-                f"  floor: writing the same {floor[1]} files (same sizes) takes {floor[0]:.2f} s "
-                "on this machine"
+                f"  site --no-diagrams {bare:.2f} s = {bare / validate:.2f}x validate "
+                "(goal <= 2.00x)"
+            )
+            print(
+                f"  site {build:.2f} s = {build / validate:.2f}x validate (goal <= 2.00x), "
+                f"exit {code}, peak {peak:.0f} MiB"
+            )
+            print(
+                f"  floors: Graphviz alone on the {diagrams} diagrams takes {drawing:.2f} s "
+                f"= {drawing / validate:.2f}x validate; writing the same {floor[1]} files "
+                f"(same sizes) takes {floor[0]:.2f} s"
             )
             figures = browser_figures(site, args.repeat)
             if figures is None:

@@ -149,3 +149,80 @@ def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
     assert shared_files == site_files(tmp_path / "alone")
     for run, name in ((shared, "shared"), (alone, "alone")):
         assert run.stderr == f"wrote the site (623 pages) to {tmp_path / name}; open index.html\n"
+
+
+def figure_steps(page: Path) -> dict[str, list[str]]:
+    """The "where it sits" figure of a credential page: step -> the texts it lists (a
+    linked title, with its note when it has one)."""
+    html = page.read_text(encoding="utf-8")
+    figure = re.search(r'<figure class="around".*?</figure>', html, re.S)
+    assert figure is not None
+    steps = {}
+    for step, body in re.findall(r'data-step="(\w+)">(.*?)</div>', figure.group(0), re.S):
+        texts = re.findall(r"<li[^>]*><a [^>]*>([^<]+)</a>(?: <span class=\"meta\">([^<]+))?", body)
+        listed = [f"{title} ({note})" if note else title for title, note in texts]
+        steps[step] = listed or re.findall(r"<p>([^<]+)</p>", body)
+    return steps
+
+
+def section_links(page: Path, heading: str) -> list[str]:
+    """The linked titles of a list on a credential page, after ``heading``'s element."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index(f'id="{heading}"')
+    body = html[start : html.index("</ul>", start)]
+    return re.findall(r"<li><a [^>]*>([^<]+)</a>", body)
+
+
+SMALL = """
+credentials:
+  - {id: intro, title: Intro, grants: [basics]}
+  - {id: sql, title: SQL, requires: [intro], grants: [query]}
+  - {id: py, title: Python, requires: [basics], grants: [code]}
+  - {id: pipe, title: Pipelines, requires: [{any: [sql, py]}, query], grants: [pipes]}
+competencies:
+  - {id: basics, title: Basics}
+  - {id: query, title: Querying}
+  - {id: code, title: Coding}
+  - {id: pipes, title: Pipelines}
+outcomes:
+  - {id: eng, title: Data engineer, requires: [pipes]}
+"""
+
+
+def test_each_credential_page_draws_where_it_sits(tmp_path: Path) -> None:
+    (tmp_path / "small").mkdir()
+    (tmp_path / "small" / "catalog.yaml").write_text(SMALL)
+    site = tmp_path / "site"
+    assert (
+        credpath("site", str(tmp_path / "small"), "-o", str(site), "--no-diagrams").exit_code == 0
+    )
+    pages = site / "credentials"
+    assert figure_steps(pages / "intro.html") == {
+        "before": ["Nothing: anyone can start it"],
+        "this": ["Intro"],
+        "after": ["Python", "SQL"],
+        "toward": ["Data engineer"],
+    }
+    assert figure_steps(pages / "pipe.html") == {
+        "before": ["SQL", "Python", "Querying"],
+        "this": ["Pipelines"],
+        "after": ["No other credential"],
+        "toward": ["Data engineer"],
+    }
+
+
+def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) -> None:
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=3, per_layer=200)
+    site = tmp_path / "site"
+    assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
+    page = site / "credentials" / "c0-0.html"
+    opens = section_links(page, "unlocks-heading")
+    toward = section_links(page, "leads")
+    assert (len(opens), len(toward)) == (81, 20)
+    steps = figure_steps(page)
+    assert steps["after"] == [*opens[:5], "and 76 more"]
+    assert steps["toward"] == [*toward[:5], "and 15 more"]
+    html = page.read_text(encoding="utf-8")
+    assert '<a href="#unlocks-heading">and 76 more</a>' in html
+    assert '<a href="#leads">and 15 more</a>' in html

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from credpath.requirements import All, AnyOf, Choose, Ref
+from credpath.requirements import All, AnyOf, Choose, Ref, refs
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -74,6 +74,7 @@ class Views:
         parts = env.get_template("parts.html").make_module({})
         self._item = parts.item  # type: ignore[attr-defined]
         self._broken = str(parts.broken())  # type: ignore[attr-defined]
+        self._more = parts.more  # type: ignore[attr-defined]
         self._links: dict[tuple[str, str, str], str] = {}
         self._credentials: dict[tuple[str, str, str], str] = {}
 
@@ -95,6 +96,10 @@ class Views:
 
     def competency_item(self, competency_id: str, level: int, root: str) -> str:
         return self.item(self.competency_link(competency_id, level), root)
+
+    def more(self, section: str, count: int) -> str:
+        """The list item "and N more" linking to the section of the page that lists all."""
+        return str(self._more(section, count))
 
     def credential_link(self, credential_id: str, note: str = "") -> Link:
         entry = self.catalog.credentials.get(credential_id)
@@ -147,8 +152,22 @@ DrawDiagrams = Callable[[list[str]], Callable[[], dict[str, bytes]]]
 ``diagrams/outcome-<id>.svg``) and returns what waits for them: the pages are drawn
 meanwhile."""
 
+AROUND = 5
+"""Credentials or outcomes a step of the "where it sits" figure names before "and N more"."""
+
 CHUNK = 250
 """Credential pages drawn per work item: enough to make sending the result worth it."""
+
+
+@dataclass(frozen=True)
+class Around:
+    """A credential page's small diagram: what it asks for first, itself, the credentials it
+    opens, the outcomes it leads toward. At most ``AROUND`` of each, whatever the
+    catalog's size; the page's lists below give them all."""
+
+    before: Markup
+    after: Markup
+    toward: Markup
 
 
 @dataclass(frozen=True)
@@ -210,6 +229,7 @@ class Pages:
         if leads is None:  # many credentials lead to the same outcomes: drawn once
             links = self.outcome_links
             leads = self._leads[toward] = listing(views.item(links[o], "../") for o in toward)
+        unlocks = _unlocks(views, credential_id)
         return self.page(
             f"credentials/{credential_id}.html",
             "credential.html",
@@ -220,8 +240,36 @@ class Pages:
                 views.competency_item(g.target, g.number, "../") for g in credential.grants
             ),
             requires=views.requirement(credential.requires, "../"),
-            unlocks=listing(_unlocks(views, credential_id)),
+            unlocks=listing(unlocks),
             leads=leads,
+            around=self.around(credential, toward),
+        )
+
+    def around(self, credential: CredentialDef, toward: tuple[str, ...]) -> Around:
+        views = self.views
+        before: dict[tuple[str, str, int], str] = {}
+        for ref in refs(credential.requires):
+            if ref.kind == "credential":
+                key = ("credential", ref.target, 0)
+                if key not in before:
+                    before[key] = views.credential_item(ref.target, "", "../")
+            elif ref.kind == "competency":
+                key = ("competency", ref.target, ref.number)
+                if key not in before:
+                    before[key] = views.competency_item(ref.target, ref.number, "../")
+        opened = sorted(self.sem.unlocks.get(credential.id, {}))
+        links = self.outcome_links
+        return Around(
+            _first(views, list(before.values()), "#requires-heading"),
+            _first(
+                views,
+                [views.credential_item(c, "", "../") for c in opened[:AROUND]],
+                "#unlocks-heading",
+                len(opened),
+            ),
+            _first(
+                views, [views.item(links[o], "../") for o in toward[:AROUND]], "#leads", len(toward)
+            ),
         )
 
     def credential_pages(self, credential_ids: list[str]) -> list[tuple[str, bytes]]:
@@ -286,6 +334,16 @@ def _files(
 def _status_note(credential: CredentialDef) -> str:
     status = f" · {credential.status}" if credential.status != "active" else ""
     return f"{credential.model.type}{status}"
+
+
+def _first(views: Views, items: list[str], section: str, total: int | None = None) -> Markup:
+    """The first ``AROUND`` items as a list, then "and N more" linking to the page's
+    section that lists them all."""
+    total = len(items) if total is None else total
+    shown = items[:AROUND]
+    if total > len(shown):
+        shown.append(views.more(section, total - len(shown)))
+    return listing(shown)
 
 
 def _unlocks(views: Views, credential_id: str) -> list[str]:
