@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,3 +98,32 @@ def test_an_internal_failure_is_exit_3_with_one_line_asking_for_a_report(
         "credpath: internal error: RuntimeError: it fell over (please report this with the "
         "input that caused it)\n"
     )
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_long_work_shows_its_bar_on_a_terminals_standard_error_and_nowhere_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from credpath.commands import progress
+
+    out, err = Terminal(), Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert list(progress(iter(range(20)), "Writing files", total=20)) == list(range(20))
+    assert "Writing files" in err.getvalue()
+    assert out.getvalue() == ""
+
+
+def test_a_pipe_or_short_work_gets_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    from credpath.commands import progress
+
+    piped, terminal = io.StringIO(), Terminal()
+    monkeypatch.setattr(sys, "stderr", piped)
+    assert list(progress(iter(range(20)), "Writing files", total=20)) == list(range(20))
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(progress(range(7), "Drawing diagrams")) == list(range(7))
+    assert piped.getvalue() == terminal.getvalue() == ""

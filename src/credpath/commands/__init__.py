@@ -236,9 +236,10 @@ def progress(items: Iterable[Item], label: str, *, total: int | None = None) -> 
     if length < 8 or not _terminal(sys.stderr):
         yield from items
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, console=Console(file=sys.stderr)) as bar:
         yield from bar.track(items, total=length, description=label)
 
 
