@@ -140,7 +140,7 @@ def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
     monkeypatch.setattr(forked, "forked_map", counting)
     shared = credpath("site", str(catalog), "-o", str(tmp_path / "shared"), "--no-diagrams")
     assert shared.exit_code == 0, shared.stderr
-    assert chunks == [-(-600 // site.CHUNK)]  # the 600 credential pages went out in chunks
+    assert chunks == [3 + -(-600 // site.CHUNK)]  # the lists, data, outcomes, 600 credentials
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     alone = credpath("site", str(catalog), "-o", str(tmp_path / "alone"), "--no-diagrams")
     assert alone.exit_code == 0, alone.stderr

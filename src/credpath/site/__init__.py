@@ -75,6 +75,7 @@ class Views:
         self._item = parts.item  # type: ignore[attr-defined]
         self._broken = str(parts.broken())  # type: ignore[attr-defined]
         self._more = parts.more  # type: ignore[attr-defined]
+        self._mores: dict[tuple[str, int], str] = {}
         self._links: dict[tuple[str, str, str], str] = {}
         self._credentials: dict[tuple[str, str, str], str] = {}
 
@@ -99,7 +100,11 @@ class Views:
 
     def more(self, section: str, count: int) -> str:
         """The list item "and N more" linking to the section of the page that lists all."""
-        return str(self._more(section, count))
+        key = (section, count)
+        drawn = self._mores.get(key)
+        if drawn is None:
+            drawn = self._mores[key] = str(self._more(section, count))
+        return drawn
 
     def credential_link(self, credential_id: str, note: str = "") -> Link:
         entry = self.catalog.credentials.get(credential_id)
@@ -184,7 +189,8 @@ class Pages:
     workers (credpath.forked), which inherit it with the catalog; nothing it caches
     changes a page."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, *, with_diagrams: bool) -> None:
+        self.with_diagrams = with_diagrams
         self.sem = context.semantics
         self.catalog = context.catalog
         self.env = _environment()
@@ -196,14 +202,39 @@ class Pages:
             o: Link(f"outcomes/{o}.html", self.catalog.outcomes[o].model.title)
             for o in self.outcomes
         }
-        self._leads: dict[tuple[str, ...], Markup] = {}
+        self._leads: dict[tuple[str, ...], tuple[Markup, Markup]] = {}
+        """Per set of outcomes, the page's list of them and the figure's step."""
 
     def page(self, path: str, template: str, **values: Any) -> tuple[str, bytes]:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(**self.common, root=root, **values)
         return path, html.encode("utf-8")
 
-    def outcome(self, outcome_id: str, diagrams: bool) -> tuple[str, bytes]:
+    def draw(self, job: Job) -> list[tuple[str, bytes]]:
+        """The files of one job, (path, bytes) each."""
+        if job.kind == "credentials":
+            return [self.credential(c) for c in job.ids]
+        if job.kind == "outcomes":
+            return [self.outcome(o) for o in job.ids]
+        if job.kind == "data":
+            from credpath.site.data import catalog_data, to_json
+
+            data = to_json(catalog_data(self.sem))
+            return [("assets/data.js", f"window.credpathData = {data};\n".encode("ascii"))]
+        views = self.views
+        home = [self.catalog.outcomes[o] for o in self.outcomes]
+        return [
+            self.page("index.html", "index.html", outcomes=home),
+            self.page(
+                "credentials.html",
+                "credentials.html",
+                groups=_stages(views, self.credentials),
+                outcomes=len(self.outcomes),
+            ),
+            self.page("competencies.html", "competencies.html", competencies=_competencies(views)),
+        ]
+
+    def outcome(self, outcome_id: str) -> tuple[str, bytes]:
         catalog = self.catalog
         outcome = catalog.outcomes[outcome_id]
         return self.page(
@@ -211,7 +242,7 @@ class Pages:
             "outcome.html",
             outcome=outcome,
             requires=self.views.requirement(outcome.requires, "../"),
-            diagram=f"diagrams/outcome-{outcome_id}.svg" if diagrams else None,
+            diagram=f"diagrams/outcome-{outcome_id}.svg" if self.with_diagrams else None,
             curated=[
                 p.model.title
                 for _, p in sorted(catalog.pathways.items())
@@ -228,8 +259,9 @@ class Pages:
         leads = self._leads.get(toward)
         if leads is None:  # many credentials lead to the same outcomes: drawn once
             links = self.outcome_links
-            leads = self._leads[toward] = listing(views.item(links[o], "../") for o in toward)
-        unlocks = _unlocks(views, credential_id)
+            items = [views.item(links[o], "../") for o in toward]
+            leads = self._leads[toward] = (listing(items), _first(views, items, "#leads"))
+        opened = sorted(self.sem.unlocks.get(credential_id, {}).items())
         return self.page(
             f"credentials/{credential_id}.html",
             "credential.html",
@@ -240,12 +272,14 @@ class Pages:
                 views.competency_item(g.target, g.number, "../") for g in credential.grants
             ),
             requires=views.requirement(credential.requires, "../"),
-            unlocks=listing(unlocks),
-            leads=leads,
-            around=self.around(credential, toward),
+            unlocks=listing(_unlocks(views, opened)),
+            leads=leads[0],
+            around=self.around(credential, [c for c, _ in opened], leads[1]),
         )
 
-    def around(self, credential: CredentialDef, toward: tuple[str, ...]) -> Around:
+    def around(self, credential: CredentialDef, opened: list[str], toward: Markup) -> Around:
+        """The "where it sits" figure; ``opened``: the credentials it unlocks, by id;
+        ``toward``: its step of outcomes, drawn."""
         views = self.views
         before: dict[tuple[str, str, int], str] = {}
         for ref in refs(credential.requires):
@@ -257,8 +291,6 @@ class Pages:
                 key = ("competency", ref.target, ref.number)
                 if key not in before:
                     before[key] = views.competency_item(ref.target, ref.number, "../")
-        opened = sorted(self.sem.unlocks.get(credential.id, {}))
-        links = self.outcome_links
         return Around(
             _first(views, list(before.values()), "#requires-heading"),
             _first(
@@ -267,67 +299,51 @@ class Pages:
                 "#unlocks-heading",
                 len(opened),
             ),
-            _first(
-                views, [views.item(links[o], "../") for o in toward[:AROUND]], "#leads", len(toward)
-            ),
+            toward,
         )
 
-    def credential_pages(self, credential_ids: list[str]) -> list[tuple[str, bytes]]:
-        return [self.credential(c) for c in credential_ids]
+
+@dataclass(frozen=True)
+class Job:
+    """Some of the site's files for one worker to draw: ``kind`` names them (the home
+    page and the catalog's lists, the data, outcome or credential pages), ``ids`` the
+    outcomes or credentials."""
+
+    kind: str
+    ids: tuple[str, ...] = ()
 
 
 def build(context: Context, draw_diagrams: DrawDiagrams | None) -> SiteFiles:
     """Every file of the site, drawn while they are written. ``draw_diagrams`` is None
     when Graphviz is missing (the outcome pages then say so).
 
-    The credential pages are shared out to forked workers first (before any thread
-    starts), then Graphviz lays out the outcome diagrams; this process draws the other
-    pages and the data meanwhile, and hands on each file as soon as it is drawn.
+    The pages are shared out to forked workers first (before any thread starts), then
+    Graphviz lays out the outcome diagrams; this process only hands on each file as it
+    comes, so a worker never waits for it to take a result.
     """
     from credpath.forked import forked_map
 
     context.semantics.outcomes_of  # noqa: B018 - computed once, before the workers fork
     context.semantics.unlocks  # noqa: B018
-    pages = Pages(context)
-    ids = pages.credentials
-    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    credential_pages = forked_map(pages.credential_pages, chunks)
-    diagrams = draw_diagrams(pages.outcomes) if draw_diagrams is not None else dict
-    count = 1 + len(pages.outcomes) + len(ids) + 2  # home, outcomes, credentials, the lists
-    drawn = len(pages.outcomes) if draw_diagrams is not None else 0
-    files = _files(pages, credential_pages, diagrams, draw_diagrams is not None)
-    return SiteFiles(count, count + len(ASSETS) + 1 + drawn, files)
+    pages = Pages(context, with_diagrams=draw_diagrams is not None)
+    outcomes, ids = pages.outcomes, pages.credentials
+    jobs = [Job("lists"), Job("data"), Job("outcomes", tuple(outcomes))]
+    jobs += [Job("credentials", tuple(ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK)]
+    drawn = forked_map(pages.draw, jobs)
+    diagrams = draw_diagrams(outcomes) if draw_diagrams is not None else dict
+    count = 1 + len(outcomes) + len(ids) + 2  # home, outcomes, credentials, the lists
+    pictures = len(outcomes) if draw_diagrams is not None else 0
+    return SiteFiles(count, count + len(ASSETS) + 1 + pictures, _files(drawn, diagrams))
 
 
 def _files(
-    pages: Pages,
-    credential_pages: Iterator[list[tuple[str, bytes]]],
-    diagrams: Callable[[], dict[str, bytes]],
-    with_diagrams: bool,
+    drawn: Iterator[list[tuple[str, bytes]]], diagrams: Callable[[], dict[str, bytes]]
 ) -> Iterator[tuple[str, bytes]]:
-    from credpath.site.data import catalog_data, to_json
-
-    views = pages.views
-    outcomes = pages.outcomes
-    yield pages.page(
-        "index.html", "index.html", outcomes=[pages.catalog.outcomes[o] for o in outcomes]
-    )
-    for outcome_id in outcomes:
-        yield pages.outcome(outcome_id, with_diagrams)
-    yield pages.page(
-        "credentials.html",
-        "credentials.html",
-        groups=_stages(views, pages.credentials),
-        outcomes=len(outcomes),
-    )
-    yield pages.page("competencies.html", "competencies.html", competencies=_competencies(views))
     assets = resources.files("credpath.site").joinpath("assets")
     for name in ASSETS:
         yield f"assets/{name}", assets.joinpath(name).read_bytes()
-    data = to_json(catalog_data(pages.sem))
-    yield "assets/data.js", f"window.credpathData = {data};\n".encode("ascii")
-    for chunk in credential_pages:
-        yield from chunk
+    for files in drawn:
+        yield from files
     yield from diagrams().items()
 
 
@@ -346,12 +362,13 @@ def _first(views: Views, items: list[str], section: str, total: int | None = Non
     return listing(shown)
 
 
-def _unlocks(views: Views, credential_id: str) -> list[str]:
-    """The credentials it unlocks (Semantics.unlocks), by id, with how, as list items."""
+def _unlocks(views: Views, opened: list[tuple[str, Ref]]) -> list[str]:
+    """The credentials a credential unlocks (Semantics.unlocks, by id), with how, as list
+    items."""
     item = views.credential_item
     return [
         item(cid, "requires it" if ref.kind == "credential" else f"asks for {ref.text}", "../")
-        for cid, ref in sorted(views.sem.unlocks.get(credential_id, {}).items())
+        for cid, ref in opened
     ]
 
 
