@@ -699,3 +699,17 @@ def test_two_processes_with_different_hash_seeds_print_the_same_bytes(
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0]
+
+
+def test_a_refused_folder_leaves_nothing_behind(project: Project) -> None:
+    """The site is drawn and written into a hidden folder beside the target before the
+    files in the way are found: refused, that folder goes, and the target is untouched."""
+    name = project({"c.yaml": HELD})
+    Path("site").mkdir()
+    Path("site/index.html").write_text("mine\n")
+    run = credpath("site", name, "--no-diagrams", "-o", "site")
+    assert run.exit_code == 2
+    assert run.stderr.startswith("credpath: site/index.html: exists and was not written by")
+    assert sorted(p.name for p in Path().iterdir()) == sorted([name, "site"])
+    assert [p.name for p in Path("site").iterdir()] == ["index.html"]
+    assert Path("site/index.html").read_text() == "mine\n"

@@ -161,7 +161,9 @@ AROUND = 5
 """Credentials or outcomes a step of the "where it sits" figure names before "and N more"."""
 
 CHUNK = 250
-"""Credential pages drawn per work item: enough to make sending the result worth it."""
+"""Credential pages drawn per job: enough to make sending the result worth it. A catalog
+of at most this many credentials is drawn in this process: starting workers would cost
+more than they save."""
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,7 @@ def build(context: Context, draw_diagrams: DrawDiagrams | None) -> SiteFiles:
     outcomes, ids = pages.outcomes, pages.credentials
     jobs = [Job("lists"), Job("data"), Job("outcomes", tuple(outcomes))]
     jobs += [Job("credentials", tuple(ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK)]
-    drawn = forked_map(pages.draw, jobs)
+    drawn = forked_map(pages.draw, jobs) if len(ids) > CHUNK else map(pages.draw, jobs)
     diagrams = draw_diagrams(outcomes) if draw_diagrams is not None else dict
     count = 1 + len(outcomes) + len(ids) + 2  # home, outcomes, credentials, the lists
     pictures = len(outcomes) if draw_diagrams is not None else 0
