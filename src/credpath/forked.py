@@ -13,7 +13,10 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
@@ -54,7 +57,7 @@ def forked_map(function: Callable[[Item], Outcome], items: Sequence[Item]) -> It
     return _results(pool, futures)
 
 
-def _results(pool: Any, futures: list[Any]) -> Iterator[Any]:
+def _results(pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> Iterator[Outcome]:
     try:
         for future in futures:
             yield future.result()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -232,7 +232,7 @@ def progress(items: Iterable[Item], label: str, *, total: int | None = None) -> 
     ``total`` is how many there are when ``items`` has no length. Only long work shows a
     bar (more than a few items); a pipe or a CI log gets none.
     """
-    length = total if total is not None else len(items)  # type: ignore[arg-type]
+    length = total if total is not None else len(items) if isinstance(items, Sized) else 0
     if length < 8 or not _terminal(sys.stderr):
         yield from items
         return
