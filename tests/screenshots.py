@@ -1,7 +1,8 @@
 """The site screenshots in docs/ (``make docs-images``), taken with the tests' browser.
 
 Builds the learner site of curricula/data-careers and photographs, for a learner who
-holds two credentials, the home page and an outcome page: what a learner sees.
+holds two credentials, the home page, an outcome page and a credential page: what a
+learner sees.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ HAVE = "spreadsheet-analysis-essentials,sql-foundations"
 SHOTS = {
     "index.html": "site-home.png",
     "outcomes/junior-data-analyst.html": "site-outcome.png",
+    "credentials/advanced-sql-performance.html": "site-credential.png",
 }
 
 

@@ -226,3 +226,31 @@ def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) ->
     html = page.read_text(encoding="utf-8")
     assert '<a href="#unlocks-heading">and 76 more</a>' in html
     assert '<a href="#leads">and 15 more</a>' in html
+
+
+LADDER = """
+credentials:
+  - {id: basics, title: SQL basics, grants: [sql@1]}
+  - {id: inter, title: Intermediate SQL, requires: [sql@1], grants: [sql@2]}
+  - {id: adv, title: Advanced SQL, requires: [inter], grants: [sql@3]}
+  - {id: report, title: Reporting, requires: [sql@2]}
+competencies:
+  - {id: sql, title: SQL}
+"""
+
+
+def test_a_credential_opens_nothing_among_its_own_prerequisites(tmp_path: Path) -> None:
+    """Advanced SQL grants the level Intermediate SQL asks for, but requires it: a learner
+    who holds Advanced SQL holds Intermediate SQL already, so it does not open it."""
+    (tmp_path / "ladder").mkdir()
+    (tmp_path / "ladder" / "credpath.yaml").write_text("levels: [Basic, Middle, Top]\n")
+    (tmp_path / "ladder" / "catalog.yaml").write_text(LADDER)
+    site = tmp_path / "site"
+    assert (
+        credpath("site", str(tmp_path / "ladder"), "-o", str(site), "--no-diagrams").exit_code == 0
+    )
+    pages = site / "credentials"
+    assert section_links(pages / "adv.html", "unlocks-heading") == ["Reporting"]
+    assert figure_steps(pages / "adv.html")["after"] == ["Reporting"]
+    assert section_links(pages / "inter.html", "unlocks-heading") == ["Advanced SQL", "Reporting"]
+    assert section_links(pages / "basics.html", "unlocks-heading") == ["Intermediate SQL"]

@@ -378,12 +378,25 @@ class Semantics:
     @cached_property
     def unlocks(self) -> dict[str, dict[str, Ref]]:
         """Per credential, the usable credentials whose requirements it serves (they name
-        it, or ask for a level it grants), each with the first such reference as written."""
+        it, or ask for a level it grants), each with the first such reference as written.
+
+        Left out: those that holding it guarantees already (``Guarantees``: its own
+        prerequisites). Advanced SQL grants the level Intermediate SQL asks for, but it
+        requires Intermediate SQL: it opens nothing there."""
         found: dict[str, dict[str, Ref]] = defaultdict(dict)
+        names_credentials: dict[str, bool] = {}  # on every way: else it guarantees only itself
+
+        def guarantees(server: CredentialDef, credential_id: str) -> bool:
+            named = names_credentials.get(server.id)
+            if named is None:
+                chain = all_chain(server.requires)
+                named = names_credentials[server.id] = any(r.kind == "credential" for r in chain)
+            return named and credential_id in self.guarantees.of(server.id).credentials
+
         for credential in self.active:
             for ref in self._refs_of[credential.id]:
                 for server in self.servers(ref):
-                    if server.id != credential.id:
+                    if server.id != credential.id and not guarantees(server, credential.id):
                         found[server.id].setdefault(credential.id, ref)
         return found
 
