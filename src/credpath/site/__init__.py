@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from credpath.requirements import All, AnyOf, Choose, Ref, refs
 
@@ -223,7 +223,7 @@ class Pages:
 
             data = to_json(catalog_data(self.sem))
             return [("assets/data.js", f"window.credpathData = {data};\n".encode("ascii"))]
-        views = self.views
+        views = self.views  # the lists: home, credentials and competencies
         home = [self.catalog.outcomes[o] for o in self.outcomes]
         return [
             self.page("index.html", "index.html", outcomes=home),
@@ -311,7 +311,7 @@ class Job:
     page and the catalog's lists, the data, outcome or credential pages), ``ids`` the
     outcomes or credentials."""
 
-    kind: str
+    kind: Literal["lists", "data", "outcomes", "credentials"]
     ids: tuple[str, ...] = ()
 
 
