@@ -9,6 +9,10 @@ store one content's findings under another's hash. Any change is a miss, and
 the project is checked as usual; touching a file (a new mtime, the same bytes)
 is a hit. A cache file that is not exactly what credpath writes is ignored.
 
+A second cache keeps each file's parse by the hash of its bytes (``load_parses``,
+``store_parses``), one entry per project: after an edit, only the edited files are
+parsed again, and the findings are checked again over the whole catalog.
+
 The cache lives in ``$CREDPATH_CACHE_DIR``, else ``$XDG_CACHE_HOME/credpath``,
 else ``~/.cache/credpath``; ``CREDPATH_NO_CACHE=1`` or ``--no-cache`` turns it
 off. It is JSON, never pickle: a cache file is data, not code.
@@ -21,7 +25,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache as once
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +36,7 @@ import credpath
 from credpath.diagnostics import Diagnostic, Location, Severity
 
 if TYPE_CHECKING:
+    from credpath.loader import Path_, SourceFile, Span
     from credpath.project import Project
 
 FORMAT = 3
@@ -53,6 +60,7 @@ def directory() -> Path | None:
     return Path(base) / "credpath"
 
 
+@once
 def _code_fingerprint() -> str:
     """credpath's own sources (an editable install changes without a new version)."""
     package = Path(credpath.__file__).parent
@@ -63,6 +71,7 @@ def _code_fingerprint() -> str:
     return hashlib.sha256("\n".join(stats).encode()).hexdigest()
 
 
+@once
 def _libraries() -> str:
     """The versions of the libraries whose behaviour shapes the findings."""
     found = []
@@ -187,3 +196,71 @@ def _diagnostic(data: dict[str, Any]) -> Diagnostic:
         data["end_column"],
         tuple(Location(*r) for r in data["related"]),
     )
+
+
+Parse = tuple[list[Any], dict["Path_", "Span"]]
+"""A file's parse as the parse cache keeps it: its documents and where each entry is."""
+
+
+def _parses_slot(project: Project) -> tuple[Path, str] | None:
+    """The project's parse cache file, and what its entries depend on besides the bytes."""
+    folder = directory()
+    if folder is None:
+        return None
+    parts = ("parses", str(FORMAT), credpath.__version__, _code_fingerprint(), _libraries())
+    depends = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    root = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:32]
+    return folder / f"parses-{root}.json", depends
+
+
+def load_parses(project: Project) -> dict[bytes, Parse]:
+    """The parses stored for the project, by the hash of the bytes parsed; empty on a
+    miss, or for a file credpath did not write exactly so."""
+    slot = _parses_slot(project)
+    if slot is None:
+        return {}
+    try:
+        header, _, body = slot[0].read_bytes().partition(b"\n")
+        stored = json.loads(header)
+        if stored != {"depends": slot[1], "seal": hashlib.sha256(body).hexdigest()}:
+            return {}
+        files = json.loads(body)
+    except (OSError, ValueError):
+        return {}
+    found: dict[bytes, Parse] = {}
+    if not isinstance(files, dict):
+        return found
+    for digest, parse in files.items():
+        with contextlib.suppress(ValueError, TypeError):
+            documents, entries = parse
+            if isinstance(documents, list):
+                found[bytes.fromhex(digest)] = (documents, {tuple(p): tuple(s) for p, s in entries})
+    return found
+
+
+def store_parses(
+    project: Project, sources: Sequence[SourceFile], known: Mapping[bytes, Parse]
+) -> None:
+    """Keep the parse of each of the project's files that parsed without a problem (the
+    others are read again each time: their findings come from reading them), unless
+    ``known`` (what was stored) holds exactly those."""
+    slot = _parses_slot(project)
+    clean = [
+        (raw.digest, source)
+        for raw, source in zip(project.files, sources, strict=True)
+        if source.text and not source.problems
+    ]
+    if slot is None or {digest for digest, _ in clean} == set(known):
+        return
+    files = {
+        digest.hex(): [source.documents, [[p, s] for p, s in source.entries.items()]]
+        for digest, source in clean
+    }
+    body = json.dumps(files, ensure_ascii=False, separators=(",", ":")).encode()
+    header = json.dumps({"depends": slot[1], "seal": hashlib.sha256(body).hexdigest()})
+    with contextlib.suppress(OSError):
+        slot[0].parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=slot[0].parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(header.encode() + b"\n" + body)
+        os.replace(temporary, slot[0])

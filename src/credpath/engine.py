@@ -62,7 +62,7 @@ class Result:
     @cached_property
     def catalog(self) -> Catalog:
         with collector_paused(freeze=not self.long_lived):
-            sources = self.parsed if self.parsed is not None else self.project.parse()
+            sources = self.parsed if self.parsed is not None else self._parse()
             if not self.long_lived:
                 self.project = self.project.release()
             catalog = build_catalog(
@@ -73,6 +73,16 @@ class Result:
                 if not has_suppressions(source):
                     source.documents = []  # read after the build by lint rules only
         return catalog
+
+    def _parse(self) -> list[SourceFile]:
+        """The project's files parsed; with the cache on, only those parsed in no earlier
+        run (an edit re-parses the files edited, not the catalog)."""
+        if not self.use_cache:
+            return self.project.parse()
+        known = cache.load_parses(self.project)
+        sources = self.project.parse(known)
+        cache.store_parses(self.project, sources, known)
+        return sources
 
     @cached_property
     def context(self) -> Context:

@@ -463,6 +463,18 @@ def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
     return source
 
 
+def parsed_before(
+    path: Path, display: str, data: bytes, documents: list[Any], entries: dict[Path_, Span]
+) -> SourceFile:
+    """One file as ``parse_source`` made it, from what it parsed out of the same bytes
+    before (the parse cache), without parsing them again."""
+    source = SourceFile(path, display)
+    source.text = decode(data, source) or ""
+    source.documents = documents
+    source.entries = entries
+    return source
+
+
 def decode(data: bytes, source: SourceFile) -> str | None:
     """UTF-8 (with or without BOM) text, or None with a finding at the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -10,14 +10,19 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from credpath.config import ConfigError, find_root, load_config
 from credpath.files import Unreadable, discover, display_path, read_bytes
-from credpath.loader import SourceFile, parse_source
+from credpath.loader import SourceFile, parse_source, parsed_before
 from credpath.model import Config
+
+if TYPE_CHECKING:
+    from credpath.cache import Parse
 
 PARALLEL_BYTES = 1 * 2**20
 """Below this much YAML, starting worker processes costs more than it saves."""
@@ -59,17 +64,31 @@ class Project:
         files = tuple(replace(f, data=None) for f in self.files)  # digests carried over
         return replace(self, files=files, released=True)
 
-    def parse(self) -> list[SourceFile]:
-        """Every curriculum file parsed, in path order (on several cores when there is a lot)."""
+    def parse(self, known: Mapping[bytes, Parse] | None = None) -> list[SourceFile]:
+        """Every curriculum file parsed, in path order (on several cores when there is a
+        lot); a file whose bytes' hash is in ``known`` (the parse cache) is not parsed
+        again."""
         if self.released:
             raise RuntimeError("the project's bytes were released after parsing")
-        total = sum(len(f.data) for f in self.files if f.data is not None)
-        workers = min(os.cpu_count() or 1, 4)
-        if total < PARALLEL_BYTES or workers < 2 or len(self.files) < 2:
-            return [parse_raw(f) for f in self.files]
-        chunk = max(1, len(self.files) // (workers * 4))
-        with ProcessPoolExecutor(workers, initializer=gc.disable) as pool:
-            return list(pool.map(parse_raw, self.files, chunksize=chunk))
+        known = known or {}
+        again = [f.data is None or f.digest not in known for f in self.files]
+        fresh = iter(_parse_all([f for f, parse in zip(self.files, again, strict=True) if parse]))
+        return [
+            next(fresh)
+            if parse or f.data is None
+            else parsed_before(f.path, f.display, f.data, *known[f.digest])
+            for f, parse in zip(self.files, again, strict=True)
+        ]
+
+
+def _parse_all(files: list[RawFile]) -> list[SourceFile]:
+    total = sum(len(f.data) for f in files if f.data is not None)
+    workers = min(os.cpu_count() or 1, 4)
+    if total < PARALLEL_BYTES or workers < 2 or len(files) < 2:
+        return [parse_raw(f) for f in files]
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(workers, initializer=gc.disable) as pool:
+        return list(pool.map(parse_raw, files, chunksize=chunk))
 
 
 def parse_raw(raw: RawFile) -> SourceFile:
