@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from credpath.context import Options
 from credpath.engine import check
-from credpath.semantics import Semantics, satisfied
+from credpath.semantics import Semantics, all_chain, satisfied
 from strategies import Project, credential_data, projects
 
 STRUCTURAL = {
@@ -210,3 +210,40 @@ def test_leading_to_outcome_reads_the_same_after_outcomes_of(project: Project) -
     propagated = semantics(project)
     propagated.outcomes_of  # noqa: B018 - from now on read from it
     assert {o: propagated.leading_to_outcome(o) for o in expected} == expected
+
+
+def guaranteed_by_search(sem: Semantics, credential_id: str) -> tuple[set[str], dict[str, int]]:
+    """What holding it guarantees, by a plain search over what requirements name on every
+    way of meeting them (the oracle: no memo, loops included)."""
+    held, levels, todo = {credential_id}, {}, [credential_id]
+    while todo:
+        credential = sem.catalog.credentials.get(todo.pop())
+        if credential is None:
+            continue
+        reached = [(g.target, g.number) for g in credential.grants]
+        for ref in all_chain(credential.requires):
+            if ref.kind == "competency":
+                reached.append((ref.target, ref.number))
+            elif ref.target not in held:
+                held.add(ref.target)
+                todo.append(ref.target)
+        for target, level in reached:
+            levels[target] = max(levels.get(target, 0), level)
+    return held, levels
+
+
+@settings(max_examples=200, deadline=None)
+@given(project=projects(max_credentials=9, learners=True), data=st.data())
+def test_what_a_credential_guarantees_does_not_depend_on_what_was_asked_first(
+    project: Project, data: st.DataObject
+) -> None:
+    """Proof of a credential is proof of what its requirements name on every way,
+    transitively; in a loop each member guarantees the others, whichever is asked first
+    (the site's script keeps its answers across questions too)."""
+    sem = semantics(project)
+    ids = sorted(sem.catalog.credentials)
+    order = data.draw(st.permutations(ids))
+    for credential_id in order:
+        guarantee = sem.guarantees.of(credential_id)
+        expected = guaranteed_by_search(sem, credential_id)
+        assert (guarantee.credentials, guarantee.levels) == expected, credential_id

@@ -170,6 +170,30 @@ def test_the_script_answers_as_the_cli_on_the_shipped_curricula(folder: str) -> 
     assert compare([(root, questions)]) == len(questions)
 
 
+LOOP = """
+competencies:
+  - {id: k0, title: K0}
+  - {id: k1, title: K1}
+credentials:
+  - {id: c0, title: C0, requires: c2, grants: [k1]}
+  - {id: c2, title: C2, requires: c0, grants: [k1]}
+  - {id: c3, title: C3, requires: [k1], grants: [k0]}
+outcomes:
+  - {id: job, title: Job, requires: [k0]}
+"""
+
+
+def test_in_a_loop_each_member_guarantees_the_other_whichever_is_asked_first(
+    tmp_path: Path,
+) -> None:
+    """The script keeps what it worked out across questions: holding c0, then holding c2,
+    must each mean holding both (c0 and c2 require each other), as for the CLI."""
+    (tmp_path / "catalog.yaml").write_text(LOOP)
+    questions: list[tuple[list[str], str | None]] = [(["c0"], "job"), (["c2"], "job")]
+    assert compare([(tmp_path, questions), (tmp_path, list(reversed(questions)))]) == 4
+    assert cli_answers(tmp_path, ["c2"], "job")["held"] == ["c0", "c2"]
+
+
 def test_the_script_uses_the_heuristic_as_the_cli_does(tmp_path: Path) -> None:
     """Past 20 candidate credentials the pathway is estimated; the script estimates alike
     (same order of sums, same tie-breaks), and says it is not proven optimal."""

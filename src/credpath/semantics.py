@@ -142,14 +142,20 @@ class Guarantees:
     def __init__(self, sem: Semantics) -> None:
         self.sem = sem
         self.memo: dict[str, Guarantee] = {}
-        self.pending: set[str] = set()
 
     def of(self, credential_id: str) -> Guarantee:
-        """What holding the credential guarantees; iterative, as chains can be long."""
+        """What holding the credential guarantees; iterative, as chains can be long.
+
+        In a loop (reported as a cycle) each member guarantees the others. A result that
+        still lacks a member being worked out (on the way down from the credential
+        asked) is kept aside for this call only, not remembered: the answers do not
+        depend on which member was asked first (the site's script reasons alike)."""
+        partial: dict[str, tuple[Guarantee, set[str]]] = {}
+        pending: set[str] = set()
         stack = [credential_id]
         while stack:
             current = stack[-1]
-            if current in self.memo:
+            if current in self.memo or current in partial:
                 stack.pop()
                 continue
             credential = self.sem.catalog.credentials.get(current)
@@ -161,23 +167,36 @@ class Guarantees:
                     for ref in all_chain(credential.requires)
                     if ref.kind == "credential"
                     and ref.target not in self.memo
-                    and ref.target not in self.pending
+                    and ref.target not in pending
+                    and ref.target not in partial
                 ]
             )
             if needed:
-                self.pending.add(current)
+                pending.add(current)
                 stack.extend(needed)
                 continue
             stack.pop()
-            self.pending.discard(current)
-            self.memo[current] = self._combine(current)
+            pending.discard(current)
+            result, lacking = self._combine(current, partial, pending)
+            if lacking:
+                partial[current] = (result, lacking)
+            else:
+                self.memo[current] = result
         return self.memo[credential_id]
 
-    def _combine(self, credential_id: str) -> Guarantee:
+    def _combine(
+        self,
+        credential_id: str,
+        partial: dict[str, tuple[Guarantee, set[str]]],
+        pending: set[str],
+    ) -> tuple[Guarantee, set[str]]:
+        """The credential's guarantee from those of what it names, and the members of a
+        loop still being worked out that it lacks (none: it is complete)."""
         result = Guarantee({credential_id})
+        lacking: set[str] = set()
         credential = self.sem.catalog.credentials.get(credential_id)
         if credential is None:
-            return result
+            return result, lacking
         for grant in credential.grants:
             _raise(result.levels, grant.target, grant.number)
         for ref in all_chain(credential.requires):
@@ -185,12 +204,18 @@ class Guarantees:
                 _raise(result.levels, ref.target, ref.number)
                 continue
             inner = self.memo.get(ref.target)
-            if inner is None:  # part of a loop (reported as a cycle)
+            if inner is None and ref.target in partial:
+                inner, waiting = partial[ref.target]
+                lacking |= waiting
+            if inner is None:  # a loop back to a credential being worked out
+                if ref.target in pending:
+                    lacking.add(ref.target)
                 continue
             result.credentials |= inner.credentials
             for target, level in inner.levels.items():
                 _raise(result.levels, target, level)
-        return result
+        lacking.discard(credential_id)
+        return result, lacking
 
     def implies(self, q: Ref, r: Ref) -> bool:
         if q.kind == "competency":

@@ -219,20 +219,29 @@ class Semantics {
   }
 
   /** Guarantees.of: what holding a credential guarantees (itself, its grants, and what
-   * its requirements name on every way of meeting them, transitively). */
+   * its requirements name on every way of meeting them, transitively). In a loop each
+   * member guarantees the others: a result that still lacks a member being worked out is
+   * kept aside for this call only, so answers do not depend on which was asked first. */
   guarantees(credentialId) {
     const stack = [credentialId];
     const pending = new Set();
+    const partial = new Map(); // id -> [result, the loop members it lacks]
     while (stack.length) {
       const current = stack[stack.length - 1];
-      if (this.guaranteed.has(current)) {
+      if (this.guaranteed.has(current) || partial.has(current)) {
         stack.pop();
         continue;
       }
       const credential = this.credential.get(current);
       const needed = credential
         ? allChain(credential.requires)
-            .filter((r) => r.kind === "credential" && !this.guaranteed.has(r.target) && !pending.has(r.target))
+            .filter(
+              (r) =>
+                r.kind === "credential" &&
+                !this.guaranteed.has(r.target) &&
+                !pending.has(r.target) &&
+                !partial.has(r.target),
+            )
             .map((r) => r.target)
         : [];
       if (needed.length) {
@@ -242,27 +251,39 @@ class Semantics {
       }
       stack.pop();
       pending.delete(current);
-      this.guaranteed.set(current, this.combine(current));
+      const [result, lacking] = this.combine(current, partial, pending);
+      if (lacking.size) partial.set(current, [result, lacking]);
+      else this.guaranteed.set(current, result);
     }
     return this.guaranteed.get(credentialId);
   }
 
-  combine(credentialId) {
+  combine(credentialId, partial, pending) {
     const result = new State(new Set([credentialId]), new Map());
+    const lacking = new Set();
     const credential = this.credential.get(credentialId);
-    if (!credential) return result;
+    if (!credential) return [result, lacking];
     for (const [target, number] of credential.grants) result.raise(target, number);
     for (const ref of allChain(credential.requires)) {
       if (ref.kind === "competency") {
         result.raise(ref.target, ref.number);
         continue;
       }
-      const inner = this.guaranteed.get(ref.target);
-      if (!inner) continue; // part of a loop (reported as a cycle)
+      let inner = this.guaranteed.get(ref.target);
+      if (!inner && partial.has(ref.target)) {
+        const [kept, waiting] = partial.get(ref.target);
+        inner = kept;
+        for (const id of waiting) lacking.add(id);
+      }
+      if (!inner) {
+        if (pending.has(ref.target)) lacking.add(ref.target); // a loop back
+        continue;
+      }
       for (const id of inner.held) result.held.add(id);
       for (const [target, level] of inner.levels) result.raise(target, level);
     }
-    return result;
+    lacking.delete(credentialId);
+    return [result, lacking];
   }
 
   /** Semantics.learner: a learner who holds these credentials (and the assumed levels). */
