@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from credpath.context import Options
 from credpath.engine import check
+from credpath.requirements import refs
 from credpath.semantics import Semantics, all_chain, satisfied
 from strategies import Project, credential_data, projects
 
@@ -247,3 +248,36 @@ def test_what_a_credential_guarantees_does_not_depend_on_what_was_asked_first(
         guarantee = sem.guarantees.of(credential_id)
         expected = guaranteed_by_search(sem, credential_id)
         assert (guarantee.credentials, guarantee.levels) == expected, credential_id
+
+
+@settings(max_examples=200, deadline=None)
+@given(project=projects(max_credentials=9, learners=True))
+def test_still_leads_without_is_the_search_from_the_outcomes_without_that_reference(
+    project: Project,
+) -> None:
+    """Searched backwards from each credential the reference serves, the answer is the
+    forward search from every outcome with that one occurrence left out."""
+    sem = semantics(project)
+    outcomes = [o.requires for o in sem.catalog.outcomes.values()]
+    written = [r for requirement in outcomes for r in refs(requirement)]
+    written += [r for c in sem.active for r in refs(c.requires)]
+    for ref in written:
+        servers = {s.id for s in sem.servers(ref) if s.id in sem.leads_to}
+        expected = servers <= leading_without(sem, ref)
+        assert sem.still_leads_without(ref) == expected, ref.text
+
+
+def leading_without(sem: Semantics, skipped: object) -> set[str]:
+    """The credentials the outcomes lead to, searched forwards from every outcome as if
+    the one occurrence ``skipped`` were not written (the oracle)."""
+    found: set[str] = set()
+    todo = [r for o in sem.catalog.outcomes.values() for r in refs(o.requires)]
+    while todo:
+        ref = todo.pop()
+        if ref is skipped:
+            continue
+        for server in sem.servers(ref):
+            if server.id not in found:
+                found.add(server.id)
+                todo.extend(refs(server.requires))
+    return found

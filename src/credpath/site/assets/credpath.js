@@ -221,7 +221,8 @@ class Semantics {
   /** Guarantees.of: what holding a credential guarantees (itself, its grants, and what
    * its requirements name on every way of meeting them, transitively). In a loop each
    * member guarantees the others: a result that still lacks a member being worked out is
-   * kept aside for this call only, so answers do not depend on which was asked first. */
+   * kept aside for this call only (and worked out again once that member is done), so
+   * answers do not depend on which was asked first. */
   guarantees(credentialId) {
     const stack = [credentialId];
     const pending = new Set();
@@ -233,17 +234,16 @@ class Semantics {
         continue;
       }
       const credential = this.credential.get(current);
-      const needed = credential
-        ? allChain(credential.requires)
-            .filter(
-              (r) =>
-                r.kind === "credential" &&
-                !this.guaranteed.has(r.target) &&
-                !pending.has(r.target) &&
-                !partial.has(r.target),
-            )
-            .map((r) => r.target)
-        : [];
+      const needed = [];
+      for (const ref of credential ? allChain(credential.requires) : []) {
+        const target = ref.target;
+        if (ref.kind !== "credential" || this.guaranteed.has(target) || pending.has(target)) continue;
+        const kept = partial.get(target);
+        // Still waiting on members being worked out: fine as it is. Else work it out again.
+        if (kept && [...kept[1]].every((id) => pending.has(id))) continue;
+        partial.delete(target);
+        needed.push(target);
+      }
       if (needed.length) {
         pending.add(current);
         stack.push(...needed);
