@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from run import generate, generate_mixed, median_run
+from run import generate, generate_mixed, measure, median_run, summary
 
 
 def browser_figures(site: Path, repeat: int) -> tuple[float, float, float] | None:
@@ -103,14 +103,11 @@ def graphviz_alone(root: Path) -> tuple[float, int]:
 
 def timed_builds(command: list[str], site: Path, repeat: int) -> tuple[float, float, int]:
     """(median seconds, peak MiB, exit code) of building ``site`` afresh each time."""
-    times, peak, code = [], 0.0, 0
+    runs = []
     for _ in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
-        start = time.perf_counter()
-        _, mib, code = median_run(command, 1)
-        times.append(time.perf_counter() - start)
-        peak = max(peak, mib)
-    return statistics.median(times), peak, code
+        runs.append(measure(command))
+    return summary(runs)
 
 
 def main() -> None:

@@ -71,6 +71,12 @@ def _code_fingerprint() -> str:
     return hashlib.sha256("\n".join(stats).encode()).hexdigest()
 
 
+def _depends() -> tuple[str, ...]:
+    """What every cache entry depends on besides its input: the cache's format,
+    credpath's version and code, the libraries' versions."""
+    return (str(FORMAT), credpath.__version__, _code_fingerprint(), _libraries())
+
+
 @once
 def _libraries() -> str:
     """The versions of the libraries whose behaviour shapes the findings."""
@@ -89,7 +95,7 @@ def key(project: Project, cwd: Path, mode: str) -> Key | None:
     if folder is None:
         return None
     digest = hashlib.sha256()
-    for part in (str(FORMAT), credpath.__version__, _code_fingerprint(), _libraries(), mode):
+    for part in (*_depends(), mode):
         digest.update(part.encode() + b"\0")
     digest.update(str(cwd).encode() + b"\0")
     digest.update(b"\0".join(str(p).encode() for p in project.named) + b"\0")
@@ -129,12 +135,18 @@ def store(key_: Key, diagnostics: list[Diagnostic]) -> None:
     """Write the entry atomically; a cache that cannot be written is simply not used."""
     found = [_as_json(d) for d in diagnostics]
     document = {"digest": key_.digest, "diagnostics": found, "seal": _seal(key_.digest, found)}
+    _write_atomically(key_.slot, json.dumps(document).encode())
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` in one rename (a reader sees the old or the new entry,
+    never half of one); a cache that cannot be written is simply not used."""
     with contextlib.suppress(OSError):
-        key_.slot.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=key_.slot.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out)
-        os.replace(temporary, key_.slot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
 
 
 _FIELDS: dict[str, tuple[type, ...]] = {
@@ -207,8 +219,7 @@ def _parses_slot(project: Project) -> tuple[Path, str] | None:
     folder = directory()
     if folder is None:
         return None
-    parts = ("parses", str(FORMAT), credpath.__version__, _code_fingerprint(), _libraries())
-    depends = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    depends = hashlib.sha256("\0".join(("parses", *_depends())).encode()).hexdigest()
     root = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:32]
     return folder / f"parses-{root}.json", depends
 
@@ -258,9 +269,4 @@ def store_parses(
     }
     body = json.dumps(files, ensure_ascii=False, separators=(",", ":")).encode()
     header = json.dumps({"depends": slot[1], "seal": hashlib.sha256(body).hexdigest()})
-    with contextlib.suppress(OSError):
-        slot[0].parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=slot[0].parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(header.encode() + b"\n" + body)
-        os.replace(temporary, slot[0])
+    _write_atomically(slot[0], header.encode() + b"\n" + body)
