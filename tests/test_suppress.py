@@ -255,3 +255,27 @@ def test_linting_one_file_reports_no_unused_suppression_of_another(project: Proj
     run = credpath("lint", f"{name}/credentials.yaml")
     assert run.rules() == ["insecure-url"]
     assert credpath("lint", name).rules() == ["unused-suppression", "insecure-url"]
+
+
+def test_an_entry_comment_is_scoped_from_the_first_parse_without_parsing_the_file_again() -> None:
+    from pathlib import Path
+
+    from credpath.loader import parse_source
+    from credpath.suppress import collect
+
+    text = (
+        "credentials:\n"
+        "  - just text  # credpath: disable=placeholder-text\n"
+        "  - id: a  # credpath: disable=insecure-url\n"
+        "    title: A\n"
+        "    url: http://example.edu/a\n"
+    )
+    source = parse_source(Path("c.yaml"), "c.yaml", text.encode())
+    found = [(s.start, s.end, s.scope) for s in collect(source)]
+    assert found == [((2, 1), (2, 14), "in this entry"), ((3, 1), (6, 1), "in this entry")]
+    assert "positions" in source.__dict__  # the text item was not recorded by the first parse
+
+    source = parse_source(Path("c.yaml"), "c.yaml", text.replace("just text", "{id: b}").encode())
+    found = [(s.start, s.end, s.scope) for s in collect(source)]
+    assert found == [((2, 1), (2, 12), "in this entry"), ((3, 1), (6, 1), "in this entry")]
+    assert "positions" not in source.__dict__

@@ -79,9 +79,13 @@ def _scalar_spans(text: str) -> list[tuple[Point, Point]]:
 
 
 def _entry_spans(source: SourceFile) -> dict[int, list[tuple[Point, Point]]]:
-    """Per first line (1-based), the spans of the entries that start on it."""
+    """Per first line (1-based), the spans of the entries that start on it.
+
+    The first parse recorded where each mapping entry was written; only an entry it
+    did not record (a list item that is not a mapping) needs the whole file's positions.
+    """
     starts: dict[int, list[tuple[Point, Point]]] = {}
-    values = source.positions.values
+    recorded = source.entries
     for index, document in enumerate(source.documents):
         if not isinstance(document, dict):
             continue
@@ -90,7 +94,8 @@ def _entry_spans(source: SourceFile) -> dict[int, list[tuple[Point, Point]]]:
             if not isinstance(entries, list):
                 continue
             for item in range(len(entries)):
-                span = values.get((index, kind, item))
+                path = (index, kind, item)
+                span = recorded.get(path) or source.positions.values.get(path)
                 if span is None:
                     continue
                 line = span[0] + 1
