@@ -114,13 +114,14 @@ class Result:
     def _run_rules(self) -> list[Diagnostic]:
         context = self.context
         found: list[Diagnostic] = []
-        for rule in self._rules(after_suppressions=False):
-            found.extend(rule.check(context))
-        suppressions = Suppressions(self.sources)
-        kept = suppressions.apply(found)
-        context.suppressions = suppressions
-        for rule in self._rules(after_suppressions=True):
-            kept += suppressions.apply(rule.check(context))
+        with collector_paused(freeze=not self.long_lived):  # the rules' indexes live on too
+            for rule in self._rules(after_suppressions=False):
+                found.extend(rule.check(context))
+            suppressions = Suppressions(self.sources)
+            kept = suppressions.apply(found)
+            context.suppressions = suppressions
+            for rule in self._rules(after_suppressions=True):
+                kept += suppressions.apply(rule.check(context))
         return settle(kept, self.config)
 
     def _rules(self, *, after_suppressions: bool) -> list[Rule]:
