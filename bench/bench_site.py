@@ -8,7 +8,10 @@ the home page (the page redrawn), and an outcome page. Prints each figure beside
 goal; asserts nothing.
 
 Also printed: the build without diagrams, and the floors it cannot go under: Graphviz
-alone on the same diagrams, and writing files of the same sizes.
+alone on the same diagrams, and writing files of the same sizes; and the CPU each takes
+(user and system, with the workers and ``dot``): the build keeps every core busy, so the
+goal is a budget of CPU seconds (twice validate's time on every core), of which
+Graphviz alone takes its share.
 
     python bench/bench_site.py [--sizes 1000,10000] [--catalog layered|mixed] [--repeat 3]
         [--out /dev/shm]
@@ -17,6 +20,7 @@ alone on the same diagrams, and writing files of the same sizes.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -24,11 +28,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from run import generate, generate_mixed, measure, median_run, summary
+from run import Run, generate, generate_mixed, measure, median_run, summary
 
 
 def browser_figures(site: Path, repeat: int) -> tuple[float, float, float] | None:
@@ -74,7 +79,7 @@ def write_floor(site: Path, out: Path) -> tuple[float, int]:
 
 
 GRAPHVIZ_ALONE = """
-import sys, time
+import resource, sys, time
 from pathlib import Path
 from credpath.commands.render import export_in_parallel
 from credpath.context import Options
@@ -84,25 +89,33 @@ context = check(Path(sys.argv[1]), Path.cwd(), Options(False)).context
 diagrams = [derived_pathway(context.semantics, o) for o in sorted(context.catalog.outcomes)]
 start = time.perf_counter()
 export_in_parallel(diagrams, "svg")
-print(time.perf_counter() - start, len(diagrams))
+dot = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(time.perf_counter() - start, dot.ru_utime + dot.ru_stime, len(diagrams))
 """
 
 
-def graphviz_alone(root: Path) -> tuple[float, int]:
-    """(seconds, diagrams): Graphviz laying out the site's outcome diagrams on every core,
-    nothing else running: what the diagrams cost whoever draws the pages."""
+class Drawing(NamedTuple):
+    seconds: float
+    cpu: float
+    """Seconds of CPU of the ``dot`` processes, user and system."""
+    diagrams: int
+
+
+def graphviz_alone(root: Path) -> Drawing:
+    """Graphviz laying out the site's outcome diagrams on every core, nothing else
+    running: what the diagrams cost whoever draws the pages."""
     run = subprocess.run(
         [sys.executable, "-c", GRAPHVIZ_ALONE, str(root)],
         capture_output=True,
         text=True,
         check=True,
     )
-    seconds, count = run.stdout.split()
-    return float(seconds), int(count)
+    seconds, cpu, count = run.stdout.split()
+    return Drawing(float(seconds), float(cpu), int(count))
 
 
-def timed_builds(command: list[str], site: Path, repeat: int) -> tuple[float, float, int]:
-    """(median seconds, peak MiB, exit code) of building ``site`` afresh each time."""
+def timed_builds(command: list[str], site: Path, repeat: int) -> Run:
+    """The figures of building ``site`` afresh each time."""
     runs = []
     for _ in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
@@ -128,16 +141,16 @@ def main() -> None:
     print(f"catalog: {args.catalog}; sites written under {args.out or tempfile.gettempdir()}")
     for n in [int(s) for s in args.sizes.split(",")]:
         root = generate(n) if args.catalog == "layered" else generate_mixed(n, args.seed)
-        validate = median_run([*credpath, "validate", str(root), "--quiet", "--no-cache"], 3)[0]
+        checked = median_run([*credpath, "validate", str(root), "--quiet", "--no-cache"], 3)
+        validate = checked.seconds
         with tempfile.TemporaryDirectory(dir=args.out) as folder:
             site = Path(folder) / "site"
-            bare, _, _ = timed_builds(
+            bare = timed_builds(
                 [*credpath, "site", str(root), "-o", str(site), "--no-diagrams"], site, args.repeat
             )
-            build, peak, code = timed_builds(
-                [*credpath, "site", str(root), "-o", str(site)], site, args.repeat
-            )
-            drawing, diagrams = graphviz_alone(root)
+            built = timed_builds([*credpath, "site", str(root), "-o", str(site)], site, args.repeat)
+            drawing = graphviz_alone(root)
+            diagrams = drawing.diagrams
             floor = write_floor(site, Path(folder))
             pages = sum(1 for _ in site.rglob("*.html"))
             size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
@@ -147,16 +160,24 @@ def main() -> None:
                 f"{diagrams} outcome diagrams; validate --no-cache {validate:.2f} s"
             )
             print(
-                f"  site --no-diagrams {bare:.2f} s = {bare / validate:.2f}x validate "
-                "(goal <= 2.00x)"
+                f"  site --no-diagrams {bare.seconds:.2f} s = {bare.seconds / validate:.2f}x "
+                f"validate (goal <= 2.00x), {bare.cpu:.2f} s of CPU"
             )
             print(
-                f"  site {build:.2f} s = {build / validate:.2f}x validate (goal <= 2.00x), "
-                f"exit {code}, peak {peak:.0f} MiB"
+                f"  site {built.seconds:.2f} s = {built.seconds / validate:.2f}x validate "
+                f"(goal <= 2.00x), {built.cpu:.2f} s of CPU, exit {built.code}, "
+                f"peak {built.mib:.0f} MiB"
+            )
+            cores = os.cpu_count() or 1
+            print(
+                f"  CPU: validate takes {checked.cpu:.2f} s of CPU; twice its time on {cores} "
+                f"cores is {2 * validate * cores:.2f} s of CPU at most, Graphviz alone "
+                f"{drawing.cpu:.2f} s of it"
             )
             print(
-                f"  floors: Graphviz alone on the {diagrams} diagrams takes {drawing:.2f} s "
-                f"= {drawing / validate:.2f}x validate; writing the same {floor[1]} files "
+                f"  floors: Graphviz alone on the {diagrams} diagrams takes "
+                f"{drawing.seconds:.2f} s = {drawing.seconds / validate:.2f}x validate; "
+                f"writing the same {floor[1]} files "
                 f"(same sizes) takes {floor[0]:.2f} s"
             )
             figures = browser_figures(site, args.repeat)

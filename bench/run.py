@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 OUT = Path(__file__).parent / "out"
 PER_FILE = 100
@@ -185,28 +186,44 @@ def generate_mixed(n: int, seed: int) -> Path:
     return root
 
 
-def measure(command: list[str]) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MiB, exit code) of one process."""
+class Run(NamedTuple):
+    """One command's figures (or the medians of several runs, with the highest peak)."""
+
+    seconds: float
+    mib: float
+    """Peak resident memory."""
+    code: int
+    cpu: float
+    """Seconds of CPU, user and system, of the process and every process it waited for
+    (its workers, Graphviz): what it asks of the machine's cores together."""
+
+
+def measure(command: list[str]) -> Run:
+    """The figures of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, process.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(elapsed, usage.ru_maxrss / 1024, process.returncode, cpu)
 
 
-def median_run(command: list[str], repeat: int) -> tuple[float, float, int]:
+def median_run(command: list[str], repeat: int) -> Run:
     return summary([measure(command) for _ in range(repeat)])
 
 
-def summary(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
-    """(median seconds, peak MiB, the last exit code) of runs of one command."""
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+def summary(runs: list[Run]) -> Run:
+    """Median seconds and CPU, the highest peak, the last exit code of runs of one command."""
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.mib for r in runs),
+        runs[-1].code,
+        statistics.median(r.cpu for r in runs),
+    )
 
 
-def interleaved(
-    first: list[str], second: list[str], repeat: int
-) -> tuple[tuple[float, float, int], tuple[float, float, int]]:
+def interleaved(first: list[str], second: list[str], repeat: int) -> tuple[Run, Run]:
     """``median_run`` of two commands run in turn, so that a machine slower for a while
     (a shared host) slows both alike and their ratio holds."""
     firsts, seconds = [], []
