@@ -496,9 +496,11 @@ def test_the_cache_hashes_exactly_the_bytes_it_checked(
 
     real = loading.Project.parse
 
-    def edit_then_parse(self: loading.Project, known: object = None) -> list[object]:
+    def edit_then_parse(
+        self: loading.Project, known: object = None, then: object = None
+    ) -> list[object]:
         target.write_text(broken)  # the user saves while credpath runs
-        return real(self, known)  # type: ignore[arg-type,return-value]
+        return real(self, known, then)  # type: ignore[arg-type,return-value]
 
     monkeypatch.setattr(loading.Project, "parse", edit_then_parse)
     first = credpath("validate", name)

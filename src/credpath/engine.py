@@ -30,7 +30,7 @@ from credpath.files import display_path
 from credpath.loader import SourceFile
 from credpath.model import Config
 from credpath.project import Project, open_project
-from credpath.resolve import Catalog, build_catalog
+from credpath.resolve import Catalog, build_catalog, prevalidate
 from credpath.rules import ALL, FIXED, RULES, Rule, effective
 from credpath.suppress import Suppressions, has_suppressions
 
@@ -75,12 +75,13 @@ class Result:
         return catalog
 
     def _parse(self) -> list[SourceFile]:
-        """The project's files parsed; with the cache on, only those parsed in no earlier
-        run (an edit re-parses the files edited, not the catalog)."""
+        """The project's files parsed, each file's entries validated as soon as it is; with
+        the cache on, only those parsed in no earlier run (an edit re-parses the files
+        edited, not the catalog)."""
         if not self.use_cache:
-            return self.project.parse()
+            return self.project.parse(then=prevalidate)
         known = cache.load_parses(self.project)
-        sources = self.project.parse(known)
+        sources = self.project.parse(known, then=prevalidate)
         cache.store_parses(self.project, sources, known)
         return sources
 

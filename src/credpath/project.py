@@ -10,8 +10,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,31 +65,43 @@ class Project:
         files = tuple(replace(f, data=None) for f in self.files)  # digests carried over
         return replace(self, files=files, released=True)
 
-    def parse(self, known: Mapping[bytes, Parse] | None = None) -> list[SourceFile]:
+    def parse(
+        self,
+        known: Mapping[bytes, Parse] | None = None,
+        then: Callable[[SourceFile], None] | None = None,
+    ) -> list[SourceFile]:
         """Every curriculum file parsed, in path order (on several cores when there is a
         lot); a file whose bytes' hash is in ``known`` (the parse cache) is not parsed
-        again."""
+        again. ``then`` is called with each file as soon as it is parsed: while worker
+        processes parse the others, this process has time to spare."""
         if self.released:
             raise RuntimeError("the project's bytes were released after parsing")
         known = known or {}
         again = [f.data is None or f.digest not in known for f in self.files]
-        fresh = iter(_parse_all([f for f, parse in zip(self.files, again, strict=True) if parse]))
-        return [
-            next(fresh)
-            if parse or f.data is None
-            else parsed_before(f.path, f.display, f.data, *known[f.digest])
-            for f, parse in zip(self.files, again, strict=True)
-        ]
+        parsed = []
+        with closing(_parse_all([f for f, p in zip(self.files, again, strict=True) if p])) as fresh:
+            for f, parse in zip(self.files, again, strict=True):
+                source = (
+                    next(fresh)
+                    if parse or f.data is None
+                    else parsed_before(f.path, f.display, f.data, *known[f.digest])
+                )
+                if then is not None:
+                    then(source)
+                parsed.append(source)
+        return parsed
 
 
-def _parse_all(files: list[RawFile]) -> list[SourceFile]:
+def _parse_all(files: list[RawFile]) -> Generator[SourceFile, None, None]:
+    """The files parsed, in order, each as soon as it is."""
     total = sum(len(f.data) for f in files if f.data is not None)
     workers = min(os.cpu_count() or 1, 4)
     if total < PARALLEL_BYTES or workers < 2 or len(files) < 2:
-        return [parse_raw(f) for f in files]
+        yield from map(parse_raw, files)
+        return
     chunk = max(1, len(files) // (workers * 4))
     with ProcessPoolExecutor(workers, initializer=gc.disable) as pool:
-        return list(pool.map(parse_raw, files, chunksize=chunk))
+        yield from pool.map(parse_raw, files, chunksize=chunk)
 
 
 def parse_raw(raw: RawFile) -> SourceFile:

@@ -180,6 +180,32 @@ _ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
 }
 """One validator per kind for whole lists: much less overhead than one call per entry."""
 
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+"""The field-name sets validated models share (``share_fields_set``): a few, whatever
+the catalog's size, and never added to (the models are frozen)."""
+
+
+def prevalidate(source: SourceFile) -> None:
+    """Validate a file's entries as soon as it is parsed, one pydantic call per kind, into
+    ``source.validated``: while the other files are still being parsed, this process has
+    time to spare. An entry of a call that fails is left for ``build_catalog``, which
+    validates it on its own for its exact messages."""
+    for doc_index, document in enumerate(source.documents):
+        if not isinstance(document, dict):
+            continue
+        for kind, entries in document.items():
+            if kind not in _ADAPTERS or not isinstance(entries, list):
+                continue
+            indexes = [i for i, raw in enumerate(entries) if isinstance(raw, dict)]
+            try:
+                models = _ADAPTERS[kind].validate_python([entries[i] for i in indexes])
+            except ValidationError:
+                continue
+            for index, model in zip(indexes, models, strict=True):
+                share_fields_set(model, _FIELDS_SETS)
+                source.validated[(doc_index, kind, index)] = model
+
+
 PLACEHOLDERS: dict[str, Any] = {
     "title": "untitled",
     "type": "ext:unknown",
@@ -206,8 +232,6 @@ class _Builder:
         """Requirement texts already resolved (target, level, kind): ids repeat a lot."""
         self.filled: dict[tuple[str, Path_], set[str]] = {}
         """Per entry (``Origin.key``), the required fields it lacked and was given stand-ins."""
-        self.fields_sets: dict[frozenset[str], set[str]] = {}
-        """The field-name sets the validated models share (``share_fields_set``)."""
         self.owner: str | None = None
         """The id of the entry being resolved, for the facts found in it."""
 
@@ -285,7 +309,7 @@ class _Builder:
             todo = []
             for index in indexes:
                 origin = self.raw_entries[index][2]
-                known = origin.source.validated.get(origin.path) if self.remember else None
+                known = origin.source.validated.get(origin.path)
                 if known is not None:
                     valid[index] = known
                 else:
@@ -299,7 +323,7 @@ class _Builder:
                 except ValidationError:
                     continue  # these entries are validated one by one
                 for index, model in zip(batch, models, strict=True):
-                    share_fields_set(model, self.fields_sets)
+                    share_fields_set(model, _FIELDS_SETS)
                     valid[index] = model
                     if self.remember:
                         origin = self.raw_entries[index][2]
@@ -595,16 +619,21 @@ def build_catalog(
 ) -> Catalog:
     """Validate every entry and resolve every reference of a loaded project.
 
-    ``remember``: keep each file's validated entries and resolved references on it
-    (``SourceFile.validated``, ``.resolved``), and reuse those kept by an earlier build,
-    for a process that checks the same files again after an edit (the language
-    server); a single command neither keeps nor looks them up, nor fingerprints the ids.
+    Entries already validated (``SourceFile.validated``: by ``prevalidate``, or by an
+    earlier build) are taken as they are. ``remember``: keep each file's validated
+    entries and resolved references on it (``.validated``, ``.resolved``), and reuse
+    those kept by an earlier build, for a process that checks the same files again
+    after an edit (the language server); a single command keeps neither, nor
+    fingerprints the ids.
     """
     builder = _Builder(config, config_source, files, remember)
     builder.collect()
     builder.validate()
+    if not remember:
+        for source in files:
+            source.validated = {}  # the catalog holds the models
     builder.resolve()
     return builder.catalog
 
 
-__all__ = ["All", "Catalog", "build_catalog"]
+__all__ = ["All", "Catalog", "build_catalog", "prevalidate"]
