@@ -151,6 +151,35 @@ def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
         assert run.stderr == f"wrote the site (623 pages) to {tmp_path / name}; open index.html\n"
 
 
+def test_pages_written_by_forked_workers_are_known_as_credpaths_own(tmp_path: Path) -> None:
+    """The workers write the pages into the staging folder and send back their digests:
+    the ledger must know every file, so that the next build replaces them without
+    --force; and a refused build leaves neither the workers' files nor their folder."""
+    import hashlib
+    import json
+
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=3, per_layer=200)
+    site = tmp_path / "site"
+    assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
+    ledger = json.loads((site / ".credpath-written.json").read_text())["files"]
+    files = site_files(site)
+    del files[".credpath-written.json"]
+    assert ledger == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    again = credpath("site", str(catalog), "-o", str(site), "--no-diagrams")
+    assert again.exit_code == 0, again.stderr
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "credentials").mkdir()
+    (mine / "credentials" / "c0-0.html").write_text("my page\n")
+    refused = credpath("site", str(catalog), "-o", str(mine), "--no-diagrams")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(f"credpath: {mine}/credentials/c0-0.html: exists and was")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["layers", "mine", "site"]
+    assert site_files(mine) == {"credentials/c0-0.html": b"my page\n"}
+
+
 def figure_steps(page: Path) -> dict[str, list[str]]:
     """The "where it sits" figure of a credential page: step -> the texts it lists (a
     linked title, with its note when it has one)."""

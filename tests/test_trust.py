@@ -713,3 +713,25 @@ def test_a_refused_folder_leaves_nothing_behind(project: Project) -> None:
     assert sorted(p.name for p in Path().iterdir()) == sorted([name, "site"])
     assert [p.name for p in Path("site").iterdir()] == ["index.html"]
     assert Path("site/index.html").read_text() == "mine\n"
+
+
+def test_a_staging_folder_goes_when_let_go_but_never_from_a_forked_worker(tmp_path: Path) -> None:
+    """Worker processes forked while a site is staged inherit its Staging: one that lets
+    go of it must not remove the folder the other workers are writing into."""
+    import gc
+
+    from credpath.output import Staging
+
+    staging = Staging(tmp_path / "site")
+    folder = staging.folder
+    assert folder.parent == tmp_path
+    assert folder.name.startswith(".site.")
+    child = os.fork()
+    if child == 0:  # the worker: let go of it, then leave as pool workers do
+        staging.discard()
+        os._exit(0)
+    assert os.waitpid(child, 0)[1] == 0
+    assert folder.is_dir()
+    del staging
+    gc.collect()
+    assert not folder.exists()

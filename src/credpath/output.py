@@ -22,7 +22,9 @@ import os
 import shutil
 import stat
 import tempfile
+import weakref
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from credpath.errors import UsageError
@@ -127,31 +129,70 @@ def rewrite(path: Path, data: bytes) -> None:
         raise _io(path, exc) from None
 
 
+@dataclass(frozen=True)
+class Written:
+    """A file some process already wrote into the staging folder (``write_into``)."""
+
+    digest: str
+
+
+class Staging:
+    """The folder a tree is written into before it takes ``directory``'s place: beside it,
+    so that one rename moves it in. Made before the files are drawn when worker
+    processes write their own files into it; removed once the tree is written, or when
+    the process that made it lets go of it or exits, whatever happened in between.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        try:
+            if os.path.lexists(directory) and not directory.is_dir():
+                raise UsageError(f"{directory}: exists and is not a folder; give a folder with -o")
+            directory.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+            self.folder.chmod(0o777 & ~_umask())
+        except OSError as exc:
+            raise _io(directory, exc) from None
+        self._remove = weakref.finalize(self, _remove_folder, self.folder, os.getpid())
+
+    def discard(self) -> None:
+        self._remove()
+
+
+def _remove_folder(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:  # never from a forked worker that inherited the Staging
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_into(folder: Path, name: str, data: bytes) -> Written:
+    """Write one file of a tree into its staging folder (from any process)."""
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return Written(_digest(data))
+
+
 def write_tree(
     directory: Path,
-    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes | Written]],
     *,
     force: bool = False,
+    staging: Staging | None = None,
 ) -> None:
     """Make ``directory`` hold ``files`` (relative posix paths), all or nothing.
 
     Files credpath wrote there before and no longer produces are removed (when
-    unchanged). Everything is written into a temporary folder first, each file as it
-    comes (an iterator is drawn while written); the result then replaces the folder in
-    one rename when it holds only credpath's files, else file by file, each one atomic.
-    Files of someone else's in the way are refused once all is drawn, before any is
-    touched.
+    unchanged). Everything is written into a staging folder first, each file as it
+    comes (an iterator is drawn while written; a ``Written`` file is already there);
+    the result then replaces the folder in one rename when it holds only credpath's
+    files, else file by file, each one atomic. Files of someone else's in the way are
+    refused once all is drawn, before any is touched.
     """
     items = files.items() if isinstance(files, Mapping) else files
     try:
-        if os.path.lexists(directory) and not directory.is_dir():
-            raise UsageError(f"{directory}: exists and is not a folder; give a folder with -o")
-        old = _read_ledger(directory) if directory.is_dir() else {}
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+        staged = staging if staging is not None else Staging(directory)
         try:
-            staging.chmod(0o777 & ~_umask())
-            ledger = _write_all(staging, items)
+            old = _read_ledger(directory) if directory.is_dir() else {}
+            ledger = _write_all(staged.folder, items)
             blocked = [
                 directory / name
                 for name in sorted(ledger)
@@ -161,24 +202,27 @@ def write_tree(
             if blocked and not force:
                 raise _refuse(blocked)
             stale = [n for n in sorted(old) if n not in ledger and _is_ours(directory / n, old[n])]
-            (staging / LEDGER).write_bytes(_ledger_bytes(ledger))
+            (staged.folder / LEDGER).write_bytes(_ledger_bytes(ledger))
             if not directory.exists():
-                os.rename(staging, directory)
+                os.rename(staged.folder, directory)
             elif not directory.is_symlink() and _only_ours(directory, old):
-                _swap(staging, directory)
+                _swap(staged.folder, directory)
             else:
-                _merge(staging, directory, [*ledger, LEDGER], stale)
+                _merge(staged.folder, directory, [*ledger, LEDGER], stale)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            staged.discard()
     except OSError as exc:
         raise _io(directory, exc) from None
 
 
-def _write_all(staging: Path, items: Iterable[tuple[str, bytes]]) -> dict[str, str]:
+def _write_all(staging: Path, items: Iterable[tuple[str, bytes | Written]]) -> dict[str, str]:
     """Write each file under ``staging``; return the ledger (path: digest)."""
     ledger: dict[str, str] = {}
     folders: set[Path] = set()
     for name, data in items:
+        if isinstance(data, Written):
+            ledger[name] = data.digest
+            continue
         target = staging / name
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from credpath.diagnostics import Diagnostic, Severity
+    from credpath.output import Staging, Written
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -70,14 +71,18 @@ class Document:
 @dataclass(frozen=True)
 class Tree:
     directory: Path
-    files: Mapping[str, bytes] | Iterator[tuple[str, bytes]]
-    """The files by path relative to ``directory``; as an iterator, drawn while written."""
+    files: Mapping[str, bytes] | Iterator[tuple[str, bytes | Written]]
+    """The files by path relative to ``directory``; as an iterator, drawn while written
+    (a ``Written`` file is already in ``staging``)."""
     force: bool = False
     code: int = EXIT_OK
     notes: tuple[str, ...] = ()
     """Lines for standard error once the folder is written."""
     count: int | None = None
     """How many files an iterator gives: the progress bar's length."""
+    staging: Staging | None = None
+    """The folder the files are written into first, when the command made it (its
+    workers write there); else the writing makes one."""
 
 
 Result = Findings | Document | Tree
@@ -176,7 +181,7 @@ def _present_tree(result: Tree) -> int:
     files = result.files
     if not isinstance(files, Mapping) and result.count is not None:
         files = progress(files, "Writing files", total=result.count)
-    write_tree(result.directory, files, force=result.force)
+    write_tree(result.directory, files, force=result.force, staging=result.staging)
     for note in result.notes:
         typer.echo(note, err=True)
     return result.code

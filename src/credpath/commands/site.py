@@ -27,6 +27,7 @@ class SiteOptions:
 def site(options: SiteOptions) -> Tree:
     """Every page, the script, its data and the outcome diagrams, written as they are drawn."""
     from credpath.engine import check
+    from credpath.output import Staging
     from credpath.render import has_dot
     from credpath.site import build
 
@@ -41,9 +42,17 @@ def site(options: SiteOptions) -> Tree:
 
     elif options.diagrams:
         notes.append("Graphviz 'dot' is missing: the outcome pages have no diagram")
-    drawn = build(context, drawer)
+    staging = Staging(options.output)  # the workers write the pages into it
+    drawn = build(context, drawer, staging.folder)
     notes.insert(0, f"wrote the site ({drawn.pages} pages) to {options.output}; open index.html")
-    return Tree(options.output, drawn.files, options.force, notes=tuple(notes), count=drawn.count)
+    return Tree(
+        options.output,
+        drawn.files,
+        options.force,
+        notes=tuple(notes),
+        count=drawn.count,
+        staging=staging,
+    )
 
 
 def _outcome_diagrams(context: Context, outcomes: list[str]) -> Callable[[], dict[str, bytes]]:

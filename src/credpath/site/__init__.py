@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+from credpath.output import Written, write_into
 from credpath.requirements import All, AnyOf, Choose, Ref, refs
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jinja2 import Environment
     from markupsafe import Markup
 
@@ -161,7 +164,7 @@ AROUND = 5
 """Credentials or outcomes a step of the "where it sits" figure names before "and N more"."""
 
 CHUNK = 250
-"""Credential pages drawn per job: enough to make sending the result worth it. A catalog
+"""Credential pages drawn per job: enough to make handing out the job worth it. A catalog
 of at most this many credentials is drawn in this process: starting workers would cost
 more than they save."""
 
@@ -179,11 +182,12 @@ class Around:
 
 @dataclass(frozen=True)
 class SiteFiles:
-    """The site's files as they are drawn: (path relative to the site, bytes)."""
+    """The site's files as they are drawn: (path relative to the site, bytes, or the
+    digest of a file a worker wrote into the staging folder)."""
 
     pages: int
     count: int
-    files: Iterator[tuple[str, bytes]]
+    files: Iterator[tuple[str, bytes | Written]]
 
 
 class Pages:
@@ -211,6 +215,11 @@ class Pages:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(**self.common, root=root, **values)
         return path, html.encode("utf-8")
+
+    def write(self, folder: Path, job: Job) -> list[tuple[str, Written]]:
+        """Draw the files of one job and write them into the staging ``folder`` (in the
+        worker that drew them: only their names and digests go back)."""
+        return [(name, write_into(folder, name, data)) for name, data in self.draw(job)]
 
     def draw(self, job: Job) -> list[tuple[str, bytes]]:
         """The files of one job, (path, bytes) each."""
@@ -315,14 +324,17 @@ class Job:
     ids: tuple[str, ...] = ()
 
 
-def build(context: Context, draw_diagrams: DrawDiagrams | None) -> SiteFiles:
-    """Every file of the site, drawn while they are written. ``draw_diagrams`` is None
-    when Graphviz is missing (the outcome pages then say so).
+def build(context: Context, draw_diagrams: DrawDiagrams | None, folder: Path) -> SiteFiles:
+    """Every file of the site, written into the staging ``folder`` as they are drawn.
+    ``draw_diagrams`` is None when Graphviz is missing (the outcome pages then say so).
 
     The pages are shared out to forked workers first (before any thread starts), then
-    Graphviz lays out the outcome diagrams; this process only hands on each file as it
-    comes, so a worker never waits for it to take a result.
+    Graphviz lays out the outcome diagrams. Each worker writes the pages it draws, so
+    that this process, which writes the assets and the diagrams, only hands on their
+    names and digests.
     """
+    from functools import partial
+
     from credpath.forked import forked_map
 
     context.semantics.outcomes_of  # noqa: B018 - computed once, before the workers fork
@@ -331,7 +343,8 @@ def build(context: Context, draw_diagrams: DrawDiagrams | None) -> SiteFiles:
     outcomes, ids = pages.outcomes, pages.credentials
     jobs = [Job("lists"), Job("data"), Job("outcomes", tuple(outcomes))]
     jobs += [Job("credentials", tuple(ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK)]
-    drawn = forked_map(pages.draw, jobs) if len(ids) > CHUNK else map(pages.draw, jobs)
+    write = partial(pages.write, folder)
+    drawn = forked_map(write, jobs) if len(ids) > CHUNK else map(write, jobs)
     diagrams = draw_diagrams(outcomes) if draw_diagrams is not None else dict
     count = 1 + len(outcomes) + len(ids) + 2  # home, outcomes, credentials, the lists
     pictures = len(outcomes) if draw_diagrams is not None else 0
@@ -339,8 +352,8 @@ def build(context: Context, draw_diagrams: DrawDiagrams | None) -> SiteFiles:
 
 
 def _files(
-    drawn: Iterator[list[tuple[str, bytes]]], diagrams: Callable[[], dict[str, bytes]]
-) -> Iterator[tuple[str, bytes]]:
+    drawn: Iterator[list[tuple[str, Written]]], diagrams: Callable[[], dict[str, bytes]]
+) -> Iterator[tuple[str, bytes | Written]]:
     assets = resources.files("credpath.site").joinpath("assets")
     for name in ASSETS:
         yield f"assets/{name}", assets.joinpath(name).read_bytes()
