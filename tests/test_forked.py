@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
 from credpath import forked
+from credpath.output import close_source
 
 needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="forked workers need Linux, 2 cores")
 
@@ -46,3 +49,21 @@ def test_without_fork_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> Non
         (1, parent),
         (2, parent),
     ]
+
+
+@needs_fork
+def test_closing_before_the_first_result_stops_the_workers(tmp_path: Path) -> None:
+    """What the workers do (here: write a file per item) ends when the results are closed,
+    even unread: the site removes the folder they write into right after."""
+
+    def work(item: int) -> None:
+        time.sleep(0.01)
+        (tmp_path / f"{item}.done").write_text("")
+
+    results = forked.forked_map(work, list(range(400)))
+    time.sleep(0.05)
+    close_source(results)
+    done = sorted(tmp_path.iterdir())
+    assert 0 < len(done) < 400
+    time.sleep(0.3)
+    assert sorted(tmp_path.iterdir()) == done

@@ -8,6 +8,7 @@ same credentials in the same stage, whatever the catalog's size.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,60 @@ def test_pages_written_by_forked_workers_are_known_as_credpaths_own(tmp_path: Pa
     assert refused.stderr.startswith(f"credpath: {mine}/credentials/c0-0.html: exists and was")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["layers", "mine", "site"]
     assert site_files(mine) == {"credentials/c0-0.html": b"my page\n"}
+
+
+def test_a_worker_that_fails_leaves_no_staging_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker fails while the other is still writing pages into the staging folder:
+    the command stops with an internal error, and once it has, no file and no folder of
+    the build is left (the folder goes only after the other worker has stopped)."""
+    from credpath import site
+
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=4, per_layer=300)
+    drawn = site.Pages.credential
+
+    def failing(pages: site.Pages, credential_id: str) -> tuple[str, bytes]:
+        if credential_id == "c0-0":  # in the first chunk
+            raise RuntimeError("a page that cannot be drawn")
+        time.sleep(0.002)  # the other worker is still writing when the failure comes back
+        return drawn(pages, credential_id)
+
+    monkeypatch.setattr(site.Pages, "credential", failing)
+    run = credpath("site", str(catalog), "-o", str(tmp_path / "site"), "--no-diagrams")
+    assert run.exit_code == 3
+    assert "internal error: RuntimeError: a page that cannot be drawn" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["layers"]
+
+
+def test_a_failed_write_here_leaves_nothing_of_the_workers_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process cannot write the assets (a full disk) while the workers write pages:
+    it stops the workers before it removes the staging folder, so no page they write
+    afterwards brings the folder back."""
+    import errno
+    import os
+
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=4, per_layer=300)
+    here = os.getpid()
+    write_bytes = Path.write_bytes
+
+    def full_disk_here(path: Path, data: bytes) -> int:
+        if os.getpid() == here and path.name == "site.css":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        if os.getpid() != here:
+            time.sleep(0.001)  # the workers are still writing when this process stops
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk_here)
+    run = credpath("site", str(catalog), "-o", str(tmp_path / "site"), "--no-diagrams")
+    assert run.exit_code == 2
+    assert run.stderr == f"credpath: {tmp_path / 'site'}: cannot write: No space left on device\n"
+    time.sleep(0.5)  # a worker still running would write its next page by now
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["layers"]
 
 
 def figure_steps(page: Path) -> dict[str, list[str]]:

@@ -715,6 +715,25 @@ def test_a_refused_folder_leaves_nothing_behind(project: Project) -> None:
     assert Path("site/index.html").read_text() == "mine\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["site", "--no-diagrams"], ["render", "--all", "-f", "dot"]],
+    ids=["site", "render-all"],
+)
+def test_a_folder_command_refuses_a_file_in_place_of_the_folder(
+    project: Project, command: list[str]
+) -> None:
+    name = project({"c.yaml": HELD})
+    Path("out").write_text("mine\n")
+    run = credpath(command[0], name, *command[1:], "-o", "out")
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "credpath: out: exists and is not a folder; give a folder with -o\n",
+    )
+    assert Path("out").read_text() == "mine\n"
+    assert sorted(p.name for p in Path().iterdir()) == sorted([name, "out"])
+
+
 def test_a_staging_folder_goes_when_let_go_but_never_from_a_forked_worker(tmp_path: Path) -> None:
     """Worker processes forked while a site is staged inherit its Staging: one that lets
     go of it must not remove the folder the other workers are writing into."""

@@ -54,12 +54,25 @@ def forked_map(function: Callable[[Item], Outcome], items: Sequence[Item]) -> It
         futures = [pool.submit(_run_inherited, item) for item in items]  # forks at the first
     finally:
         _inherited = None
-    return _results(pool, futures)
+    return _Results(pool, futures)
 
 
-def _results(pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> Iterator[Outcome]:
-    try:
-        for future in futures:
-            yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+class _Results(Iterator[Outcome]):
+    """The workers' results in order. Closing it, even before the first result is taken,
+    stops the workers: what has not started is cancelled, what runs is finished, so
+    nothing they do outlives it. The last result, or a worker's exception, closes it too.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, futures: list[Future[Outcome]]) -> None:
+        self._pool = pool
+        self._futures = iter(futures)
+
+    def __next__(self) -> Outcome:
+        try:
+            return next(self._futures).result()
+        except BaseException:  # StopIteration at the end too
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

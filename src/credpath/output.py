@@ -163,6 +163,14 @@ def _remove_folder(folder: Path, owner: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def close_source(items: object) -> None:
+    """Close ``items`` when it is a generator: what draws the files stops (worker
+    processes that write into a staging folder finish their job and exit)."""
+    close = getattr(items, "close", None)
+    if callable(close):
+        close()
+
+
 def write_into(folder: Path, name: str, data: bytes) -> Written:
     """Write one file of a tree into its staging folder (from any process)."""
     target = folder / name
@@ -210,6 +218,7 @@ def write_tree(
             else:
                 _merge(staged.folder, directory, [*ledger, LEDGER], stale)
         finally:
+            close_source(items)  # before the folder goes: nothing writes into it after
             staged.discard()
     except OSError as exc:
         raise _io(directory, exc) from None

@@ -237,15 +237,20 @@ def progress(items: Iterable[Item], label: str, *, total: int | None = None) -> 
     ``total`` is how many there are when ``items`` has no length. Only long work shows a
     bar (more than a few items); a pipe or a CI log gets none.
     """
-    length = total if total is not None else len(items) if isinstance(items, Sized) else 0
-    if length < 8 or not _terminal(sys.stderr):
-        yield from items
-        return
-    from rich.console import Console
-    from rich.progress import Progress
+    from credpath.output import close_source
 
-    with Progress(transient=True, console=Console(file=sys.stderr)) as bar:
-        yield from bar.track(items, total=length, description=label)
+    length = total if total is not None else len(items) if isinstance(items, Sized) else 0
+    try:
+        if length < 8 or not _terminal(sys.stderr):
+            yield from items
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=Console(file=sys.stderr)) as bar:
+            yield from bar.track(items, total=length, description=label)
+    finally:
+        close_source(items)  # closed early (an error, Ctrl-C): what draws them stops too
 
 
 def pick_unknown(kind: str, wanted: str, known: Sequence[str] | Mapping[str, object]) -> NoReturn:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
-from credpath.output import Written, write_into
+from credpath.output import Written, close_source, write_into
 from credpath.requirements import All, AnyOf, Choose, Ref, refs
 
 if TYPE_CHECKING:
@@ -354,12 +354,15 @@ def build(context: Context, draw_diagrams: DrawDiagrams | None, folder: Path) ->
 def _files(
     drawn: Iterator[list[tuple[str, Written]]], diagrams: Callable[[], dict[str, bytes]]
 ) -> Iterator[tuple[str, bytes | Written]]:
-    assets = resources.files("credpath.site").joinpath("assets")
-    for name in ASSETS:
-        yield f"assets/{name}", assets.joinpath(name).read_bytes()
-    for files in drawn:
-        yield from files
-    yield from diagrams().items()
+    try:
+        assets = resources.files("credpath.site").joinpath("assets")
+        for name in ASSETS:
+            yield f"assets/{name}", assets.joinpath(name).read_bytes()
+        for files in drawn:
+            yield from files
+        yield from diagrams().items()
+    finally:
+        close_source(drawn)  # closed early: the workers stop before their folder goes
 
 
 def _status_note(credential: CredentialDef) -> str:
