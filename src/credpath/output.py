@@ -149,10 +149,10 @@ class Staging:
                 raise UsageError(f"{directory}: exists and is not a folder; give a folder with -o")
             directory.parent.mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+            self._remove = weakref.finalize(self, _remove_folder, self.folder, os.getpid())
             self.folder.chmod(0o777 & ~_umask())
         except OSError as exc:
             raise _io(directory, exc) from None
-        self._remove = weakref.finalize(self, _remove_folder, self.folder, os.getpid())
 
     def discard(self) -> None:
         self._remove()
@@ -227,17 +227,9 @@ def write_tree(
 def _write_all(staging: Path, items: Iterable[tuple[str, bytes | Written]]) -> dict[str, str]:
     """Write each file under ``staging``; return the ledger (path: digest)."""
     ledger: dict[str, str] = {}
-    folders: set[Path] = set()
     for name, data in items:
-        if isinstance(data, Written):
-            ledger[name] = data.digest
-            continue
-        target = staging / name
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        target.write_bytes(data)
-        ledger[name] = _digest(data)
+        written = data if isinstance(data, Written) else write_into(staging, name, data)
+        ledger[name] = written.digest
     return ledger
 
 
