@@ -715,6 +715,46 @@ def test_a_refused_folder_leaves_nothing_behind(project: Project) -> None:
     assert Path("site/index.html").read_text() == "mine\n"
 
 
+def test_a_rebuild_drops_pages_no_longer_drawn_but_keeps_what_the_user_wrote(
+    project: Project,
+) -> None:
+    """A rebuilt folder loses the pages of a removed credential, unless the user edited
+    them; a file the user put there stays, and the ledger never claims it."""
+    name = project({"c.yaml": HELD})
+    assert credpath("site", name, "--no-diagrams", "-o", "site").exit_code == 0
+    Path("site/notes.txt").write_text("mine\n")
+    Path("site/credentials/a2.html").write_text("my edit\n")
+    source = Path(name) / "c.yaml"
+    source.write_text(
+        source.read_text()
+        .replace("  - {id: a2, title: A2, type: course, workload: {hours: 5}, grants: [a@2]}\n", "")
+        .replace(
+            "  - {id: xx,", "  - {id: a3, title: A3, type: course, grants: [a@2]}\n  - {id: xx,"
+        )
+        .replace(
+            "  - {id: x-more,",
+            "  - {id: x-gone, title: G, type: course, grants: [x]}\n  - {id: x-more,",
+        )
+    )
+    assert credpath("site", name, "--no-diagrams", "-o", "site").exit_code == 0
+    source.write_text(
+        source.read_text().replace("  - {id: x-gone, title: G, type: course, grants: [x]}\n", "")
+    )
+    run = credpath("site", name, "--no-diagrams", "-o", "site")
+    assert (run.exit_code, run.stderr) == (
+        0,
+        "wrote the site (10 pages) to site; open index.html\n",
+    )
+    pages = sorted(p.name for p in Path("site/credentials").iterdir())
+    assert pages == ["a1.html", "a2.html", "a3.html", "c1.html", "x-more.html", "xx.html"]
+    assert Path("site/credentials/a2.html").read_text() == "my edit\n"
+    assert Path("site/notes.txt").read_text() == "mine\n"
+    ledger = json.loads(Path("site/.credpath-written.json").read_text())["files"]
+    assert "notes.txt" not in ledger
+    assert "credentials/a2.html" not in ledger
+    assert "credentials/a3.html" in ledger
+
+
 @pytest.mark.parametrize(
     "command",
     [["site", "--no-diagrams"], ["render", "--all", "-f", "dot"]],
