@@ -237,7 +237,6 @@ class Semantics:
         self.memo: dict[str, Any] = {}
         """Derived results that later commands share (e.g. pathway estimates)."""
         self._servers: dict[tuple[str, int, str], list[CredentialDef]] = {}
-        self._server_id_sets: dict[tuple[str, int, str], frozenset[str]] = {}
         self._gaps: dict[tuple[str, int], bool] = {}
         """is_gap per competency level: references repeat across a catalog."""
 
@@ -500,14 +499,16 @@ class Semantics:
         """The references ``credential_id`` serves (``servers``), each with the credential
         that writes it (None: an outcome)."""
         credential = self.catalog.credentials.get(credential_id)
-        if credential is None:
+        if credential is None or not self.usable(credential):
             return
-        candidates = list(self._asking["credential"].get(credential_id, ()))
-        for competency in {g.target for g in credential.grants}:
-            candidates += self._asking["competency"].get(competency, ())
-        for ref, owner in candidates:
-            if credential_id in self._server_ids(ref):
-                yield ref, owner
+        yield from self._asking["credential"].get(credential_id, ())
+        granted: dict[str, int] = {}
+        for grant in credential.grants:
+            granted[grant.target] = max(grant.number, granted.get(grant.target, 0))
+        for competency, level in granted.items():
+            for ref, owner in self._asking["competency"].get(competency, ()):
+                if level >= ref.number:
+                    yield ref, owner
 
     @cached_property
     def _asking(self) -> dict[str, dict[str, list[tuple[Ref, str | None]]]]:
@@ -525,13 +526,6 @@ class Semantics:
             if ref.kind in table:
                 table[ref.kind][ref.target].append((ref, owner))
         return table
-
-    def _server_ids(self, ref: Ref) -> frozenset[str]:
-        key = (ref.target, ref.number, ref.kind)
-        found = self._server_id_sets.get(key)
-        if found is None:
-            found = self._server_id_sets[key] = frozenset(s.id for s in self.servers(ref))
-        return found
 
     @cached_property
     def leads_to(self) -> frozenset[str]:
