@@ -8,6 +8,7 @@ references to it do not turn into second, false findings.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -185,25 +186,60 @@ _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 the catalog's size, and never added to (the models are frozen)."""
 
 
+@dataclass(frozen=True)
+class _Misshapen:
+    """A place where a file's documents are not shaped as a catalog: not a mapping of
+    kinds to lists of entry mappings (a ``schema`` finding, ``rules/schema.py``)."""
+
+    path: Path_
+    code: str
+    key: bool = False
+    kind: str | None = None
+
+
+def _walk(source: SourceFile) -> Iterator[tuple[str, Path_, dict[str, Any]] | _Misshapen]:
+    """Each entry of a file (its kind, its path, its mapping), in order, and each place
+    where the documents are misshapen."""
+    for doc, document in enumerate(source.documents):
+        if document is None:
+            continue
+        if not isinstance(document, dict):
+            yield _Misshapen((doc,), "file-not-mapping")
+            continue
+        for kind, entries in document.items():
+            if kind not in KINDS:
+                yield _Misshapen((doc, kind), "unknown-kind", key=True, kind=kind)
+            elif entries is None:
+                continue
+            elif not isinstance(entries, list):
+                yield _Misshapen((doc, kind), "kind-not-list", kind=kind)
+            else:
+                for index, raw in enumerate(entries):
+                    path = (doc, kind, index)
+                    if isinstance(raw, dict):
+                        yield kind, path, raw
+                    else:
+                        yield _Misshapen(path, "entry-not-mapping", kind=KIND_NAMES[kind])
+
+
 def prevalidate(source: SourceFile) -> None:
     """Validate a file's entries as soon as it is parsed, one pydantic call per kind, into
     ``source.validated``: while the other files are still being parsed, this process has
     time to spare. An entry of a call that fails is left for ``build_catalog``, which
     validates it on its own for its exact messages."""
-    for doc_index, document in enumerate(source.documents):
-        if not isinstance(document, dict):
+    groups: dict[str, list[tuple[Path_, dict[str, Any]]]] = {}
+    for item in _walk(source):
+        if not isinstance(item, _Misshapen):
+            kind, path, raw = item
+            groups.setdefault(kind, []).append((path, raw))
+    for kind, entries in groups.items():
+        try:
+            models = _ADAPTERS[kind].validate_python([raw for _, raw in entries])
+        except ValidationError:
             continue
-        for kind, entries in document.items():
-            if kind not in _ADAPTERS or not isinstance(entries, list):
-                continue
-            indexes = [i for i, raw in enumerate(entries) if isinstance(raw, dict)]
-            try:
-                models = _ADAPTERS[kind].validate_python([entries[i] for i in indexes])
-            except ValidationError:
-                continue
-            for index, model in zip(indexes, models, strict=True):
-                share_fields_set(model, _FIELDS_SETS)
-                source.validated[(doc_index, kind, index)] = model
+        for (path, _), model in zip(entries, models, strict=True):
+            share_fields_set(model, _FIELDS_SETS)
+            source.validated[path] = model
 
 
 PLACEHOLDERS: dict[str, Any] = {
@@ -246,30 +282,13 @@ class _Builder:
     # -- pass 1: entries and ids -------------------------------------------------------
     def collect(self) -> None:
         for source in self.catalog.files:
-            for doc_index, document in enumerate(source.documents):
-                self._collect_document(source, doc_index, document)
-
-    def _collect_document(self, source: SourceFile, doc: int, document: Any) -> None:
-        if document is None:
-            return
-        if not isinstance(document, dict):
-            self.malformed(source, (doc,), "file-not-mapping")
-            return
-        for kind, entries in document.items():
-            if kind not in KINDS:
-                self.malformed(source, (doc, kind), "unknown-kind", key=True, kind=kind)
-                continue
-            if entries is None:
-                continue
-            if not isinstance(entries, list):
-                self.malformed(source, (doc, kind), "kind-not-list", kind=kind)
-                continue
-            for index, raw in enumerate(entries):
-                origin = Origin(source, (doc, kind, index))
-                if not isinstance(raw, dict):
-                    self.malformed(source, origin.path, "entry-not-mapping", kind=KIND_NAMES[kind])
-                    continue
-                self.raw_entries.append((kind, raw, origin))
+            for item in _walk(source):
+                if isinstance(item, _Misshapen):
+                    detail = {"kind": item.kind} if item.kind is not None else {}
+                    self.malformed(source, item.path, item.code, key=item.key, **detail)
+                else:
+                    kind, path, raw = item
+                    self.raw_entries.append((kind, raw, Origin(source, path)))
 
     # -- pass 2: validate each entry --------------------------------------------------
     def validate(self) -> None:
