@@ -67,3 +67,32 @@ def test_metrics_unknown_outcome_is_a_usage_error() -> None:
         app, ["metrics", str(ROOT / "curricula/data-careers"), "--outcome", "nope"]
     )
     assert result.exit_code == 2
+
+
+CYCLE = """\
+competencies:
+  - {id: c, title: C}
+credentials:
+  - {id: b, title: B, type: course, requires: [a], grants: [c]}
+  - {id: a, title: A, type: course, requires: [b]}
+outcomes:
+  - {id: job, title: Job, requires: [c]}
+"""
+
+
+@pytest.mark.parametrize("output", [[], ["-o", "metrics.json"]], ids=["stdout", "file"])
+@pytest.mark.parametrize("format_", ["table", "json", "csv"])
+def test_a_cycle_prints_no_numbers_and_is_a_finding_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format_: str, output: list[str]
+) -> None:
+    """A pipe into jq gets nothing rather than a line that is not JSON."""
+    monkeypatch.chdir(tmp_path)
+    Path("p").mkdir()
+    Path("p/c.yaml").write_text(CYCLE)
+    result = runner.invoke(app, ["metrics", "p", "-f", format_, *output])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "p/c.yaml:5:10: error: credentials require each other in a cycle: a -> b -> a; "
+        "metrics need an acyclic graph [cycle]\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p"]

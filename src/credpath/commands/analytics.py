@@ -48,11 +48,11 @@ def metrics(options: MetricsOptions) -> Document:
     except CycleError as exc:
         first = result.catalog.credentials[exc.cycle[0]].origin.locate("id")
         loop = " -> ".join([*exc.cycle, exc.cycle[0]])
-        return Document(
+        finding = (
             f"{first}: error: credentials require each other in a cycle: {loop}; "
-            "metrics need an acyclic graph [cycle]\n",
-            code=1,
+            "metrics need an acyclic graph [cycle]"
         )
+        return Document("", code=1, notes=(finding,))  # no numbers: stdout stays empty
     if options.format == "json":
         text = metrics_to_json(found)
     elif options.format == "csv":
