@@ -343,6 +343,55 @@ def test_hostile_text_stays_text_in_every_page_of_the_site(hostile: str, tmp_pat
     assert "<" not in data  # written as \u003c: no markup anywhere near a script
 
 
+BLANK = """\
+competencies:
+  - {id: skill, title: ' '}
+credentials:
+  - {id: blank-course, title: '  ', type: course, grants: [skill]}
+outcomes:
+  - {id: job, title: ' ', requires: [skill]}
+"""
+
+
+@needs_dot
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["render"],
+        ["render", "--show-competencies"],
+        ["render", "--outcome", "job"],
+        ["render", "--credential", "blank-course"],
+    ],
+    ids=["map", "competencies", "outcome", "credential"],
+)
+def test_a_blank_title_draws_the_id_in_its_box(
+    project: Callable[..., str], command: list[str]
+) -> None:
+    """Graphviz refuses an empty bold line: a title of spaces ended the command in an
+    internal error; the box now names the entry by its id."""
+    name = project({"credpath.yaml": "name: ' '\n", "c.yaml": BLANK})
+    run = credpath(command[0], name, *command[1:])
+    assert run.exit_code == 0, run.stderr
+    nodes = svg_nodes(run.stdout.encode())
+    for node, title in [("credential:blank-course", "blank-course"), ("outcome:job", "job")]:
+        texts = [t.text for t in nodes[node].iter(f"{SVG}text")]
+        assert title in texts, (node, texts)
+    if "--show-competencies" in command:
+        texts = [t.text for t in nodes["competency:skill@1"].iter(f"{SVG}text")]
+        assert "skill" in texts
+    root = ET.fromstring(run.stdout.encode())
+    assert root.findtext(f"{SVG}g/{SVG}title", "").startswith("credpath project: ")
+
+
+@needs_dot
+def test_a_blank_title_still_gets_its_site_diagram(project: Callable[..., str]) -> None:
+    name = project({"c.yaml": BLANK})
+    run = credpath("site", name, "-o", "site")
+    assert (run.exit_code, run.stderr) == (0, "wrote the site (5 pages) to site; open index.html\n")
+    nodes = svg_nodes(Path("site/diagrams/outcome-job.svg").read_bytes())
+    assert "blank-course" in [t.text for t in nodes["credential:blank-course"].iter(f"{SVG}text")]
+
+
 # -- formats, files and determinism --------------------------------------------------------
 
 

@@ -139,7 +139,7 @@ class Catalog:
 
     @property
     def name(self) -> str:
-        return self.config.name or "credpath project"
+        return self.config.name or UNNAMED
 
     def entry(self, id_: str) -> AnyDef | None:
         return (
@@ -149,6 +149,9 @@ class Catalog:
             or self.pathways.get(id_)
         )
 
+
+UNNAMED = "credpath project"
+"""The name of a project whose credpath.yaml gives none."""
 
 BATCH = 1000
 """Entries validated per pydantic call: one call for many is fast, and batches let the

@@ -107,6 +107,13 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cc").strip()
 
 
+def shown(title: str, fallback: str) -> str:
+    """A title as a diagram draws it: ``clean``, or ``fallback`` (the id) when nothing
+    printable is left, as of a title of spaces. A box then still names something, and
+    Graphviz, which refuses an empty bold line, gets none."""
+    return clean(title) or fallback
+
+
 def wrap(text: str, width: int = 26) -> list[str]:
     """Lines of at most ``width``, as even as the line count allows (no lone last word)."""
     text = clean(text)
@@ -208,8 +215,9 @@ class Builder:
             details.append(
                 hours_text(workload.hours) if workload.hours else f"{workload.ects:g} ECTS"
             )
+        title = shown(model.title, credential_id)
         tooltip = [
-            clean(model.title),
+            title,
             " · ".join(p for p in (model.type, clean(model.provider or "")) if p),
         ]
         if workload_text(credential):
@@ -224,7 +232,7 @@ class Builder:
             Node(
                 credential_node_id(credential_id),
                 "credential",
-                clean(model.title),
+                title,
                 (" · ".join(details),),
                 type=model.type,
                 status=credential.status,
@@ -237,7 +245,8 @@ class Builder:
 
     def outcome(self, outcome_id: str, problem: str = "", tooltip_extra: str = "") -> str:
         outcome = self.catalog.outcomes[outcome_id]
-        tooltip = [clean(outcome.model.title), "Job outcome"]
+        title = shown(outcome.model.title, outcome_id)
+        tooltip = [title, "Job outcome"]
         if problem:
             tooltip.append(f"Problem: {tooltip_extra or problem}")
         if outcome.model.description:
@@ -246,7 +255,7 @@ class Builder:
             Node(
                 outcome_node_id(outcome_id),
                 "outcome",
-                clean(outcome.model.title),
+                title,
                 ("job outcome",),
                 problem=problem,
                 tooltip="\n".join(tooltip),
@@ -257,7 +266,7 @@ class Builder:
         definition = self.catalog.competencies[ref.target]
         levels = definition.levels
         level_name = levels[ref.number - 1] if ref.number <= len(levels) else str(ref.number)
-        title = clean(definition.model.title)
+        title = shown(definition.model.title, ref.target)
         details = (f"level {ref.number}: {clean(level_name)}",) if levels != ("1",) else ()
         tooltip = [title, *details]
         if why:

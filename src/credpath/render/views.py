@@ -27,9 +27,11 @@ from credpath.render.model import (
     focus,
     hours_text,
     outcome_node_id,
+    shown,
     subset,
 )
 from credpath.requirements import AnyOf, Choose, Requirement, refs
+from credpath.resolve import UNNAMED
 from credpath.semantics import Explainer, Semantics, loop_text, satisfied
 
 
@@ -94,7 +96,7 @@ def project_map(
         subtitle += f"; {unreachable} not reachable"
     # Columns under headers, not boxes: dot routes an edge around every box it crosses,
     # and a map has many edges that skip stages.
-    return builder.diagram(clean(catalog.name), subtitle, columns, boxed=False)
+    return builder.diagram(shown(catalog.name, UNNAMED), subtitle, columns, boxed=False)
 
 
 def _problem(sem: Semantics, explain: Explainer, credential_id: str) -> tuple[str, str]:
@@ -150,7 +152,7 @@ def derived_pathway(
     )
     if not derived.optimal:
         subtitle += " (found by a heuristic)"
-    return builder.diagram(clean(catalog.name), subtitle, columns)
+    return builder.diagram(shown(catalog.name, UNNAMED), subtitle, columns)
 
 
 def curated_pathway(
@@ -203,8 +205,8 @@ def curated_pathway(
         low, high = _stage_hours(context, items, k, stage)
         title = f"Stage {k}"
         if high:
-            shown = hours_text(low) if low == high else f"{low:g}\u2013{hours_text(high)}"
-            title += f" · {shown}"
+            span = hours_text(low) if low == high else f"{low:g}\u2013{hours_text(high)}"
+            title += f" · {span}"
         columns.append(Column(f"stage-{k}", title, tuple(nodes), tuple(groups)))
     subtitle = f"{clean(pathway.model.title)}: {_plural(len(pathway.stages), 'stage')}"
     if pathway.outcome is not None:
@@ -218,7 +220,7 @@ def curated_pathway(
         builder.connect(node, outcome.requires, len(pathway.stages) + 1)
         columns.append(Column("outcomes", "Outcome", (node,)))
         subtitle += f" to {clean(outcome.model.title)}"
-    return builder.diagram(clean(catalog.name), subtitle, columns)
+    return builder.diagram(shown(catalog.name, UNNAMED), subtitle, columns)
 
 
 def _stage_hours(
