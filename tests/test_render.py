@@ -345,12 +345,13 @@ def test_hostile_text_stays_text_in_every_page_of_the_site(hostile: str, tmp_pat
 
 BLANK = """\
 competencies:
-  - {id: skill, title: ' '}
+  - {id: skill, title: "\\a"}
 credentials:
-  - {id: blank-course, title: '  ', type: course, grants: [skill]}
+  - {id: blank-course, title: "\\a\\b", type: course, grants: [skill]}
 outcomes:
-  - {id: job, title: ' ', requires: [skill]}
+  - {id: job, title: "\\x7f", requires: [skill]}
 """
+"""Titles of control characters only: valid text, but nothing a diagram can print."""
 
 
 @needs_dot
@@ -367,9 +368,9 @@ outcomes:
 def test_a_blank_title_draws_the_id_in_its_box(
     project: Callable[..., str], command: list[str]
 ) -> None:
-    """Graphviz refuses an empty bold line: a title of spaces ended the command in an
-    internal error; the box now names the entry by its id."""
-    name = project({"credpath.yaml": "name: ' '\n", "c.yaml": BLANK})
+    """Graphviz refuses an empty bold line: a title with nothing printable ended the
+    command in an internal error; the box now names the entry by its id."""
+    name = project({"credpath.yaml": 'name: "\\a"\n', "c.yaml": BLANK})
     run = credpath(command[0], name, *command[1:])
     assert run.exit_code == 0, run.stderr
     nodes = svg_nodes(run.stdout.encode())

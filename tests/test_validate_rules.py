@@ -434,6 +434,42 @@ def test_an_ftp_url_is_a_schema_error(project: Project) -> None:
     assert run.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        (
+            "    title: SQL Foundations",
+            "    title: '   '",
+            "project/sql.yaml:7:12: error: 'title' is blank: write its text [schema]",
+        ),
+        (
+            "    title: SQL Foundations",
+            '    title: ""',
+            "project/sql.yaml:7:12: error: 'title' is blank: write its text [schema]",
+        ),
+        (
+            "    type: micro-credential",
+            "    type: micro-credential\n    provider: '\t'",
+            "project/sql.yaml:9:15: error: 'provider' is blank: write its text, "
+            "or leave it out [schema]",
+        ),
+        (
+            "[Foundational, Intermediate, Advanced]",
+            "[Foundational, ' ', Advanced]",
+            "project/sql.yaml:4:28: error: item 2 of 'levels' is blank: write its text [schema]",
+        ),
+    ],
+    ids=["spaces", "empty", "optional", "level-name"],
+)
+def test_blank_text_is_a_schema_error_that_says_so(
+    project: Project, old: str, new: str, line: str
+) -> None:
+    """A title of spaces is as good as none: the learner site would show an empty heading."""
+    name = project({"sql.yaml": SQL.replace(old, new)})
+    run = credpath("validate", name)
+    assert (run.lines, run.exit_code) == ([line], 1)
+
+
 def test_an_unknown_assumed_competency_is_reported_in_credpath_yaml(project: Project) -> None:
     name = project(
         {

@@ -41,10 +41,12 @@ HOURS_PER_ECTS = 25.0
 KINDS = ("outcomes", "competencies", "credentials", "pathways")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, description="A unique id.")]
+TEXT_PATTERN = r"\S"
+"""Text holds something printable: a title of spaces is as good as none."""
 Text = Annotated[
     str,
-    Field(min_length=1),
-    WithJsonSchema({"type": ["string", "number", "boolean"]}),
+    Field(pattern=TEXT_PATTERN),
+    WithJsonSchema({"type": ["string", "number", "boolean"], "pattern": TEXT_PATTERN}),
 ]
 """Free text; any plain scalar is read as the text it is written as (`isco: 2511`)."""
 Url = Annotated[str, Field(pattern=URL_PATTERN, description="An http or https URL.")]

@@ -30,7 +30,7 @@ from pydantic_core import ErrorDetails
 from credpath.context import Context, at_place
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import FieldError, Malformed
-from credpath.model import CREDENTIAL_TYPES, KINDS
+from credpath.model import CREDENTIAL_TYPES, KINDS, TEXT_PATTERN
 from credpath.rules.base import Rule
 from credpath.text import closest, suggest
 
@@ -78,6 +78,10 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         fields = _fields_at(model, loc[:-1])
         return f"unknown key '{name}'{suggest(name, fields)}"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+        if isinstance(loc[-1], int) and len(loc) > 1:
+            return f"item {loc[-1] + 1} of '{loc[-2]}' is blank: write its text"
+        return f"'{name}' is blank: write its text{_or_leave_out(model, loc)}"
     if kind in {"string_pattern_mismatch", "string_too_long"} and name in {"id", "outcome"}:
         return (
             f"'{value}' is not a valid id: use lowercase letters, digits and single '-', '_' "
@@ -113,17 +117,28 @@ def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     return f"'{name}': {msg[0].lower()}{msg[1:]}"
 
 
+def _or_leave_out(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """ ", or leave it out" when the field at ``loc`` is optional."""
+    field = _field_infos(model, loc[:-1]).get(str(loc[-1])) if loc else None
+    return ", or leave it out" if field is not None and not field.is_required() else ""
+
+
 def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """Field names of the (nested) model at ``loc``, for "did you mean"."""
+    return list(_field_infos(model, loc))
+
+
+def _field_infos(model: type[BaseModel], loc: tuple[int | str, ...]) -> dict[str, Any]:
+    """The fields of the (nested) model at ``loc``; none when ``loc`` leads to no model."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
         info = getattr(current, "model_fields", {}).get(part)
         if info is None:
-            return []
+            return {}
         current = _model_of(info.annotation)
-    return list(getattr(current, "model_fields", {}))
+    return dict(getattr(current, "model_fields", {}))
 
 
 def _model_of(annotation: Any) -> Any:
