@@ -3,8 +3,9 @@
 ``test_hostile`` feeds random text to ``validate``. Here the example project of
 ``curricula/`` is edited the way authors break a catalog (a field of the wrong type, a
 reference to nothing or to itself, a duplicate, an entry gone, a status changed) and
-every command that reads a catalog runs on the result: plan, next, render, the site, the
-exports, metrics, diff. None may end in an internal error (exit 3).
+every command that reads a catalog runs on the result: plan, next, render (through
+Graphviz too, when it is installed), the site, the exports, metrics, diff. None may end
+in an internal error (exit 3).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ODD_VALUES: list[Any] = [
     "",
     "<b>&amp;</b>",
     "é\u2028x",
+    "\x07",
     [],
     {},
     [None],
@@ -139,6 +141,7 @@ def _commands(project: str, outcome: str, credential: str, have: str) -> list[li
         ["export", "ctdl", project, "-o", "ctdl", "--force"],
         ["export", "ob3", project, "-o", "ob3", "--force"],
         ["diff", str(EXAMPLE), project, "-f", "markdown"],
+        *([["render", project, "-o", "map.svg", "--force"]] if shutil.which("dot") else []),
     ]
 
 
