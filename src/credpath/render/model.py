@@ -109,8 +109,9 @@ def clean(text: str) -> str:
 
 def shown(title: str, fallback: str) -> str:
     """A title as a diagram draws it: ``clean``, or ``fallback`` (the id) when nothing
-    printable is left, as of a title of spaces. A box then still names something, and
-    Graphviz, which refuses an empty bold line, gets none."""
+    printable is left, as of a title of control characters (one of spaces is a schema
+    error, drawn as its stand-in). A box then still names something, and Graphviz,
+    which refuses an empty bold line, gets none."""
     return clean(title) or fallback
 
 
