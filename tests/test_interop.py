@@ -418,11 +418,17 @@ def test_export_import_export_gives_the_same_document(folder: str, tmp_path: Pat
     assert second.read_bytes() == first.read_bytes()
 
 
-def test_import_reads_a_registry_style_pathway_without_credpath_ids(tmp_path: Path) -> None:
-    """Ids come from the names when the document has no credpath identifier; a pathway's
-    conditions become requirements (any, choose)."""
-    uri = "https://credentialengineregistry.org/resources/"
-    node = lambda n: f"{uri}ce-00000000-0000-4000-8000-{n:012d}"  # noqa: E731
+REGISTRY = "https://credentialengineregistry.org/resources/"
+
+
+def _registry_node(n: int) -> str:
+    return f"{REGISTRY}ce-00000000-0000-4000-8000-{n:012d}"
+
+
+def _registry_graph() -> list[dict[str, Any]]:
+    """A pathway as the Registry publishes it: two credentials, either of which leads to
+    the job, and no credpath identifier."""
+    uri, node = REGISTRY, _registry_node
     graph = [
         {"@id": node(1), "@type": "ceterms:Certificate", "ceterms:ctid": node(1)[len(uri):],
          "ceterms:name": {"en": "Intro to Welding"}},
@@ -441,8 +447,14 @@ def test_import_reads_a_registry_style_pathway_without_credpath_ids(tmp_path: Pa
         {"@id": node(6), "@type": "ceterms:CredentialComponent", "ceterms:ctid": node(6)[len(uri):],
          "ceterms:name": {"en": "Safety"}, "ceterms:proxyFor": node(2)},
     ]  # fmt: skip
+    return graph
+
+
+def test_import_reads_a_registry_style_pathway_without_credpath_ids(tmp_path: Path) -> None:
+    """Ids come from the names when the document has no credpath identifier; a pathway's
+    conditions become requirements (any, choose)."""
     source = tmp_path / "registry.json"
-    source.write_text(json.dumps({"@graph": graph}), encoding="utf-8")
+    source.write_text(json.dumps({"@graph": _registry_graph()}), encoding="utf-8")
     run = credpath("import", "ctdl", str(source), "-o", str(tmp_path / "p"))
     assert run.exit_code == 0, run.stderr
     import yaml
@@ -455,6 +467,28 @@ def test_import_reads_a_registry_style_pathway_without_credpath_ids(tmp_path: Pa
         ("intro-to-welding", "certificate", None),
         ("safety-badge", "certificate", "Badge"),
     ]
+
+
+def test_import_passes_over_what_is_not_shaped_as_ctdl(tmp_path: Path) -> None:
+    """A graph from elsewhere may hold records credpath cannot read: an @id that is not
+    a string, a part or a condition that is not an object, a requiredNumber that is not
+    a whole number. Each was an internal error; the rest of the graph is read as before."""
+    graph = _registry_graph()
+    graph.append({"@id": True, "@type": "ceterms:Certificate", "ceterms:name": "odd"})
+    graph[2]["ceterms:hasPart"].append({"@id": _registry_node(5)})
+    job = graph[3]
+    job["ceterms:hasCondition"].insert(0, "requires a welding certificate")
+    job["ceterms:hasCondition"][1]["ceterms:requiredNumber"] = "one"
+    source = tmp_path / "registry.json"
+    source.write_text(json.dumps({"@graph": graph}), encoding="utf-8")
+    run = credpath("import", "ctdl", str(source), "-o", str(tmp_path / "p"))
+    assert (run.exit_code, run.stdout) == (0, "")
+    import yaml
+
+    outcomes = yaml.safe_load((tmp_path / "p" / "outcomes.yaml").read_text())["outcomes"]
+    assert outcomes[0]["requires"] == [{"any": ["intro-to-welding", "safety-badge"]}]
+    credentials = yaml.safe_load((tmp_path / "p" / "credentials.yaml").read_text())["credentials"]
+    assert [c["id"] for c in credentials] == ["intro-to-welding", "safety-badge"]
 
 
 def test_import_ctdl_refuses_what_is_not_ctdl(tmp_path: Path) -> None:

@@ -41,6 +41,22 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _records(value: Any) -> list[dict[str, Any]]:
+    """The JSON objects among ``value`` (one, or a list): a condition written as anything
+    else says nothing credpath can read, and is passed over."""
+    return [item for item in _list(value) if isinstance(item, dict)]
+
+
+def _count(value: Any) -> int:
+    """``ceterms:requiredNumber``: a whole number from 1, written as a number or as its
+    digits; 1 (the CTDL default) for anything else."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return 1
+
+
 def _ctid(node: dict[str, Any]) -> str | None:
     value = node.get("ceterms:ctid")
     return str(value) if isinstance(value, str) else None
@@ -86,7 +102,11 @@ def read(path: Path) -> dict[str, dict[str, Any]]:
     graph = document.get("@graph") if isinstance(document, dict) else document
     if not isinstance(graph, list):
         raise UsageError(f"{path}: no @graph of CTDL records in it")
-    return {str(node["@id"]): node for node in graph if isinstance(node, dict) and "@id" in node}
+    return {
+        node["@id"]: node
+        for node in graph
+        if isinstance(node, dict) and isinstance(node.get("@id"), str)
+    }
 
 
 def project(path: Path) -> dict[str, str]:
@@ -140,7 +160,7 @@ def project(path: Path) -> dict[str, str]:
         component_of = {
             uri: credential_ids.get(str(nodes[uri].get("ceterms:proxyFor")))
             for uri in _list(pathway.get("ceterms:hasPart"))
-            if uri in nodes
+            if isinstance(uri, str) and uri in nodes
         }
 
         def requirement(
@@ -152,9 +172,9 @@ def project(path: Path) -> dict[str, str]:
             node = nodes[uri]
             if credential_id is None or "ceterms:CredentialComponent" not in _types(node):
                 continue
-            conditions = [requirement(c) for c in _list(node.get("ceterms:hasCondition"))]
+            conditions = [requirement(c) for c in _records(node.get("ceterms:hasCondition"))]
             requires.setdefault(credential_id, _joined(conditions))
-        conditions = [requirement(c) for c in _list(job.get("ceterms:hasCondition"))]
+        conditions = [requirement(c) for c in _records(job.get("ceterms:hasCondition"))]
         outcome: dict[str, Any] = {"id": outcome_id, "title": _text(pathway.get("ceterms:name"))}
         description = _text(pathway.get("ceterms:description"))
         if description:
@@ -330,10 +350,10 @@ def _requirement(
     """A ComponentCondition as a requirement; a competency level's condition (named
     "...: requires id@N" by export) also tells which credentials grant it."""
     name = _text(condition.get("ceterms:name"))
-    number = int(condition.get("ceterms:requiredNumber") or 1)
+    number = _count(condition.get("ceterms:requiredNumber"))
     inner = [
         _requirement(c, component_of, competency_ids, grants)
-        for c in _list(condition.get("ceterms:hasCondition"))
+        for c in _records(condition.get("ceterms:hasCondition"))
     ]
     targets = [component_of.get(str(t)) for t in _list(condition.get("ceterms:targetComponent"))]
     found = [t for t in targets if t is not None]
