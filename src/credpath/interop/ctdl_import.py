@@ -42,8 +42,8 @@ def _list(value: Any) -> list[Any]:
 
 
 def _records(value: Any) -> list[dict[str, Any]]:
-    """The JSON objects among ``value`` (one, or a list): a condition written as anything
-    else says nothing credpath can read, and is passed over."""
+    """The JSON objects among ``value`` (one, or a list): a condition, identifier or
+    profile written as anything else says nothing credpath can read, and is passed over."""
     return [item for item in _list(value) if isinstance(item, dict)]
 
 
@@ -63,11 +63,8 @@ def _ctid(node: dict[str, Any]) -> str | None:
 
 
 def _own_id(node: dict[str, Any]) -> str | None:
-    for value in _list(node.get("ceterms:identifier")):
-        if (
-            isinstance(value, dict)
-            and _text(value.get("ceterms:identifierTypeName")) == IDENTIFIER_TYPE
-        ):
+    for value in _records(node.get("ceterms:identifier")):
+        if _text(value.get("ceterms:identifierTypeName")) == IDENTIFIER_TYPE:
             return str(value.get("ceterms:identifierValueCode") or "") or None
     return None
 
@@ -289,12 +286,8 @@ def _certified(
     """Per credential, the competency levels its condition profiles target (``sql@2``)."""
     found: dict[str, dict[str, int]] = {}
     for node in credentials:
-        for profile in _list(node.get("ceterms:requires")):
-            if not isinstance(profile, dict):
-                continue
-            for target in _list(profile.get("ceterms:targetCompetency")):
-                if not isinstance(target, dict):
-                    continue
+        for profile in _records(node.get("ceterms:requires")):
+            for target in _records(profile.get("ceterms:targetCompetency")):
                 competency = competencies.get(str(target.get("ceterms:targetNode")))
                 level = _LEVEL.match(str(target.get("ceterms:codedNotation") or ""))
                 if competency is None:
@@ -313,9 +306,7 @@ def _assumed_of(nodes: dict[str, dict[str, Any]], competencies: dict[str, str]) 
     for node in nodes.values():
         if "ceterms:CompetencyComponent" not in _types(node):
             continue
-        for value in _list(node.get("ceterms:identifier")):
-            if not isinstance(value, dict):
-                continue
+        for value in _records(node.get("ceterms:identifier")):
             if _text(value.get("ceterms:identifierTypeName")) != ASSUMED_TYPE:
                 continue
             level = _LEVEL.match(str(value.get("ceterms:identifierValueCode") or ""))
@@ -389,9 +380,7 @@ def _joined(conditions: list[Any]) -> Any:
 
 def _occupation(job: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for code in _list(job.get("ceterms:occupationType")):
-        if not isinstance(code, dict):
-            continue
+    for code in _records(job.get("ceterms:occupationType")):
         framework = _text(code.get("ceterms:frameworkName"))
         if "ESCO" in framework and code.get("ceterms:targetNode"):
             found["esco"] = str(code["ceterms:targetNode"])
