@@ -164,8 +164,9 @@ def _remove_folder(folder: Path, owner: int) -> None:
 
 
 def close_source(items: object) -> None:
-    """Close ``items`` when it is a generator: what draws the files stops (worker
-    processes that write into a staging folder finish their job and exit)."""
+    """Close ``items`` when it can be closed (a generator, ``forked_map``'s results): what
+    draws the files stops (worker processes that write into a staging folder finish
+    their job and exit)."""
     close = getattr(items, "close", None)
     if callable(close):
         close()
