@@ -64,7 +64,9 @@ def parse_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
     except JsonInputError:
         raise
     except json.JSONDecodeError as error:
-        raise JsonInputError(f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+        raise JsonInputError(
+            f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
     except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits
         raise JsonInputError(f"not JSON credpath reads: {str(error).splitlines()[0]}") from None
 
