@@ -16,6 +16,7 @@ import math
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 MAX_DEPTH = 1000
@@ -59,6 +60,10 @@ def parse_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
         raise JsonInputError(f"not UTF-8 text (byte {error.start:,})") from None
     if _depth(data) > max_depth:
         raise JsonInputError(f"nested deeper than {max_depth:,} levels")
+    limit = sys.getrecursionlimit()
+    # The decoder recurses once per level: make room for the depth allowed, whatever
+    # the caller's own depth (the depth was checked above, so this is bounded).
+    sys.setrecursionlimit(limit + max_depth + 100)
     try:
         return json.loads(text, parse_constant=_constant, parse_float=_finite)
     except JsonInputError:
@@ -67,8 +72,10 @@ def parse_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
         raise JsonInputError(
             f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
-    except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits
+    except ValueError as error:  # an integer of over 4,300 digits
         raise JsonInputError(f"not JSON credpath reads: {str(error).splitlines()[0]}") from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def read_json(path: Path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> object:
