@@ -1,9 +1,10 @@
 """How an author's text is shown: escaped to one safe line, and "did you mean" suggestions.
 
-Every piece of text from YAML that reaches a terminal, a CI log or a report line
-goes through ``escape``: a title holding ``ESC[2J``, a newline followed by
-``::warning::`` or a U+2028 must neither move the cursor nor start a new line that
-a CI runner would execute as a command.
+Every piece of text from data (YAML, CSV cells, file names) that reaches a terminal, a
+CI log or a report line goes through ``escape``: a title holding ``ESC[2J``, a newline
+followed by ``::warning::`` or a U+2028 must neither move the cursor nor start a new line
+that a CI runner would execute as a command. Markdown output takes ``markdown_text`` and
+``markdown_link`` on top.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import difflib
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 
 SUGGEST_CUTOFF = 0.6
@@ -26,9 +28,40 @@ for _code in (0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2
 del _code
 
 
+_WORKFLOW_COMMAND = re.compile(r"^(\s*):(?=:)|#(?=#\[)")
+"""What a GitHub runner reads as a command: ``::`` opening a line (after blanks), and
+``##[`` anywhere in it (the runner's older syntax)."""
+
+
+def _defuse(match: re.Match[str]) -> str:
+    return f"{match[1]}\\x3a" if match[1] is not None else "\\x23"
+
+
 def escape(text: str) -> str:
-    """``text`` with every control character written as an escape, so it stays one line."""
-    return text.translate(_ESCAPES)
+    """``text`` with every control character written as an escape, so it stays one line,
+    and no workflow command in it: a leading ``::`` shows as ``\\x3a:``, ``##[`` as
+    ``\\x23#[``."""
+    return _WORKFLOW_COMMAND.sub(_defuse, text.translate(_ESCAPES))
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_URL_KEEPS = "/:?#[]@!$&'*+,;=%~"
+"""What a URL may hold as it is in a Markdown link; the rest (space, ``()<>|\\`` and
+control characters) is percent-encoded, so nothing ends the link or the table cell."""
+
+
+def markdown_text(text: str) -> str:
+    """Data as text in Markdown: escaped, then every character Markdown gives a meaning
+    (emphasis, links, raw HTML, table cells) backslashed, so it shows as written."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escape(text))
+
+
+def markdown_link(label: str, url: str) -> str:
+    """A Markdown link to ``url`` when it is a web address; anything else (``javascript:``,
+    ``data:``) is shown as text beside the label, never linked."""
+    if not url.startswith(("http://", "https://")):
+        return f"{markdown_text(label)} ({markdown_text(url)})"
+    return f"[{markdown_text(label)}]({urllib.parse.quote(url, safe=_URL_KEEPS)})"
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from credpath.commands import Document, Tree, pick_unknown
 from credpath.context import Options
+from credpath.diagnostics import Diagnostic
 from credpath.errors import UsageError
+from credpath.text import escape
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,15 @@ def metrics(options: MetricsOptions) -> Document:
     except CycleError as exc:
         first = result.catalog.credentials[exc.cycle[0]].origin.locate("id")
         loop = " -> ".join([*exc.cycle, exc.cycle[0]])
-        finding = (
-            f"{first}: error: credentials require each other in a cycle: {loop}; "
-            "metrics need an acyclic graph [cycle]"
+        finding = Diagnostic(
+            first.path,
+            first.line,
+            first.column,
+            "cycle",
+            f"credentials require each other in a cycle: {loop}; metrics need an acyclic graph",
         )
-        return Document("", code=1, notes=(finding,))  # no numbers: stdout stays empty
+        # no numbers: stdout stays empty
+        return Document("", code=1, notes=(finding.format(),))
     if options.format == "json":
         text = metrics_to_json(found)
     elif options.format == "csv":
@@ -87,13 +93,19 @@ def import_curricular_analytics(options: ImportOptions) -> Document | Tree:
     result = read_curricular_analytics(options.source)
     if result.findings or result.curriculum is None:
         lines = [
-            f"{options.source}:{f.line}:1: error: {f.message}"
-            f"{f' (column {f.column})' if f.column else ''} [import]\n"
+            Diagnostic(
+                str(options.source),
+                f.line,
+                1,
+                "import",
+                f.message + (f" (column {f.column})" if f.column else ""),
+            ).format()
+            + "\n"
             for f in result.findings
         ]
         return Document("".join(lines), code=1)
     files = render_project(result.curriculum)
-    written = [f"wrote {options.output / name}" for name in files]
+    written = [f"wrote {escape(str(options.output / name))}" for name in files]
     return Tree(
         options.output,
         {name: text.encode("utf-8") for name, text in files.items()},

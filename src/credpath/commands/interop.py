@@ -7,7 +7,7 @@ from pathlib import Path
 
 from credpath.commands import Document, Findings, ReportOptions, Tree
 from credpath.context import Options
-from credpath.text import json_text
+from credpath.text import escape, json_text
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def export_ob3(options: ExportOptions) -> Tree:
         name: json_text(document).encode("utf-8")
         for name, document in export(result.catalog, drafts=options.drafts).items()
     }
-    note = f"wrote {len(files)} Open Badges 3.0 achievements to {options.output}"
+    note = f"wrote {len(files)} Open Badges 3.0 achievements to {escape(str(options.output))}"
     return Tree(options.output, files, options.force, notes=(note,))
 
 
@@ -71,7 +71,10 @@ def import_ctdl(options: CtdlImportOptions) -> Tree:
     from credpath.interop.ctdl_import import project
 
     files = {name: text.encode("utf-8") for name, text in project(options.source).items()}
-    note = f"wrote a project from {options.source} to {options.output}: credpath validate it"
+    note = (
+        f"wrote a project from {escape(str(options.source))} to {escape(str(options.output))}: "
+        "credpath validate it"
+    )
     return Tree(options.output, files, options.force, notes=(note,))
 
 
@@ -90,7 +93,7 @@ def import_esco(options: EscoImportOptions) -> Tree:
     occupation = Esco(options.data).find(options.occupation)
     files = {name: text.encode("utf-8") for name, text in start_project(occupation).items()}
     note = (
-        f"wrote a project for '{occupation.label}' to {options.output}: "
+        f"wrote a project for '{escape(occupation.label)}' to {escape(str(options.output))}: "
         f"{len(occupation.essential)} competencies, one per essential skill; add credentials"
     )
     return Tree(options.output, files, options.force, notes=(note,))

@@ -11,7 +11,6 @@ record keeps its CTID (``ctid:``), so a re-export gives the same document.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,17 @@ import yaml
 
 from credpath.errors import UsageError
 from credpath.interop.ctdl import CLASS_OF_TYPE, CREDENTIAL_CLASSES, IDENTIFIER_TYPE
-from credpath.text import slug
+from credpath.json_input import JsonInputError, read_json
+from credpath.text import escape, slug
 
 TYPE_OF_CLASS = {cls: kind for kind, cls in CLASS_OF_TYPE.items()}
+
+MAX_DEPTH = 100
+"""How deeply a CTDL graph may nest: conditions within conditions are read recursively,
+and no published graph comes near it."""
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
+"""A count written as digits: ASCII only (``'²'.isdigit()`` holds, but ``int`` refuses it)."""
 
 
 def _text(value: Any) -> str:
@@ -50,7 +57,7 @@ def _records(value: Any) -> list[dict[str, Any]]:
 def _count(value: Any) -> int:
     """``ceterms:requiredNumber``: a whole number from 1, written as a number or as its
     digits; 1 (the CTDL default) for anything else."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
@@ -93,8 +100,8 @@ class Reader:
 
 def read(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = read_json(path, max_depth=MAX_DEPTH)
+    except JsonInputError as error:
         raise UsageError(f"{path}: cannot read it as JSON-LD ({error})") from None
     graph = document.get("@graph") if isinstance(document, dict) else document
     if not isinstance(graph, list):
@@ -270,7 +277,7 @@ def project(path: Path) -> dict[str, str]:
         config["publisher"] = next(iter(publishers))
     if site_url:
         config["site_url"] = site_url
-    header = f"# Imported by credpath import ctdl from {path.name}.\n"
+    header = f"# Imported by credpath import ctdl from {escape(path.name)}.\n"
     files = {"credpath.yaml": header + _dump(config)}
     if competencies:
         files["competencies.yaml"] = header + _dump({"competencies": competencies})
@@ -329,7 +336,9 @@ def _site_url(pathways: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) 
     return None
 
 
-_LEVEL = re.compile(r"^(?P<id>[a-z0-9]+(?:[-_.][a-z0-9]+)*)@(?P<level>[0-9]+)$")
+_LEVEL = re.compile(r"^(?P<id>[a-z0-9]+(?:[-_.][a-z0-9]+)*)@(?P<level>[0-9]{1,3})$")
+"""A competency level as export names it (``sql@2``); levels go up to 8, and a longer
+number would make the list of level names endless (or ``int`` refuse it)."""
 
 
 def _requirement(
@@ -365,7 +374,7 @@ def _requirement(
     if word == "one of" or (not word and number == 1):
         return {"any": parts}
     written = word.removesuffix(" of")
-    return {"choose": int(written) if written.isdigit() else number, "from": parts}
+    return {"choose": int(written) if _DIGITS.fullmatch(written) else number, "from": parts}
 
 
 def _joined(conditions: list[Any]) -> Any:

@@ -9,7 +9,6 @@ iscoGroup), ``skills_*.csv`` (conceptUri, skillType, preferredLabel) and
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import yaml
 
 from credpath.errors import UsageError
 from credpath.semantics import Semantics
-from credpath.text import slug, suggest
+from credpath.text import escape, markdown_link, markdown_text, slug, suggest
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def start_project(occupation: Occupation) -> dict[str, str]:
         "requires": [ids[s.uri] for s in occupation.essential],
     }
     header = (
-        f"# Started by credpath import esco from the ESCO occupation {occupation.uri}:\n"
+        f"# Started by credpath import esco from the ESCO occupation {escape(occupation.uri)}:\n"
         "# one competency per essential skill. Add the credentials that grant them.\n"
     )
     return {
@@ -205,7 +204,7 @@ def coverage_text(rows: list[Coverage]) -> str:
         lines.append(
             f"{row.outcome}: {len(row.covered)} of {total} essential ESCO skills covered{note}"
         )
-        lines.extend(f"  missing: {s.label} <{s.uri}>" for s in row.missing)
+        lines.extend(f"  missing: {escape(s.label)} <{escape(s.uri)}>" for s in row.missing)
     return "\n".join(lines) + "\n"
 
 
@@ -213,14 +212,10 @@ def coverage_markdown(rows: list[Coverage]) -> str:
     lines = ["| outcome | essential skills covered | missing |", "|---|---|---|"]
     for row in rows:
         total = len(row.covered) + len(row.missing)
-        missing = ", ".join(f"[{_md(s.label)}]({s.uri})" for s in row.missing) or "none"
-        name = f"{_md(row.title)} (`{row.outcome}`)"
+        missing = ", ".join(markdown_link(s.label, s.uri) for s in row.missing) or "none"
+        name = f"{markdown_text(row.title)} (`{row.outcome}`)"
         lines.append(f"| {name} | {len(row.covered)} of {total} | {missing} |")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>])", r"\\\1", text)
 
 
 def coverage_json(rows: list[Coverage]) -> list[dict[str, Any]]:
