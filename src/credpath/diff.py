@@ -6,18 +6,21 @@ renderers turn it into text, Markdown (a pull-request comment or job summary) or
 Findings are matched by rule, subject and message, with positions taken out of the
 message, never by line: moving an entry within a file, or to another file, is not a
 change. Entries are matched by id, and compared on what learners feel: requirements,
-grants, workload, status.
+grants, workload, status (levels for a competency); an entry removed and one added with
+the same content apart from the id is one entry renamed.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from credpath.diagnostics import Diagnostic, Severity
+from credpath.resolve import CompetencyDef, CredentialDef
 from credpath.text import json_text
 
 if TYPE_CHECKING:
@@ -65,17 +68,31 @@ class OutcomeChange:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field of an entry that changed: requires, grants, workload, status or levels."""
+
+    name: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
 class EntryChange:
-    """A credential or competency added, removed, retired or changed, and its reach."""
+    """A credential or competency added, removed, renamed, retired or changed, and its reach."""
 
     kind: str
     id: str
     change: str
-    """added, removed, retired, restored, changed."""
-    fields: tuple[str, ...] = ()
-    """For "changed": which of requires, grants, workload, status, levels changed."""
+    """added, removed, renamed, retired, restored, changed."""
+    changes: tuple[FieldChange, ...] = ()
     leads_before: tuple[str, ...] = ()
     leads_after: tuple[str, ...] = ()
+    previous_id: str = ""
+    """For "renamed": the id it had (``id`` is the new one)."""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.changes)
 
 
 @dataclass
@@ -89,8 +106,13 @@ class Comparison:
         """A finding added at the failing level, or an outcome made unreachable."""
         return any(d.severity >= level for d in self.added) or any(o.lost for o in self.outcomes)
 
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Old id -> new id, for every entry renamed."""
+        return {e.previous_id: e.id for e in self.entries if e.change == "renamed"}
 
-def _key(d: Diagnostic) -> tuple[str, str, str]:
+
+def _key(d: Diagnostic) -> tuple[str, object, str]:
     """What a finding is about, without where: rule, subject (or file), message."""
     message = _POSITION.sub(r"\1", d.message)
     return (d.rule, d.subject or d.path, message)
@@ -118,12 +140,30 @@ def _side(result: Result, outcome: str) -> Side:
     return Side(True, derived.hours, len(derived.stages), tuple(sorted(derived.credentials)))
 
 
+def _references(value: Any) -> list[str] | None:
+    """A requirement or grants written as references only (one, or a list: all of
+    them), else None (an ``any``/``choose`` expression)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _normal(value: Any) -> Any:
+    """References in one order (``[a, b]``, ``[b, a]`` and, for one, ``a`` mean the same)."""
+    references = _references(value)
+    return value if references is None else sorted(references)
+
+
 def _credential_facts(result: Result, cid: str) -> dict[str, Any]:
     model = result.catalog.credentials[cid].model
     workload = model.workload.model_dump(exclude_none=True) if model.workload else None
     return {
-        "requires": model.requires,
-        "grants": model.grants,
+        "requires": _normal(model.requires),
+        "grants": _normal(model.grants),
         "workload": workload,
         "status": model.status,
     }
@@ -131,6 +171,74 @@ def _credential_facts(result: Result, cid: str) -> dict[str, Any]:
 
 def _leads(result: Result, cid: str) -> tuple[str, ...]:
     return tuple(result.context.semantics.outcomes_of.get(cid, []))
+
+
+def _content(entry: CredentialDef | CompetencyDef) -> str:
+    """An entry's content apart from its id (with a competency's levels as resolved)."""
+    content = entry.model.model_dump(exclude={"id"})
+    if isinstance(entry, CompetencyDef):
+        content["levels"] = entry.levels
+    return json.dumps(content, sort_keys=True, default=str)
+
+
+def _renames(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, str]:
+    """Old id -> new id for each entry removed whose content (apart from the id) an entry
+    added has; sorted ids pair first, so that twins pair the same way on every run."""
+    by_content: dict[str, list[str]] = defaultdict(list)
+    for new in sorted(set(after) - set(before)):
+        by_content[_content(after[new])].append(new)
+    pairs = {}
+    for old in sorted(set(before) - set(after)):
+        candidates = by_content.get(_content(before[old]))
+        if candidates:
+            pairs[old] = candidates.pop(0)
+    return pairs
+
+
+def _change(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    return tuple(FieldChange(name, old[name], new[name]) for name in old if old[name] != new[name])
+
+
+def _credential_changes(base: Result, head: Result) -> Iterator[EntryChange]:
+    before, after = base.catalog.credentials, head.catalog.credentials
+    renamed = _renames(before, after)
+    previous = {new: old for old, new in renamed.items()}
+    for cid in sorted((set(before) | set(after)) - set(renamed)):
+        if cid in previous:
+            old_id = previous[cid]
+            leads = _leads(base, old_id), _leads(head, cid)
+            yield EntryChange("credential", cid, "renamed", (), *leads, previous_id=old_id)
+        elif cid not in before:
+            yield EntryChange("credential", cid, "added", leads_after=_leads(head, cid))
+        elif cid not in after:
+            yield EntryChange("credential", cid, "removed", leads_before=_leads(base, cid))
+        elif (old := _credential_facts(base, cid)) != (new := _credential_facts(head, cid)):
+            status = (old["status"], new["status"])
+            change = (
+                "retired"
+                if status[1] == "retired" != status[0]
+                else "restored"
+                if status[0] == "retired" != status[1]
+                else "changed"
+            )
+            leads = _leads(base, cid), _leads(head, cid)
+            yield EntryChange("credential", cid, change, _change(old, new), *leads)
+
+
+def _competency_changes(base: Result, head: Result) -> Iterator[EntryChange]:
+    before, after = base.catalog.competencies, head.catalog.competencies
+    renamed = _renames(before, after)
+    previous = {new: old for old, new in renamed.items()}
+    for kid in sorted((set(before) | set(after)) - set(renamed)):
+        if kid in previous:
+            yield EntryChange("competency", kid, "renamed", previous_id=previous[kid])
+        elif kid not in before:
+            yield EntryChange("competency", kid, "added")
+        elif kid not in after:
+            yield EntryChange("competency", kid, "removed")
+        elif before[kid].levels != after[kid].levels:
+            levels = FieldChange("levels", before[kid].levels, after[kid].levels)
+            yield EntryChange("competency", kid, "changed", (levels,))
 
 
 def compare(base: Result, head: Result) -> Comparison:
@@ -150,39 +258,8 @@ def compare(base: Result, head: Result) -> Comparison:
                 _side(head, outcome) if outcome in after.outcomes else None,
             )
         )
-    for cid in sorted(set(before.credentials) | set(after.credentials)):
-        if cid not in before.credentials:
-            result.entries.append(
-                EntryChange("credential", cid, "added", leads_after=_leads(head, cid))
-            )
-            continue
-        if cid not in after.credentials:
-            result.entries.append(
-                EntryChange("credential", cid, "removed", leads_before=_leads(base, cid))
-            )
-            continue
-        old, new = _credential_facts(base, cid), _credential_facts(head, cid)
-        if old == new:
-            continue
-        status = (old["status"], new["status"])
-        change = (
-            "retired"
-            if status[1] == "retired" != status[0]
-            else "restored"
-            if status[0] == "retired" != status[1]
-            else "changed"
-        )
-        fields = tuple(name for name in old if old[name] != new[name])
-        result.entries.append(
-            EntryChange("credential", cid, change, fields, _leads(base, cid), _leads(head, cid))
-        )
-    for kid in sorted(set(before.competencies) | set(after.competencies)):
-        if kid not in before.competencies:
-            result.entries.append(EntryChange("competency", kid, "added"))
-        elif kid not in after.competencies:
-            result.entries.append(EntryChange("competency", kid, "removed"))
-        elif before.competencies[kid].levels != after.competencies[kid].levels:
-            result.entries.append(EntryChange("competency", kid, "changed", ("levels",)))
+    result.entries.extend(_credential_changes(base, head))
+    result.entries.extend(_competency_changes(base, head))
     return result
 
 
@@ -209,21 +286,94 @@ def _side_text(side: Side | None) -> str:
     )
 
 
-def _entry_text(entry: EntryChange) -> str:
-    what = f"{entry.kind} '{entry.id}' {entry.change}"
-    if entry.fields:
-        what += f" ({', '.join(entry.fields)})"
+def _flow(value: Any) -> str:
+    """A field's value on one line, as YAML's flow style writes it."""
+    if value is None:
+        return "none"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _workload(value: dict[str, float] | None) -> str:
+    if value is None:
+        return "none"
+    parts = [f"{value['hours']:g} h"] if "hours" in value else []
+    return ", ".join(parts + ([f"{value['ects']:g} ECTS"] if "ects" in value else []))
+
+
+def _reference_moves(before: list[str], after: list[str], renamed: Mapping[str, str]) -> str:
+    """``+added, -removed, old -> new`` (a reference to a renamed entry, renamed)."""
+    came = [r for r in after if r not in before]
+    moves = []
+    for reference in (r for r in before if r not in after):
+        name, at, level = reference.partition("@")
+        successor = renamed.get(name, name) + at + level
+        if successor in came:
+            came.remove(successor)
+            moves.append(f"{reference} -> {successor}")
+        else:
+            moves.append(f"-{reference}")
+    return ", ".join([f"+{r}" for r in came] + moves)
+
+
+def _field_text(change: FieldChange, renamed: Mapping[str, str]) -> str:
+    """What changed in one field: references added and removed, or before -> after."""
+    before, after = change.before, change.after
+    if change.name == "workload":
+        return f"workload: {_workload(before)} -> {_workload(after)}"
+    old, new = _references(before), _references(after)
+    if change.name in {"requires", "grants"} and old is not None and new is not None:
+        return f"{change.name}: {_reference_moves(old, new, renamed)}"
+    return f"{change.name}: {_flow(before)} -> {_flow(after)}"
+
+
+def _entry_text(entry: EntryChange, renamed: Mapping[str, str]) -> str:
+    if entry.change == "renamed":
+        what = f"{entry.kind} '{entry.previous_id}' renamed to '{entry.id}'"
+    else:
+        what = f"{entry.kind} '{entry.id}' {entry.change}"
+    if entry.changes:
+        what += f" ({'; '.join(_field_text(c, renamed) for c in entry.changes)})"
     gained = [o for o in entry.leads_after if o not in entry.leads_before]
     lost = [o for o in entry.leads_before if o not in entry.leads_after]
     if entry.change == "added" and entry.leads_after:
         what += f"; leads to {', '.join(entry.leads_after)}"
-    elif entry.change == "added":
+    elif entry.change == "added" and entry.kind == "credential":
         what += "; leads to no outcome"
     if gained and entry.change != "added":
         what += f"; now leads to {', '.join(gained)}"
     if lost:
         what += f"; no longer leads to {', '.join(lost)}"
     return what
+
+
+def _pathway_moves(
+    outcome: OutcomeChange, renamed: Mapping[str, str]
+) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """The credentials an outcome's pathway gains, loses, and has under a new id."""
+    before = outcome.before.credentials if outcome.before else ()
+    after = outcome.after.credentials if outcome.after else ()
+    kept = [(c, renamed[c]) for c in before if c not in after and renamed.get(c) in after]
+    old_ids, new_ids = {c for c, _ in kept}, {c for _, c in kept}
+    plus = [c for c in after if c not in before and c not in new_ids]
+    minus = [c for c in before if c not in after and c not in old_ids]
+    return plus, minus, kept
+
+
+def _outcome_text(outcome: OutcomeChange, renamed: Mapping[str, str]) -> str:
+    """``id: before -> after (+N h); +added, -removed, old renamed to new``."""
+    delta = outcome.hours_delta
+    line = f"{outcome.id}: {_side_text(outcome.before)} -> {_side_text(outcome.after)}"
+    line += f" ({_signed(delta)})" if delta else ""
+    if outcome.before and outcome.before.reachable and outcome.after and outcome.after.reachable:
+        plus, minus, kept = _pathway_moves(outcome, renamed)
+        moves = [f"+{c}" for c in plus] + [f"-{c}" for c in minus]
+        moves += [f"{old} renamed to {new}" for old, new in kept]
+        line += f"; {', '.join(moves)}" if moves else ""
+    return line + ("  UNREACHABLE NOW" if outcome.lost else "")
 
 
 def headline(comparison: Comparison) -> str:
@@ -247,19 +397,14 @@ def to_text(comparison: Comparison) -> str:
         if found:
             lines.append(f"{title} findings:")
             lines.extend(f"  {d.format()}" for d in sorted(found))
+    renamed = comparison.renamed
     changed = [o for o in comparison.outcomes if o.changed]
     if changed:
         lines.append("Outcomes:")
-        for o in changed:
-            delta = o.hours_delta
-            extra = f" ({_signed(delta)})" if delta else ""
-            lines.append(
-                f"  {o.id}: {_side_text(o.before)} -> {_side_text(o.after)}{extra}"
-                + ("  UNREACHABLE NOW" if o.lost else "")
-            )
+        lines.extend(f"  {escape(_outcome_text(o, renamed))}" for o in changed)
     if comparison.entries:
         lines.append("Entries:")
-        lines.extend(f"  {escape(_entry_text(e))}" for e in comparison.entries)
+        lines.extend(f"  {escape(_entry_text(e, renamed))}" for e in comparison.entries)
     return "\n".join(lines) + "\n"
 
 
@@ -315,18 +460,17 @@ def to_markdown(comparison: Comparison) -> str:
                 for d in sorted(found)
             ]
             out += ["", "</details>", ""]
+    renamed = comparison.renamed
     if comparison.entries:
         out += [f"<details><summary>Entries changed ({len(comparison.entries)})</summary>", ""]
-        out += [f"- {_md(_entry_text(e))}" for e in comparison.entries]
+        out += [f"- {_md(_entry_text(e, renamed))}" for e in comparison.entries]
         out += ["", "</details>", ""]
     if changed:
         out += ["<details><summary>Pathways, credential by credential</summary>", ""]
         for o in changed:
-            before = o.before.credentials if o.before else ()
-            after = o.after.credentials if o.after else ()
-            plus = [c for c in after if c not in before]
-            minus = [c for c in before if c not in after]
+            plus, minus, kept = _pathway_moves(o, renamed)
             moves = [f"+`{c}`" for c in plus] + [f"-`{c}`" for c in minus]
+            moves += [f"`{old}` renamed to `{new}`" for old, new in kept]
             if o.after is None or not o.after.reachable:
                 moves = moves or [_side_text(o.after)]
             out.append(f"- `{o.id}`: {' '.join(moves) or 'same credentials, in new stages'}")
@@ -356,15 +500,32 @@ def _side_json(side: Side | None) -> dict[str, Any] | None:
     }
 
 
+def _plain(value: Any) -> Any:
+    """A field's value as JSON has it (anything else YAML gave as text)."""
+    return json.loads(json.dumps(value, default=str))
+
+
 def _entries_json(entries: Iterable[EntryChange], kind: str) -> dict[str, Any]:
     chosen = [e for e in entries if e.kind == kind]
-    grouped: dict[str, Any] = {name: [] for name in ("added", "removed", "retired", "changed")}
+    names = ("added", "removed", "renamed", "retired", "changed")
+    grouped: dict[str, Any] = {name: [] for name in names}
     for e in chosen:
         if e.change == "changed" or e.change == "restored":
             grouped["changed"].append(
                 {
                     "id": e.id,
                     "fields": list(e.fields),
+                    "before": {c.name: _plain(c.before) for c in e.changes},
+                    "after": {c.name: _plain(c.after) for c in e.changes},
+                    "leads_before": list(e.leads_before),
+                    "leads_after": list(e.leads_after),
+                }
+            )
+        elif e.change == "renamed":
+            grouped["renamed"].append(
+                {
+                    "from": e.previous_id,
+                    "to": e.id,
                     "leads_before": list(e.leads_before),
                     "leads_after": list(e.leads_after),
                 }

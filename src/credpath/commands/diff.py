@@ -1,18 +1,14 @@
 """``diff BASE HEAD``: what a change to a project does to learners.
 
 Each side is a folder, or ``git:REV``: the same project folder as it is at that git
-revision, read with ``git archive`` into a temporary folder (the work tree is never
-touched). The project folder of a ``git:`` side is the other side's folder when that is
-a folder, else the current folder.
+revision, read from git's objects into a temporary folder (``credpath.git_revision``:
+the work tree is never touched, and nothing in it runs). The project folder of a
+``git:`` side is the other side's folder when that is a folder, else the current folder.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
-import subprocess
-import tarfile
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,9 +47,10 @@ def diff(options: DiffOptions) -> Document:
     if not folder.exists():
         raise UsageError(f"{folder}: no such file or folder")
     project_root, _ = find_root(folder)
+    notes: list[str] = []
     with contextlib.ExitStack() as stack:
         roots = [
-            stack.enter_context(_materialise(side, project_root))
+            stack.enter_context(_materialise(side, project_root, notes))
             for side in (options.base, options.head)
         ]
         sides = zip((options.base, options.head), roots, strict=True)
@@ -69,7 +66,9 @@ def diff(options: DiffOptions) -> Document:
     comparison.added = [_under(labels[1], d) for d in comparison.added]
     render = {"text": to_text, "markdown": to_markdown, "json": to_json}[options.format]
     code = 1 if comparison.failed(options.fail_level) else 0
-    return Document(render(comparison), options.output, options.force, code=code)
+    return Document(
+        render(comparison), options.output, options.force, code=code, notes=tuple(notes)
+    )
 
 
 def _label(side: str, root: Path, here: str) -> str:
@@ -91,9 +90,11 @@ def _under(label: str, d: Diagnostic) -> Diagnostic:
 
 
 @contextlib.contextmanager
-def _materialise(side: str, project_root: Path) -> Iterator[Path]:
-    """The project root of ``side``: a folder's own, or a temporary copy at a revision."""
+def _materialise(side: str, project_root: Path, notes: list[str]) -> Iterator[Path]:
+    """The project root of ``side``: a folder's own, or a temporary copy at a revision
+    (adding to ``notes`` what that copy leaves out)."""
     from credpath.config import find_root
+    from credpath.git_revision import snapshot
 
     if not side.startswith(GIT_PREFIX):
         path = Path(side)
@@ -104,26 +105,8 @@ def _materialise(side: str, project_root: Path) -> Iterator[Path]:
     revision = side[len(GIT_PREFIX) :]
     if not revision:
         raise UsageError(f"{side}: give a revision after 'git:', e.g. git:origin/main")
-    repository = Path(_git(project_root, "rev-parse", "--show-toplevel").decode().strip())
-    inside = project_root.resolve().relative_to(repository.resolve()).as_posix()
-    archive = _git(repository, "archive", "--format=tar", revision, "--", inside)
-    with tempfile.TemporaryDirectory(prefix="credpath-diff-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
-        root = Path(folder) / inside
-        if not root.is_dir():
-            raise UsageError(f"{side}: '{inside}' does not exist at that revision")
-        yield root
-
-
-def _git(where: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(where), *args], capture_output=True, check=False, timeout=120
-        )
-    except FileNotFoundError:
-        raise UsageError("git is needed for git: sides and was not found") from None
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {args[0]}: {said[0] if said else 'failed'}")
-    return done.stdout
+    with snapshot(project_root, revision, side) as copy:
+        note = copy.note(side)
+        if note:
+            notes.append(note)
+        yield copy.root
