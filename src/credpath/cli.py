@@ -637,21 +637,32 @@ def lsp() -> None:
 
 @import_app.command("ctdl", cls=_Command)
 def import_ctdl(
-    source: Annotated[
-        Path, typer.Argument(help="A CTDL JSON-LD document (@graph).", metavar="FILE.json")
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CTDL JSON-LD documents (a graph, an array of nodes, one resource, a "
+            "registry envelope), or folders of them.",
+            metavar="FILE.json|DIR...",
+        ),
     ],
     output: Annotated[
         Path,
         typer.Option("--output", "-o", metavar="DIR", help="The project folder to write."),
     ],
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", metavar="FILE", help="Write each record left out: its JSON path, why."
+        ),
+    ] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Turn a CTDL graph (from export ctdl, or a pathway published in the Credential
-    Registry) into a credpath project, to check it with validate (docs/ctdl.md)."""
+    """Turn CTDL documents (from export ctdl, or what the Credential Registry publishes)
+    into a credpath project, to check it with validate (docs/ctdl.md)."""
     from credpath.commands.interop import CtdlImportOptions
     from credpath.commands.interop import import_ctdl as command
 
-    run(command, CtdlImportOptions(source, output, force))
+    run(command, CtdlImportOptions(tuple(sources), output, force, report))
 
 
 EscoDataOpt = Annotated[

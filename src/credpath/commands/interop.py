@@ -61,21 +61,37 @@ def export_ob3(options: ExportOptions) -> Tree:
 
 @dataclass(frozen=True)
 class CtdlImportOptions:
-    source: Path
+    sources: tuple[Path, ...]
     output: Path
     force: bool = False
+    report: Path | None = None
 
 
 def import_ctdl(options: CtdlImportOptions) -> Tree:
-    """A credpath project from a CTDL graph (as export ctdl writes, or the Registry publishes)."""
+    """A credpath project from CTDL documents (as export ctdl writes, or the Registry
+    publishes): what came in and what was left out are counted on stderr, and listed with
+    their JSON paths in ``--report``."""
     from credpath.interop.ctdl_import import project
+    from credpath.output import write_file
 
-    files = {name: text.encode("utf-8") for name, text in project(options.source).items()}
-    note = (
-        f"wrote a project from {escape(str(options.source))} to {escape(str(options.output))}: "
+    imported = project(list(options.sources))
+    files = {name: text.encode("utf-8") for name, text in imported.files.items()}
+    counts = imported.counts
+    shown = ", ".join(escape(str(s)) for s in options.sources)
+    notes = [
+        f"wrote a project from {shown} to {escape(str(options.output))}: "
+        f"{counts['credentials']:,} credentials, {counts['outcomes']:,} outcomes, "
+        f"{counts['conditions']:,} conditions, {counts['competencies']:,} competencies in; "
         "credpath validate it"
-    )
-    return Tree(options.output, files, options.force, notes=(note,))
+    ]
+    left_out = imported.summary()
+    if left_out:
+        notes.append(f"left out: {escape(left_out)}")
+    notes.extend(imported.notes)
+    if options.report is not None:
+        write_file(options.report, imported.report().encode("utf-8"), force=options.force)
+        notes.append(f"wrote what was left out, by JSON path, to {escape(str(options.report))}")
+    return Tree(options.output, files, options.force, notes=tuple(notes))
 
 
 @dataclass(frozen=True)

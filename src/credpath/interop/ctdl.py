@@ -131,6 +131,83 @@ def _webpage(credential: CredentialDef, setting: Settings) -> str | None:
 
 # -- readiness ------------------------------------------------------------------------------
 
+RA_COMMIT = "d85a12069d99e1d6c783e892ddee9a08a01a3775"
+"""The Registry_Assistant commit whose Required properties ``REQUIRED`` lists
+(src/RA.Models/Input/PathwayRequest.cs and CredentialRequest.cs; docs/ctdl.md)."""
+
+_COMPONENT = ("ceterms:ctid", "ceterms:name")
+_CREDENTIAL = (
+    "ceterms:ctid",
+    "ceterms:name",
+    "ceterms:description",
+    "ceterms:ownedBy",
+    "ceterms:credentialStatusType",
+    "ceterms:subjectWebpage",
+    "ceterms:inLanguage",
+)
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "ceterms:Pathway": (
+        "ceterms:ctid",
+        "ceterms:name",
+        "ceterms:description",
+        "ceterms:ownedBy|ceterms:offeredBy",
+        "ceterms:lifeCycleStatusType",
+    ),
+    **{
+        f"ceterms:{kind}Component": _COMPONENT
+        for kind in [
+            "Assessment",
+            "Basic",
+            "Cocurricular",
+            "Collection",
+            "Competency",
+            "Course",
+            "Extracurricular",
+            "Job",
+            "Multi",
+            "WorkExperience",
+        ]
+    },
+    "ceterms:CredentialComponent": (*_COMPONENT, "ceterms:credentialType"),
+    "ceterms:ComponentCondition": ("ceterms:description",),
+    **dict.fromkeys(sorted(CREDENTIAL_CLASSES), _CREDENTIAL),
+}
+"""What the publishing tool marks Required, per class: a pathway, each kind of pathway
+component, a component condition, a credential (``a|b``: at least one of them). The
+descriptions of a pathway and a credential need 15 characters or more, and a credential's
+class may not be the abstract ``ceterms:Credential`` or ``ceterms:Degree``."""
+
+ABSTRACT_CLASSES = frozenset({"ceterms:Credential", "ceterms:Degree"})
+
+
+def _present(node: dict[str, Any], prop: str) -> bool:
+    value = node.get(prop)
+    if isinstance(value, dict):  # a language map: some text in it
+        return any(isinstance(v, str) and v.strip() for v in value.values()) or "@type" in value
+    return value not in (None, "", [])
+
+
+def missing_required(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(the top-level record's @id, the class, the property) for each Required property
+    a record of the document lacks, conditions within components included."""
+    missing: list[tuple[str, str, str]] = []
+    for top in document.get("@graph", []):
+        stack = [top]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.get("ceterms:hasCondition", []))
+            cls = str(node.get("@type"))
+            if cls in ABSTRACT_CLASSES:
+                missing.append((top["@id"], cls, "@type"))
+            for prop in REQUIRED.get("ceterms:Credential" if cls in ABSTRACT_CLASSES else cls, ()):
+                if not any(_present(node, p) for p in prop.split("|")):
+                    missing.append((top["@id"], cls, prop))
+                elif prop == "ceterms:description" and cls != "ceterms:ComponentCondition":
+                    text = "".join(str(v) for v in node[prop].values())
+                    if len(text.strip()) < MIN_DESCRIPTION:
+                        missing.append((top["@id"], cls, prop))
+    return missing
+
 
 def readiness(sem: Semantics, drafts: bool = False) -> list[Diagnostic]:
     """What the Registry would refuse and no default supplies, where the author adds it."""
@@ -139,7 +216,11 @@ def readiness(sem: Semantics, drafts: bool = False) -> list[Diagnostic]:
     catalog = sem.catalog
     setting = settings(catalog, drafts)
     found: list[Diagnostic] = []
+    told: set[str] = set()
+    # the records already reported: what they lack is for the author to add
     for credential in _exported(catalog, setting):
+        if _author_gaps(credential, setting):
+            told.add(credential.id)
         origin = credential.origin
         model = credential.model
         description = (model.description or "").strip()
@@ -198,6 +279,7 @@ def readiness(sem: Semantics, drafts: bool = False) -> list[Diagnostic]:
                     "characters: its pathway's description in the Credential Registry",
                 )
             )
+            told.add(outcome.id)
         if setting.publisher is None and not _owners(sem, outcome, setting):
             found.append(
                 at_id(
@@ -207,7 +289,52 @@ def readiness(sem: Semantics, drafts: bool = False) -> list[Diagnostic]:
                     "add publisher: to credpath.yaml, or provider: to its credentials",
                 )
             )
+            told.add(outcome.id)
+    found.extend(_unexported(sem, setting, told))
     return sorted(found)
+
+
+def _unexported(sem: Semantics, setting: Settings, told: set[str]) -> list[Diagnostic]:
+    """The Required properties the export itself leaves out, at the record they belong to
+    (what an author must add is reported above, in the author's words)."""
+    from credpath.context import at_id
+
+    catalog = sem.catalog
+    origin_of: dict[str, tuple[str, CredentialDef | OutcomeDef]] = {}
+    for credential in _exported(catalog, setting):
+        uri = _uri(entity_ctid(setting.base, "credential", credential.id, credential.model.ctid))
+        origin_of[uri] = (f"credential '{credential.id}'", credential)
+    for outcome in catalog.outcomes.values():
+        uri = _uri(entity_ctid(setting.base, "pathway", outcome.id, outcome.model.ctid))
+        origin_of[uri] = (f"the pathway to '{outcome.id}'", outcome)
+    document = export(sem, drafts=setting.drafts)
+    part_of = {n["@id"]: n.get("ceterms:isPartOf", n["@id"]) for n in document["@graph"]}
+    found = []
+    for uri, cls, prop in missing_required(document):
+        owner = origin_of.get(uri) or origin_of.get(part_of[uri])
+        if owner is None or owner[1].id in told:
+            continue
+        label, entity = owner
+        found.append(
+            at_id(
+                entity.origin,
+                RULE,
+                f"{label}: its {cls} in the CTDL export lacks {prop}, which the Credential "
+                "Registry requires (credpath writes it: please report this)",
+            )
+        )
+    return found
+
+
+def _author_gaps(credential: CredentialDef, setting: Settings) -> bool:
+    """Whether the credential misses minimum data only its author can add."""
+    model = credential.model
+    return (
+        len((model.description or "").strip()) < MIN_DESCRIPTION
+        or not model.provider
+        or _webpage(credential, setting) is None
+        or ctdl_class(credential) is None
+    )
 
 
 # -- the document ---------------------------------------------------------------------------
@@ -237,6 +364,18 @@ def _status(retired: bool) -> dict[str, Any]:
         "ceterms:targetNode": f"credentialStat:{status}",
         "ceterms:frameworkName": {"en": "Credential Status"},
         "ceterms:targetNodeName": {"en": status},
+    }
+
+
+def _life_cycle_active() -> dict[str, Any]:
+    """``lifeCycle:Active``: the publishing tool's default for a pathway, and credpath
+    publishes no other (a retired outcome is simply not exported)."""
+    return {
+        "@type": "ceterms:CredentialAlignmentObject",
+        "ceterms:framework": "https://credreg.net/ctdl/terms/LifeCycleStatus",
+        "ceterms:targetNode": "lifeCycle:Active",
+        "ceterms:frameworkName": {"en": "Life Cycle Status"},
+        "ceterms:targetNodeName": {"en": "Active"},
     }
 
 
@@ -455,6 +594,7 @@ def _pathway(
             "@type": "ceterms:CredentialComponent",
             "ceterms:ctid": uri.removeprefix(RESOURCES),
             "ceterms:name": _lang(setting, credential.model.title),
+            "ceterms:credentialType": ctdl_class(credential) or "ceterms:Credential",
             "ceterms:proxyFor": credential_uri[credential_id],
             "ceterms:isPartOf": pathway,
         }
@@ -488,6 +628,7 @@ def _pathway(
         pathway_node["ceterms:description"] = _lang(setting, description)
     if owners:
         pathway_node["ceterms:ownedBy"] = owners
+    pathway_node["ceterms:lifeCycleStatusType"] = _life_cycle_active()
     if setting.site_url:
         pathway_node["ceterms:subjectWebpage"] = (
             f"{setting.site_url.rstrip('/')}/outcomes/{outcome.id}.html"
@@ -537,9 +678,15 @@ def _condition(
         if not targets:
             return None
         what = str(requirement)  # sql@2, whatever level name was written
+        which = (
+            "the target component gives"
+            if len(targets) == 1
+            else f"any one of the {len(targets)} target components gives"
+        )
         return {
             "@type": "ceterms:ComponentCondition",
             "ceterms:name": {"en": f"{label}: requires {what}"},
+            "ceterms:description": {"en": f"Requires {what}, which {which}."},
             "ceterms:requiredNumber": 1,
             "ceterms:targetComponent": targets,
         }
@@ -556,9 +703,13 @@ def _condition(
             needed, word = min(requirement.n, len(present)), f"{requirement.n} of"
         if len(present) == 1 and needed == 1:
             return present[0]
+        how = f"all {needed}" if needed == len(present) else "one" if needed == 1 else f"{needed}"
         return {
             "@type": "ceterms:ComponentCondition",
             "ceterms:name": {"en": f"{label}: {word}"},
+            "ceterms:description": {
+                "en": f"Requires {how} of the {len(present)} conditions below."
+            },
             "ceterms:requiredNumber": needed,
             "ceterms:hasCondition": present,
         }
