@@ -92,6 +92,9 @@ demo:
 	  $(BIN)/credpath render "$$project" --all -o "build/$$name/diagrams" || exit $$?; \
 	  echo "== credpath site $$project -o build/$$name/site"; \
 	  $(BIN)/credpath site "$$project" -o "build/$$name/site" || exit $$?; \
+	  echo "== credpath simulate $$project, then credpath drift -o build/$$name/drift.md"; \
+	  $(BIN)/credpath simulate "$$project" --learners 5000 --seed 1 -o "build/$$name/records.csv" --force || exit $$?; \
+	  $(BIN)/credpath drift "build/$$name/records.csv" --project "$$project" -o "build/$$name/drift.md" --force || exit $$?; \
 	done
 
 # The PNGs shown in README.md and docs/render.md; re-run when curricula/ changes.

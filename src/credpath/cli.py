@@ -540,6 +540,147 @@ def metrics(
     run(metrics, MetricsOptions(path, outcome, format_.value, output, force))
 
 
+class DriftFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+@app.command(cls=_Command)
+def drift(
+    records: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RECORDS",
+            help="Learner records: CSV or Parquet files (one row per event), Open Badges 3.0 "
+            "credentials or xAPI statements (JSON or JSON lines), or folders of them.",
+        ),
+    ],
+    path: Annotated[
+        Path, typer.Option("--project", metavar="PATH", help="The project folder.")
+    ] = Path("."),
+    format_: Annotated[
+        DriftFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, markdown, json or csv. Default: from the suffix of --output "
+            "(.md, .json, .csv), else text.",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    columns: Annotated[
+        str,
+        typer.Option(
+            "--columns",
+            metavar="MAP",
+            help="Which column holds each field: learner=student_id,credential=course_code,"
+            "date=completed_on,event=result.",
+        ),
+    ] = "",
+    events: Annotated[
+        str,
+        typer.Option(
+            "--events",
+            metavar="MAP",
+            help="What the event words mean: Pass=earned,Withdrawn=withdrawn,Fail=failed.",
+        ),
+    ] = "",
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="The CSV files' encoding: utf-8, utf-16, latin-1.")
+    ] = "utf-8",
+    window: Annotated[
+        int,
+        typer.Option(
+            "--window",
+            min=1,
+            metavar="DAYS",
+            help="Days within which a learner who goes on counts as continued.",
+        ),
+    ] = 180,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="The day the records end (YYYY-MM-DD). Default: the latest date in them.",
+            show_default=False,
+        ),
+    ] = None,
+    min_group: Annotated[
+        int,
+        typer.Option(
+            "--min-group",
+            min=0,
+            metavar="N",
+            help="Suppress counts below N (0: none, for the analyst's own eyes only).",
+        ),
+    ] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=0, metavar="N", help="How many drift points to show.")
+    ] = 5,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when a row was skipped.")
+    ] = False,
+    no_drafts: NoDraftsOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Where learners stop after each credential, and whether the pathway's structure is why.
+
+    Reads learner records, and reports per credential how many went on, drifted away or
+    are too recent to tell, where they went, and the structure test: continuation after
+    earnings that had a next door against those that had none (docs/drift.md). No learner
+    identifier is ever shown; counts below --min-group are suppressed.
+    """
+    from credpath.commands.drift import DriftOptions
+    from credpath.commands.drift import drift as command
+
+    fmt = format_.value if format_ is not None else None
+    options = DriftOptions(
+        tuple(records), path, fmt, output, force, columns, events, encoding, window,
+        as_of, min_group, top, strict, no_drafts,
+    )  # fmt: skip
+    run(command, options)
+
+
+@app.command(cls=_Command)
+def simulate(
+    path: PathArg = Path("."),
+    learners: Annotated[
+        int, typer.Option("--learners", min=1, metavar="N", help="How many learners.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", metavar="S", help="The random seed.")] = 1,
+    continue_: Annotated[
+        float,
+        typer.Option(
+            "--continue",
+            metavar="P",
+            help="Chance to go on when a next door leads toward an outcome.",
+        ),
+    ] = 0.8,
+    continue_dead_end: Annotated[
+        float,
+        typer.Option("--continue-dead-end", metavar="P", help="Chance to go on at a dead end."),
+    ] = 0.3,
+    continue_after_outcome: Annotated[
+        float,
+        typer.Option(
+            "--continue-after-outcome", metavar="P", help="Chance to go on once an outcome is met."
+        ),
+    ] = 0.2,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Synthetic learner records (CSV) walking the project's pathways, for trying drift."""
+    from credpath.commands.drift import SimulateOptions
+    from credpath.commands.drift import simulate as command
+
+    chances = (continue_, continue_dead_end, continue_after_outcome)
+    run(command, SimulateOptions(path, learners, seed, output, force, chances))
+
+
 import_app = typer.Typer(
     help="Bring curricula from other tools into credpath.", no_args_is_help=True
 )
