@@ -10,11 +10,11 @@ are errors at the file, not values that reach an output.
 
 from __future__ import annotations
 
+import array
 import itertools
 import json
 import math
 import os
-import re
 import stat
 import sys
 from pathlib import Path
@@ -25,8 +25,10 @@ MAX_DEPTH = 1000
 MAX_BYTES = 256 * 2**20
 """The largest JSON file read unless the caller says otherwise."""
 
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(rb"[\[\]{}]")
+_BRACKETS_AND_QUOTES = b'[]{}"'
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in _BRACKETS_AND_QUOTES)
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+"""Openers to +1 and closers to -1, read as signed bytes."""
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -35,8 +37,16 @@ class JsonInputError(ValueError):
 
 
 def _depth(data: bytes) -> int:
-    """The deepest nesting of arrays and objects, with strings (and their brackets) set aside."""
-    steps = (1 if b in b"[{" else -1 for b in _BRACKET.findall(_STRING.sub(b'""', data)))
+    """The deepest nesting of arrays and objects, with strings (and their brackets) set aside.
+
+    Each step is one pass in C (a Python loop over the brackets took 0.4 s for a 3 MiB
+    cache file): escaped backslashes and quotes go first, so that every quote left opens
+    or closes a string; then all but brackets and quotes; then what lies between quotes.
+    """
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    structure = unescaped.translate(None, _NOT_STRUCTURE)
+    outside_strings = b"".join(structure.split(b'"')[::2])
+    steps = array.array("b", outside_strings.translate(_STEPS))
     return max(itertools.accumulate(steps, initial=0))
 
 
@@ -72,6 +82,8 @@ def parse_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
         raise JsonInputError(
             f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+    except RecursionError:  # nesting the check above did not see: not JSON anyway
+        raise JsonInputError(f"nested deeper than {max_depth:,} levels") from None
     except ValueError as error:  # an integer of over 4,300 digits
         raise JsonInputError(f"not JSON credpath reads: {str(error).splitlines()[0]}") from None
     finally:
