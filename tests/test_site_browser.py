@@ -380,3 +380,206 @@ def test_outcome_cards_beyond_the_first_screen_fill_as_they_come_into_view(
     driver.find_element(By.CSS_SELECTOR, "[data-role='next'] [data-earn='c1']").click()
     driver.execute_script("arguments[0].scrollIntoView()", last)
     WebDriverWait(driver, 5).until(lambda _: text.text.startswith("Met"))
+
+
+# -- the pathway map, long lists and badges (issue 31) ---------------------------------------
+
+
+def map_states(driver: WebDriver) -> dict[str, str]:
+    """Credential id -> held | start | locked, as the outcome page's map marks them."""
+    nodes = driver.find_elements(By.CSS_SELECTOR, "[data-role='map'] g.node[data-state]")
+    return {
+        (n.get_attribute("id") or "").removeprefix("credential:"): n.get_attribute("data-state")
+        or ""
+        for n in nodes
+    }
+
+
+def map_label(driver: WebDriver, credential_id: str) -> str:
+    link = driver.find_element(
+        By.CSS_SELECTOR, f"[data-role='map'] g[id='credential:{credential_id}'] a"
+    )
+    return link.get_attribute("aria-label") or ""
+
+
+def test_the_map_marks_held_startable_and_locked_credentials_as_the_learner_marks_them(
+    driver: WebDriver, small: tuple[Path, Path]
+) -> None:
+    _, site = small
+    open_page(driver, site / "outcomes" / "analyst.html")
+    assert map_states(driver) == {
+        "sql-basics": "start",
+        "sql-more": "locked",
+        "viz-basics": "start",
+    }
+    assert map_label(driver, "sql-more") == (
+        "More SQL: locked: needs sql@1: take SQL Basics; stage 2 of your plan"
+    )
+    colour = driver.execute_script(
+        "return getComputedStyle(arguments[0]).stroke",
+        driver.find_element(By.CSS_SELECTOR, "g[id='credential:sql-basics'] path"),
+    )
+    assert colour == "rgb(31, 95, 191)"  # can start now: the accent border
+    driver.find_element(By.CSS_SELECTOR, "[data-role='plan'] [data-earn='sql-basics']").click()
+    assert map_states(driver) == {"sql-basics": "held", "sql-more": "start", "viz-basics": "start"}
+    assert map_label(driver, "sql-basics") == "SQL Basics: held"
+    driver.refresh()
+    assert map_states(driver)["sql-basics"] == "held"
+
+
+def test_the_map_is_usable_with_the_keyboard(driver: WebDriver, small: tuple[Path, Path]) -> None:
+    """Tab reaches each credential of the map; focus says where the learner stands with it
+    (the label a screen reader reads, and the caption under the map); Enter opens its page."""
+    _, site = small
+    open_page(driver, site / "outcomes" / "analyst.html")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    labels = []
+    for _ in range(40):
+        active = driver.switch_to.active_element
+        if active.get_attribute("data-why"):
+            labels.append(active.get_attribute("aria-label"))
+            if labels[-1].startswith("More SQL"):
+                break
+        active.send_keys(Keys.TAB)
+    assert sorted(labels) == [
+        "More SQL: locked: needs sql@1: take SQL Basics; stage 2 of your plan",
+        "SQL Basics: you can start it now; stage 1 of your plan",
+    ]
+    caption = driver.find_element(By.CSS_SELECTOR, "[data-role='map-why']").text
+    assert caption == labels[-1]
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith("credentials/sql-more.html"))
+
+
+def test_the_map_agrees_with_next_for_random_states(driver: WebDriver, careers: Path) -> None:
+    """What the map marks held is what ``credpath next`` says the learner holds; every next
+    door it draws is marked "can start now"; no locked credential is a next door."""
+    ids = sorted(p.stem for p in (careers / "credentials").glob("*.html"))
+    outcomes = sorted(p.stem for p in (careers / "outcomes").glob("*.html"))
+    chance = random.Random(31)
+    for _ in range(6):
+        have = sorted(chance.sample(ids, chance.randint(0, 4)))
+        outcome = chance.choice(outcomes)
+        open_page(driver, careers / "outcomes" / f"{outcome}.html", have)
+        states = map_states(driver)
+        assert states, outcome
+        args = ["--have", ",".join(have)] if have else []
+        answer = json.loads(credpath("next", str(DATA_CAREERS), *args, "--format", "json").stdout)
+        held = set(answer["have"]["credentials"])
+        doors = {door["id"] for door in answer["next"]}
+        assert {c for c, s in states.items() if s == "held"} == held & set(states), have
+        assert all(states[d] == "start" for d in doors & set(states)), have
+
+
+def test_a_long_list_is_listed_whole_a_page_at_a_time(driver: WebDriver, tmp_path: Path) -> None:
+    from credpath.context import Options
+    from credpath.engine import check
+    from credpath.site import unlocks_in_order
+    from test_site_pages import layered_catalog
+
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=3, per_layer=200)
+    site = tmp_path / "site"
+    assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
+    sem = check(catalog, catalog, Options(False)).context.semantics
+    expected = [sem.catalog.credentials[c].model.title for c, _ in unlocks_in_order(sem, "c0-0")]
+    assert len(expected) == 81
+    open_page(driver, site / "credentials" / "c0-0.html")
+    driver.find_element(By.CSS_SELECTOR, "[data-more='unlocks']").click()
+    browse = driver.find_element(By.CSS_SELECTOR, "[data-browse='unlocks']")
+    assert driver.switch_to.active_element == browse.find_element(By.TAG_NAME, "input")
+
+    def shown() -> list[str]:
+        return [a.text for a in browse.find_elements(By.CSS_SELECTOR, "li > a")]
+
+    assert browse.find_element(By.CSS_SELECTOR, "p.meta").text == "1\u201350 of 81"
+    listed = shown()
+    browse.find_element(By.XPATH, ".//button[.='Next']").click()
+    assert browse.find_element(By.CSS_SELECTOR, "p.meta").text == "51\u201381 of 81"
+    assert listed + shown() == expected
+    browse.find_element(By.TAG_NAME, "input").send_keys("Layer 2")  # every word, any case
+    assert shown() == [t for t in expected if "layer" in t and "2" in t][:50]
+    assert "matching (of 81)" in browse.find_element(By.CSS_SELECTOR, "p.meta").text
+
+
+def test_a_stage_of_the_catalog_page_is_listed_whole(driver: WebDriver, tmp_path: Path) -> None:
+    from test_site_pages import layered_catalog
+
+    catalog = tmp_path / "layers"
+    layered_catalog(catalog, layers=2, per_layer=300)
+    site = tmp_path / "site"
+    assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
+    open_page(driver, site / "credentials.html")
+    driver.find_element(By.CSS_SELECTOR, "[data-more='stage'][data-of='stage-2']").click()
+    browse = driver.find_element(By.CSS_SELECTOR, "[data-browse='stage']")
+    titles = []
+    while True:
+        titles += [a.text for a in browse.find_elements(By.CSS_SELECTOR, "li > a")]
+        following = browse.find_element(By.XPATH, ".//button[.='Next']")
+        if not following.is_enabled():
+            break
+        following.click()
+    assert sorted(titles) == sorted(f"Credential {slot} of layer 1" for slot in range(300))
+
+
+def ob3_credential(achievement: dict[str, Any]) -> dict[str, Any]:
+    """An OpenBadgeCredential for ``achievement``, as an issuer would send it."""
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:91537dba-56cb-11ec-bf63-0242ac130002",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "https://example.edu/issuers/565049", "type": ["Profile"]},
+        "validFrom": "2025-01-01T00:00:00Z",
+        "name": achievement.get("name", ""),
+        "credentialSubject": {
+            "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "type": ["AchievementSubject"],
+            "achievement": achievement,
+        },
+    }
+
+
+def signed(credential: dict[str, Any]) -> str:
+    """The credential as a compact JWS (VC-JWT): header, payload, a signature."""
+    import base64
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'ES256', 'typ': 'JWT'})}.{part({'vc': credential})}.c2lnbmF0dXJl"
+
+
+def test_badges_loaded_from_files_mark_exactly_their_credentials(
+    driver: WebDriver, small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    project, site = small
+    exported = tmp_path / "ob3"
+    assert credpath("export", "ob3", str(project), "-o", str(exported)).exit_code == 0
+    achievement = {p.stem: json.loads(p.read_text()) for p in exported.glob("*.json")}
+    wallet = tmp_path / "wallet"
+    wallet.mkdir()
+    plain, token, other, broken = (wallet / n for n in ("a.json", "b.jwt", "c.json", "d.json"))
+    plain.write_text(json.dumps(ob3_credential(achievement["sql-basics"])))
+    token.write_text(signed(ob3_credential(achievement["viz-basics"])))
+    stranger = {"id": "https://elsewhere.example/achievements/sql-more", "name": "Their SQL"}
+    other.write_text(json.dumps([ob3_credential(stranger)]))
+    broken.write_text("{not json")
+    driver.get_log("performance")
+    open_page(driver, site / "index.html")
+    picker = driver.find_element(By.CSS_SELECTOR, "[data-role='badges']")
+    picker.send_keys("\n".join(str(p) for p in (plain, token, other, broken)))
+    WebDriverWait(driver, 5).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-role='badges-matched']")
+    )
+    assert stored(driver) == ["sql-basics", "viz-basics"]
+    assert next_doors(driver) == cli_next(project, ["sql-basics", "viz-basics"])
+    unmatched = driver.find_elements(By.CSS_SELECTOR, "[data-role='badges-unmatched'] li")
+    assert [li.text for li in unmatched] == [
+        "Their SQL (c.json)",
+        "d.json: not JSON nor a signed credential",
+    ]
+    loaded = [url for url in requested(driver) if url != "about:blank"]
+    assert all(url.startswith("file://") for url in loaded), loaded

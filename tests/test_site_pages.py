@@ -141,7 +141,7 @@ def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
     monkeypatch.setattr(forked, "forked_map", counting)
     shared = credpath("site", str(catalog), "-o", str(tmp_path / "shared"), "--no-diagrams")
     assert shared.exit_code == 0, shared.stderr
-    assert chunks == [3 + -(-600 // site.CHUNK)]  # the lists, data, outcomes, 600 credentials
+    assert chunks == [3 + -(-600 // site.CHUNK)]  # the lists, data, 20 outcomes, 600 credentials
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     alone = credpath("site", str(catalog), "-o", str(tmp_path / "alone"), "--no-diagrams")
     assert alone.exit_code == 0, alone.stderr
@@ -284,7 +284,7 @@ def test_each_credential_page_draws_where_it_sits(tmp_path: Path) -> None:
     assert figure_steps(pages / "intro.html") == {
         "before": ["Nothing: anyone can start it"],
         "this": ["Intro"],
-        "after": ["Python", "SQL"],
+        "after": ["SQL", "Python"],  # what names it before what asks for a level it grants
         "toward": ["Data engineer"],
     }
     assert figure_steps(pages / "pipe.html") == {
@@ -296,6 +296,8 @@ def test_each_credential_page_draws_where_it_sits(tmp_path: Path) -> None:
 
 
 def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) -> None:
+    """The figure names five per step; the page's lists name the first twenty, nearest and
+    most relevant first, then a button that lists them all in the browser."""
     catalog = tmp_path / "layers"
     layered_catalog(catalog, layers=3, per_layer=200)
     site = tmp_path / "site"
@@ -303,13 +305,56 @@ def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) ->
     page = site / "credentials" / "c0-0.html"
     opens = section_links(page, "unlocks-heading")
     toward = section_links(page, "leads")
-    assert (len(opens), len(toward)) == (81, 20)
+    assert (len(opens), len(toward)) == (20, 20)
+    named = [f"Credential {slot} of layer 1" for slot in (0, 199)]  # they name it: first
+    assert opens[:2] == named
     steps = figure_steps(page)
     assert steps["after"] == [*opens[:5], "and 76 more"]
     assert steps["toward"] == [*toward[:5], "and 15 more"]
     html = page.read_text(encoding="utf-8")
     assert '<a href="#unlocks-heading">and 76 more</a>' in html
     assert '<a href="#leads">and 15 more</a>' in html
+    assert (
+        '<li class="more"><button type="button" class="more" data-more="unlocks" '
+        'data-of="c0-0" aria-expanded="false">and 61 more: list all 81</button></li>'
+    ) in html
+    assert 'data-more="leads"' not in html  # twenty outcomes: all on the page
+
+
+def test_long_lists_stay_within_the_page_budget(tmp_path: Path) -> None:
+    """A credential that opens hundreds, a stage of hundreds, a competency granted by
+    hundreds, hundreds of competencies: each page lists a bounded number, the rest is
+    a button (or, for the competencies, the next page)."""
+    catalog = tmp_path / "wide"
+    lines = ["credentials:", "  - {id: root, title: Root, grants: [base]}"]
+    lines += [
+        f"  - {{id: c{k:03d}, title: C{k}, requires: [root], grants: [s{k:03d}, base]}}"
+        for k in range(250)
+    ]
+    lines += ["competencies:", "  - {id: base, title: Base}"]
+    lines += [f"  - {{id: s{k:03d}, title: S{k}}}" for k in range(250)]
+    lines += ["outcomes:", "  - {id: job, title: Job, requires: [s000]}"]
+    catalog.mkdir()
+    (catalog / "catalog.yaml").write_text("\n".join(lines) + "\n")
+    site = tmp_path / "site"
+    run = credpath("site", str(catalog), "-o", str(site), "--no-diagrams")
+    assert run.exit_code == 0, run.stderr
+    assert run.stderr == f"wrote the site (257 pages) to {site}; open index.html\n"
+    assert len(section_links(site / "credentials" / "root.html", "unlocks-heading")) == 20
+    root = (site / "credentials" / "root.html").read_text(encoding="utf-8")
+    assert "and 230 more: list all 250" in root
+    listed = (site / "credentials.html").read_text(encoding="utf-8")
+    assert 'data-more="stage" data-of="stage-2" aria-expanded="false">and 50 more' in listed
+    pages = sorted(p.name for p in site.glob("competencies*.html"))
+    assert pages == ["competencies-2.html", "competencies-3.html", "competencies.html"]
+    first = (site / "competencies.html").read_text(encoding="utf-8")
+    assert 'id="base"' in first
+    assert 'data-more="granters" data-of="base" aria-expanded="false">and 246 more' in first
+    assert 'id="s098"' in first
+    assert 'id="s099"' not in first
+    assert 'id="s099"' in (site / "competencies-2.html").read_text(encoding="utf-8")
+    c150 = (site / "credentials" / "c150.html").read_text(encoding="utf-8")
+    assert '<a href="../competencies-2.html#s150">S150</a>' in c150
 
 
 LADDER = """

@@ -22,6 +22,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
@@ -117,6 +118,12 @@ def shown(title: str, fallback: str) -> str:
 
 def wrap(text: str, width: int = 26) -> list[str]:
     """Lines of at most ``width``, as even as the line count allows (no lone last word)."""
+    return list(_wrapped(text, width))
+
+
+@lru_cache(maxsize=16384)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    """``wrap``, remembered: the learner site draws the same titles in many diagrams."""
     text = clean(text)
     best = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
     for narrower in range(width - 1, 0, -1):
@@ -124,7 +131,7 @@ def wrap(text: str, width: int = 26) -> list[str]:
         if len(trial) != len(best) or max(len(line) for line in trial) > narrower:
             break
         best = trial
-    return best
+    return tuple(best)
 
 
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")

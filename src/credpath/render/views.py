@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from credpath.context import Context
 from credpath.render.model import (
@@ -155,6 +156,119 @@ def derived_pathway(
     return builder.diagram(shown(catalog.name, UNNAMED), subtitle, columns)
 
 
+SITE_LIMIT = 24
+"""Pathway credentials an outcome diagram of the learner site draws at most: past it, the
+stages nearest the outcome (a 60-credential pathway drew an 800 KB diagram)."""
+ALTERNATIVES = 8
+"""Direct alternatives a site diagram draws at most, and ``PER_NEED`` per requirement."""
+PER_NEED = 3
+
+
+@dataclass(frozen=True)
+class SitePathway:
+    """An outcome diagram of the learner site, and how many pathway credentials (of how
+    many) it leaves out to stay under ``SITE_LIMIT``."""
+
+    diagram: Diagram
+    left_out: int
+    total: int
+
+
+def site_pathway(semantics: Semantics, outcome_id: str, *, limit: int = SITE_LIMIT) -> SitePathway:
+    """The derived pathway to an outcome for a new learner, with its direct alternatives
+    (the other credentials that meet a requirement of it, one step, no further), whose
+    nodes link to the site's credential pages: the map ``assets/pathway.js`` colours for
+    the learner. At most ``limit`` pathway credentials, the stages nearest the outcome
+    first; an outcome out of reach gets ``derived_pathway``'s "what it needs"."""
+    from credpath.pathways import derive, hours
+
+    sem = semantics
+    catalog = sem.catalog
+    derived = derive(sem, outcome_id)
+    if derived is None:
+        whole = derived_pathway(sem, outcome_id)
+        return SitePathway(_site_links(whole), 0, 0)
+    kept: list[tuple[int, tuple[str, ...]]] = []
+    room = limit
+    for k in range(len(derived.stages), 0, -1):
+        ids = derived.stages[k - 1]
+        if room <= 0:
+            break
+        kept.insert(0, (k, ids[:room]))
+        room -= len(ids)
+    drawn = [c for _, ids in kept for c in ids]
+    column = {c: index for index, (_, ids) in enumerate(kept, 1) for c in ids}
+    goal = len(kept) + 1
+    outcome = catalog.outcomes[outcome_id]
+    consumers = [(catalog.credentials[c].requires, column[c]) for c in drawn]
+    consumers.append((outcome.requires, goal))
+    everything = set(derived.credentials)
+    reachable = sem.reachable
+    others: dict[str, int] = {}
+    for requirement, at in consumers:
+        for ref in refs(requirement):
+            found = (
+                [ref.target]
+                if ref.kind == "credential"
+                else [c.id for c in sem.servers(ref) if c.id not in everything]
+            )
+            for other in [c for c in found if c in reachable and c not in everything][:PER_NEED]:
+                if len(others) < ALTERNATIVES or other in others:
+                    others[other] = min(others.get(other, at), max(at - 1, 1))
+    stage = {**column, **others}
+    builder = Builder(sem, stage, stage)
+    columns = []
+    for index, (k, ids) in enumerate(kept, 1):
+        total = sum(hours(catalog.credentials[c]) for c in ids)
+        title = f"Stage {k} · {hours_text(total)}" if total else f"Stage {k}"
+        alternatives = sorted(c for c, at in others.items() if at == index)
+        nodes = [builder.credential(c) for c in ids]
+        nodes += [_alternative(builder, c) for c in alternatives]
+        columns.append(Column(f"stage-{k}", title, tuple(nodes)))
+        for credential_id in ids:
+            builder.connect(
+                credential_node_id(credential_id),
+                catalog.credentials[credential_id].requires,
+                index,
+            )
+    node = builder.outcome(outcome_id)
+    builder.connect(node, outcome.requires, goal)
+    columns.append(Column("outcomes", "Outcome", (node,)))
+    left_out = len(derived.credentials) - len(drawn)
+    subtitle = (
+        f"Pathway to {clean(outcome.model.title)}: "
+        f"{_plural(len(derived.credentials), 'credential')} in "
+        f"{_plural(len(derived.stages), 'stage')}, {hours_text(derived.hours)}"
+    )
+    if left_out:
+        subtitle += f"; the last {len(drawn)} drawn, the plan lists all"
+    if others:
+        subtitle += f"; {_plural(len(others), 'alternative')} dashed"
+    diagram = builder.diagram(shown(catalog.name, UNNAMED), subtitle, columns)
+    return SitePathway(_site_links(diagram), left_out, len(derived.credentials))
+
+
+def _alternative(builder: Builder, credential_id: str) -> str:
+    """A credential the pathway could take instead of one of its own: drawn dashed."""
+    node_id = builder.credential(credential_id)
+    node = builder.nodes[node_id]
+    builder.nodes[node_id] = replace(
+        node, details=(*node.details, "alternative"), status="alternative"
+    )
+    return node_id
+
+
+def _site_links(diagram: Diagram) -> Diagram:
+    """Credential nodes link to the site's own pages (an outcome page is one folder down)."""
+    nodes = tuple(
+        replace(n, url=f"../credentials/{n.id.removeprefix('credential:')}.html")
+        if n.kind == "credential" and n.id.startswith("credential:")
+        else n
+        for n in diagram.nodes
+    )
+    return replace(diagram, nodes=nodes)
+
+
 def curated_pathway(
     context: Context, pathway_id: str, *, show_competencies: bool = False
 ) -> Diagram:
@@ -291,8 +405,10 @@ def _near(diagram: Diagram, start: str, depth: int | None, *, down: bool) -> set
 
 
 __all__ = [
+    "SitePathway",
     "credential_neighbourhood",
     "curated_pathway",
     "derived_pathway",
     "project_map",
+    "site_pathway",
 ]

@@ -1,16 +1,20 @@
 """``credpath site``: the static learner site, built in memory as {relative path: bytes}.
 
 Pages are jinja2 templates with autoescaping on, so every text from YAML is escaped.
-What depends on the learner (next doors, plans, progress) is filled in the browser
-by ``assets/credpath.js`` from ``assets/data.js`` (site/data.py); what does not
-(descriptions, requirements, what a credential unlocks) is written into the page.
-The same catalog gives byte-identical files.
+What depends on the learner (next doors, plans, progress, the colours of the pathway
+map) is filled in the browser by ``assets/credpath.js`` and ``assets/learner.js`` from
+``assets/data.js`` (site/data.py); what does not (descriptions, requirements, what a
+credential unlocks) is written into the page. A page stays small at any catalog size: a
+long list shows its first ``SHOWN`` entries, the most relevant first, then "and N more",
+which the browser lists in full (filtered, a page at a time) from the data it already
+has. The same catalog gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,7 +33,20 @@ if TYPE_CHECKING:
     from credpath.resolve import Catalog, CredentialDef
     from credpath.semantics import Semantics
 
-ASSETS = ("credpath.js", "site.css")
+ASSETS = ("credpath.js", "learner.js", "site.css")
+
+SHOWN = 20
+"""Entries of a long list (what a credential unlocks, the outcomes it leads to, a stage of
+the catalog) written into a page; the browser lists the rest."""
+GRANTERS = 5
+"""Credentials certifying a competency written into the competencies page."""
+PER_PAGE = 100
+"""Competencies per page of the competencies list (``competencies.html``, then
+``competencies-2.html``, ...)."""
+STAGES_SHOWN = 400
+"""Credentials the catalog page writes at most, shared out among its stages."""
+OUTCOMES_PER_JOB = 20
+"""Outcome pages (and their diagrams) drawn per job."""
 
 
 def _environment() -> Environment:
@@ -78,7 +95,13 @@ class Views:
         self._item = parts.item  # type: ignore[attr-defined]
         self._broken = str(parts.broken())  # type: ignore[attr-defined]
         self._more = parts.more  # type: ignore[attr-defined]
+        self._rest = parts.rest  # type: ignore[attr-defined]
         self._mores: dict[tuple[str, int], str] = {}
+        competencies = sorted(self.catalog.competencies)
+        self.competency_page = {
+            c: competency_page_name(i // PER_PAGE + 1) for i, c in enumerate(competencies)
+        }
+        """Per competency, the page of the competencies list that describes it."""
         self._links: dict[tuple[str, str, str], str] = {}
         self._credentials: dict[tuple[str, str, str], str] = {}
 
@@ -109,6 +132,11 @@ class Views:
             drawn = self._mores[key] = str(self._more(section, count))
         return drawn
 
+    def rest(self, kind: str, subject: str, shown: int, total: int) -> str:
+        """The list item ending a long list: "and N more", a button the browser answers
+        with the whole list (``kind`` and ``subject`` say which, for learner.js)."""
+        return str(self._rest(kind, subject, total - shown, total))
+
     def credential_link(self, credential_id: str, note: str = "") -> Link:
         entry = self.catalog.credentials.get(credential_id)
         title = entry.model.title if entry is not None else credential_id
@@ -118,7 +146,8 @@ class Views:
         entry = self.catalog.competencies.get(competency_id)
         title = entry.model.title if entry is not None else competency_id
         note = level_name(self.catalog, competency_id, level)
-        return Link(f"competencies.html#{competency_id}", title, note)
+        page = self.competency_page.get(competency_id, "competencies.html")
+        return Link(f"{page}#{competency_id}", title, note)
 
     def requirement(self, requirement: Requirement, root: str) -> Markup:
         """The requirement as nested lists a reader can follow ("all of:", "one of:",
@@ -155,10 +184,26 @@ def listing(items: Iterable[str]) -> Markup:
     return Markup(f"<ul>\n{drawn}\n</ul>\n") if drawn else Markup()
 
 
-DrawDiagrams = Callable[[list[str]], Callable[[], dict[str, bytes]]]
-"""Given the outcome ids, starts laying out their diagrams (SVG, keyed by the site's path
-``diagrams/outcome-<id>.svg``) and returns what waits for them: the pages are drawn
-meanwhile."""
+def capped(
+    views: Views,
+    items: list[str],
+    kind: str,
+    subject: str,
+    total: int | None = None,
+    limit: int = SHOWN,
+) -> Markup:
+    """The first ``limit`` of ``items`` (of ``total``, all by default) as a list, then the
+    "and N more" item with which the browser lists them all."""
+    total = len(items) if total is None else total
+    shown = items[:limit]
+    if total > len(shown):
+        shown.append(views.rest(kind, subject, len(shown), total))
+    return listing(shown)
+
+
+def competency_page_name(number: int) -> str:
+    return "competencies.html" if number == 1 else f"competencies-{number}.html"
+
 
 AROUND = 5
 """Credentials or outcomes a step of the "where it sits" figure names before "and N more"."""
@@ -167,6 +212,31 @@ CHUNK = 250
 """Credential pages drawn per job: enough to make handing out the job worth it. A catalog
 of at most this many credentials is drawn in this process: starting workers would cost
 more than they save."""
+
+
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+_SVG_START = re.compile(rb"(?=<\?xml )")
+"""Where each SVG document starts in what one ``dot`` run over several graphs writes."""
+
+
+def _inline(svg: bytes) -> Markup | None:
+    """An SVG document as an element of an HTML page: from ``<svg``, without comments;
+    None for no drawing."""
+    from markupsafe import Markup
+
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    return Markup(_COMMENT.sub("", text[start:])) if start >= 0 else None
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """An outcome page's pathway map: the SVG (None when Graphviz failed on it), and the
+    pathway credentials it leaves out of how many (``render.views.site_pathway``)."""
+
+    svg: Markup | None
+    left_out: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -208,8 +278,8 @@ class Pages:
             o: Link(f"outcomes/{o}.html", self.catalog.outcomes[o].model.title)
             for o in self.outcomes
         }
-        self._leads: dict[tuple[str, ...], tuple[Markup, Markup]] = {}
-        """Per set of outcomes, the page's list of them and the figure's step."""
+        self._leads: dict[tuple[str, ...], tuple[list[str], Markup]] = {}
+        """Per set of outcomes, the page's items of them and the figure's step."""
 
     def page(self, path: str, template: str, **values: Any) -> tuple[str, bytes]:
         root = "../" * path.count("/")
@@ -226,7 +296,8 @@ class Pages:
         if job.kind == "credentials":
             return [self.credential(c) for c in job.ids]
         if job.kind == "outcomes":
-            return [self.outcome(o) for o in job.ids]
+            maps = self.diagrams(job.ids) if self.with_diagrams else {}
+            return [self.outcome(o, maps.get(o)) for o in job.ids]
         if job.kind == "data":
             from credpath.site.data import catalog_data, to_json
 
@@ -234,6 +305,8 @@ class Pages:
             return [("assets/data.js", f"window.credpathData = {data};\n".encode("ascii"))]
         views = self.views  # the lists: home, credentials and competencies
         home = [self.catalog.outcomes[o] for o in self.outcomes]
+        competencies = _competencies(views)
+        pages = [competencies[i : i + PER_PAGE] for i in range(0, len(competencies), PER_PAGE)]
         return [
             self.page("index.html", "index.html", outcomes=home),
             self.page(
@@ -242,10 +315,21 @@ class Pages:
                 groups=_stages(views, self.credentials),
                 outcomes=len(self.outcomes),
             ),
-            self.page("competencies.html", "competencies.html", competencies=_competencies(views)),
+            *(
+                self.page(
+                    competency_page_name(number),
+                    "competencies.html",
+                    competencies=members,
+                    number=number,
+                    pages=[competency_page_name(k) for k in range(1, len(pages) + 1)],
+                    total=len(competencies),
+                    first=(number - 1) * PER_PAGE + 1,
+                )
+                for number, members in enumerate(pages or [[]], 1)
+            ),
         ]
 
-    def outcome(self, outcome_id: str) -> tuple[str, bytes]:
+    def outcome(self, outcome_id: str, diagram: Diagram | None = None) -> tuple[str, bytes]:
         catalog = self.catalog
         outcome = catalog.outcomes[outcome_id]
         return self.page(
@@ -253,13 +337,41 @@ class Pages:
             "outcome.html",
             outcome=outcome,
             requires=self.views.requirement(outcome.requires, "../"),
-            diagram=f"diagrams/outcome-{outcome_id}.svg" if self.with_diagrams else None,
+            diagram=diagram,
             curated=[
                 p.model.title
                 for _, p in sorted(catalog.pathways.items())
                 if p.outcome == outcome_id
             ],
         )
+
+    def diagrams(self, outcomes: tuple[str, ...]) -> dict[str, Diagram]:
+        """The outcomes' pathway maps, laid out by Graphviz here (in the worker that draws
+        their pages: the diagrams are drawn on every core) and written into the pages,
+        where the learner's script colours them. One ``dot`` lays out the job's diagrams
+        (a ``dot`` process spends more starting than laying out one of them); when it
+        fails, each is laid out alone, so that one that fails leaves the others drawn."""
+        from credpath.render import LayoutFailed, export
+        from credpath.render.convert import layout
+        from credpath.render.dot import to_dot
+        from credpath.render.views import site_pathway
+
+        drawn = [site_pathway(self.sem, o) for o in outcomes]
+        try:
+            svgs = _SVG_START.split(layout("".join(to_dot(d.diagram) for d in drawn), "svg"))[1:]
+        except LayoutFailed:
+            svgs = []
+        if len(svgs) != len(drawn):
+            svgs = []
+            for one in drawn:
+                try:
+                    svgs.append(export(one.diagram, "svg"))
+                except LayoutFailed:
+                    svgs.append(b"")
+        return {
+            outcome_id: Diagram(_inline(svg), one.left_out, one.total)
+            for outcome_id, one, svg in zip(outcomes, drawn, svgs, strict=True)
+        }
 
     def credential(self, credential_id: str) -> tuple[str, bytes]:
         from credpath.render.model import workload_text
@@ -271,8 +383,8 @@ class Pages:
         if leads is None:  # many credentials lead to the same outcomes: drawn once
             links = self.outcome_links
             items = [views.item(links[o], "../") for o in toward]
-            leads = self._leads[toward] = (listing(items), _first(views, items, "#leads"))
-        opened = sorted(self.sem.unlocks.get(credential_id, {}).items())
+            leads = self._leads[toward] = (items, _first(views, items, "#leads"))
+        opened = unlocks_in_order(self.sem, credential_id)
         return self.page(
             f"credentials/{credential_id}.html",
             "credential.html",
@@ -283,8 +395,10 @@ class Pages:
                 views.competency_item(g.target, g.number, "../") for g in credential.grants
             ),
             requires=views.requirement(credential.requires, "../"),
-            unlocks=listing(_unlocks(views, opened)),
-            leads=leads[0],
+            unlocks=capped(
+                views, _unlocks(views, opened[:SHOWN]), "unlocks", credential_id, len(opened)
+            ),
+            leads=capped(views, leads[0], "leads", credential_id),
             around=self.around(credential, [c for c, _ in opened], leads[1]),
         )
 
@@ -324,43 +438,46 @@ class Job:
     ids: tuple[str, ...] = ()
 
 
-def build(context: Context, draw_diagrams: DrawDiagrams | None, folder: Path) -> SiteFiles:
+def build(context: Context, diagrams: bool, folder: Path) -> SiteFiles:
     """Every file of the site, written into the staging ``folder`` as they are drawn.
-    ``draw_diagrams`` is None when Graphviz is missing (the outcome pages then say so).
+    ``diagrams`` is False without them (or when Graphviz is missing: the outcome pages
+    then say so).
 
-    The pages are shared out to forked workers first (before any thread starts), then
-    Graphviz lays out the outcome diagrams. Each worker writes the pages it draws, so
-    that this process, which writes the assets and the diagrams, only hands on their
-    names and digests.
+    The pages are shared out to forked workers; each worker lays out the diagrams of the
+    outcome pages it draws (Graphviz on every core) and writes its pages, so that this
+    process, which writes the assets, only hands on their names and digests.
     """
     from functools import partial
 
     from credpath.forked import forked_map
 
-    context.semantics.outcomes_of  # noqa: B018 - computed once, before the workers fork
-    context.semantics.unlocks  # noqa: B018
-    pages = Pages(context, with_diagrams=draw_diagrams is not None)
+    sem = context.semantics
+    sem.outcomes_of  # noqa: B018 - computed once, before the workers fork
+    sem.unlocks  # noqa: B018
+    sem.rounds  # noqa: B018
+    pages = Pages(context, with_diagrams=diagrams)
     outcomes, ids = pages.outcomes, pages.credentials
-    jobs = [Job("lists"), Job("data"), Job("outcomes", tuple(outcomes))]
+    jobs = [Job("lists"), Job("data")]
+    jobs += [
+        Job("outcomes", tuple(outcomes[i : i + OUTCOMES_PER_JOB]))
+        for i in range(0, len(outcomes), OUTCOMES_PER_JOB)
+    ]
     jobs += [Job("credentials", tuple(ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK)]
     write = partial(pages.write, folder)
-    drawn = forked_map(write, jobs) if len(ids) > CHUNK else map(write, jobs)
-    diagrams = draw_diagrams(outcomes) if draw_diagrams is not None else dict
-    count = 1 + len(outcomes) + len(ids) + 2  # home, outcomes, credentials, the lists
-    pictures = len(outcomes) if draw_diagrams is not None else 0
-    return SiteFiles(count, count + len(ASSETS) + 1 + pictures, _files(drawn, diagrams))
+    shared = len(ids) > CHUNK or (diagrams and len(outcomes) > 2)
+    drawn = forked_map(write, jobs) if shared else map(write, jobs)
+    lists = 1 + max(1, -(-len(sem.catalog.competencies) // PER_PAGE))
+    count = 1 + len(outcomes) + len(ids) + lists  # home, outcomes, credentials, the lists
+    return SiteFiles(count, count + len(ASSETS) + 1, _files(drawn))
 
 
-def _files(
-    drawn: Iterator[list[tuple[str, Written]]], diagrams: Callable[[], dict[str, bytes]]
-) -> Iterator[tuple[str, bytes | Written]]:
+def _files(drawn: Iterator[list[tuple[str, Written]]]) -> Iterator[tuple[str, bytes | Written]]:
     try:
         assets = resources.files("credpath.site").joinpath("assets")
         for name in ASSETS:
             yield f"assets/{name}", assets.joinpath(name).read_bytes()
         for files in drawn:
             yield from files
-        yield from diagrams().items()
     finally:
         close_source(drawn)  # closed early: the workers stop before their folder goes
 
@@ -378,6 +495,21 @@ def _first(views: Views, items: list[str], section: str, total: int | None = Non
     if total > len(shown):
         shown.append(views.more(section, total - len(shown)))
     return listing(shown)
+
+
+def unlocks_in_order(sem: Semantics, credential_id: str) -> list[tuple[str, Ref]]:
+    """What a credential unlocks (``Semantics.unlocks``), nearest and most relevant first:
+    those that name it before those that ask for a level it grants, then those leading to
+    more outcomes, then by id (``unlocksInOrder`` in learner.js lists the same)."""
+    outcomes_of = sem.outcomes_of
+    return sorted(
+        sem.unlocks.get(credential_id, {}).items(),
+        key=lambda entry: (
+            entry[1].kind != "credential",
+            -len(outcomes_of.get(entry[0], ())),
+            entry[0],
+        ),
+    )
 
 
 def _unlocks(views: Views, opened: list[tuple[str, Ref]]) -> list[str]:
@@ -420,13 +552,22 @@ def _stages(views: Views, credentials: list[str]) -> list[Group]:
         else:
             key = (last + 2, "retired", "Retired or not offered")
         grouped.setdefault(key, []).append(credential_id)
+    each = max(AROUND, STAGES_SHOWN // max(len(grouped), 1))
     return [
         Group(
             anchor,
             title,
             len(members),
-            listing(
-                views.credential_item(c, _status_note(catalog.credentials[c]), "") for c in members
+            capped(
+                views,
+                [
+                    views.credential_item(c, _status_note(catalog.credentials[c]), "")
+                    for c in members[:each]
+                ],
+                "stage",
+                anchor,
+                len(members),
+                each,
             ),
         )
         for (_, anchor, title), members in sorted(grouped.items())
@@ -442,22 +583,25 @@ class CompetencyView:
 
 
 def _competencies(views: Views) -> list[CompetencyView]:
-    """Each competency, and the usable credentials that certify it, by level."""
+    """Each competency, and the usable credentials that certify it, by level (the first
+    ``GRANTERS``, then "and N more")."""
     catalog = views.catalog
-    return [
-        CompetencyView(
-            cid,
-            competency.model.title,
-            competency.model.description or "",
-            listing(
-                views.credential_item(credential_id, level_name(catalog, cid, level), "")
-                for level, credential_id in sorted(
-                    (level, c.id) for level, c in views.sem.granted_by(cid)
-                )
-            ),
+    views_of = []
+    for cid, competency in sorted(catalog.competencies.items()):
+        granters = sorted((level, c.id) for level, c in views.sem.granted_by(cid))
+        items = [
+            views.credential_item(credential_id, level_name(catalog, cid, level), "")
+            for level, credential_id in granters[:GRANTERS]
+        ]
+        views_of.append(
+            CompetencyView(
+                cid,
+                competency.model.title,
+                competency.model.description or "",
+                capped(views, items, "granters", cid, len(granters), GRANTERS),
+            )
         )
-        for cid, competency in sorted(catalog.competencies.items())
-    ]
+    return views_of
 
 
 def level_name(catalog: Catalog, competency: str, level: int) -> str:

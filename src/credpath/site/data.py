@@ -8,7 +8,12 @@ grants; the outcomes, each with the credentials that lead to it (a bit set over 
 catalog order, in base64); the assumed levels; the requirements that name credentials
 (pathway stages included); what only a whole-catalog analysis can tell (why an
 unreachable credential can never be earned, which levels are gaps); and the
-competencies' titles for the search box. Requirements are tagged arrays::
+competencies' titles for the search box. For the long lists the browser completes
+(``assets/learner.js``): each credential's stage on the catalog page (``rounds``, 0 when
+no learner can earn it) and status when not active, the competencies' level names, the
+competencies per page of their list; and the prefix of the achievement ids ``credpath
+export ob3`` writes, to match the Open Badges a learner loads. Requirements are tagged
+arrays::
 
     ["credential", id, text]            ["competency", id, level, text]
     ["all", [...]]  ["any", [...]]  ["choose", n, [...]]  ["invalid"]
@@ -45,6 +50,9 @@ def requirement_data(requirement: Requirement) -> list[Any]:
 
 def catalog_data(sem: Semantics) -> dict[str, Any]:
     """Everything the script needs, in a deterministic order."""
+    from credpath.interop.ob3 import achievement_id
+    from credpath.site import PER_PAGE
+
     catalog = sem.catalog
     outcomes_of = sem.outcomes_of
     credentials = [
@@ -56,9 +64,11 @@ def catalog_data(sem: Semantics) -> dict[str, Any]:
             "usable": sem.usable(c),
             "requires": requirement_data(c.requires),
             "grants": [[g.target, g.number] for g in c.grants],
+            **({"status": c.status} if c.status != "active" else {}),
         }
         for c in catalog.credentials.values()
     ]
+    rounds = sem.rounds
     leading: dict[str, list[int]] = {o: [] for o in catalog.outcomes}
     for i, credential_id in enumerate(catalog.credentials):
         for outcome_id in outcomes_of.get(credential_id, ()):
@@ -97,7 +107,12 @@ def catalog_data(sem: Semantics) -> dict[str, Any]:
         "stageItems": naming,
         "unearnable": dict(sorted(unearnable.items())),
         "gaps": sorted(set(gaps)),
-        "competencies": [[c.id, c.model.title] for _, c in sorted(catalog.competencies.items())],
+        "competencies": [
+            [c.id, c.model.title, list(c.levels)] for _, c in sorted(catalog.competencies.items())
+        ],
+        "competencyPages": PER_PAGE,
+        "rounds": [rounds.get(c, 0) for c in catalog.credentials],
+        "achievementPrefix": achievement_id(catalog, ""),
     }
 
 

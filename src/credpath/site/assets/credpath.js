@@ -929,6 +929,7 @@ if (typeof document !== "undefined") {
       }
       const count = document.querySelector("[data-role='count']");
       if (count) count.textContent = have.length ? `You hold ${plural(have.length, "credential")}.` : "";
+      document.dispatchEvent(new CustomEvent("credpath:update")); // learner.js redraws the map
     }
 
     document.addEventListener("click", (event) => {
@@ -970,6 +971,10 @@ if (typeof document !== "undefined") {
       }
     });
 
+    /** The page of the competencies list that holds the i-th competency (site.PER_PAGE). */
+    const competencyPage = (i) =>
+      i < data.competencyPages ? "competencies.html" : `competencies-${Math.floor(i / data.competencyPages) + 1}.html`;
+
     /** [kind, id, title, page] of every outcome, credential and competency. */
     let index = null;
     function searchIndex() {
@@ -977,7 +982,7 @@ if (typeof document !== "undefined") {
         index = [
           ...[...sem.outcomes].sort(byId).map((o) => ["outcome", o.id, o.title, `outcomes/${o.id}.html`]),
           ...[...sem.credentials].sort(byId).map((c) => ["credential", c.id, c.title, `credentials/${c.id}.html`]),
-          ...data.competencies.map(([id, title]) => ["competency", id, title, `competencies.html#${id}`]),
+          ...data.competencies.map(([id, title], i) => ["competency", id, title, `${competencyPage(i)}#${id}`]),
         ];
       }
       return index;
@@ -1007,6 +1012,19 @@ if (typeof document !== "undefined") {
         update();
       }
     });
+    /** What assets/learner.js (the long lists, the pathway map, badges) works with. */
+    window.credpathPage = {
+      sem,
+      root,
+      element,
+      say,
+      state: () => current,
+      earn(ids) {
+        have = [...new Set([...have, ...ids])].sort(compareStrings);
+        store(have);
+        update();
+      },
+    };
     update();
     performance.mark("credpath-ready"); // the page is usable: bench/bench_site.py reads it
   });
