@@ -11,14 +11,18 @@ in an internal error (exit 3).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import credpath
@@ -175,3 +179,169 @@ def test_no_command_ends_in_an_internal_error(
         assert "internal error" not in run.stderr, command
         if command[-2:] == ["-f", "json"] and run.exit_code in (0, 1) and run.stdout:
             json.loads(run.stdout)  # machine-readable even when the project is broken
+
+
+# -- a planted workspace -------------------------------------------------------------------
+# Every file in the work tree but the YAML being checked may come from someone else: a
+# ledger naming files outside its folder, links out of the project and out of the output
+# folders, a git repository planted as ordinary files inside the project, option-like
+# revisions. Whatever the commands answer, nothing outside may be read, written, deleted
+# or run.
+
+SECRET = "secret-token-7f3a"
+"""Text that only a file outside the project holds: no command may print it."""
+
+PLANTS = [
+    "ledger-parent",
+    "ledger-absolute",
+    "ledger-through-link",
+    "ledger-proc",
+    "ledger-deep",
+    "ledger-dev-zero",
+    "yaml-link-out",
+    "folder-link-out",
+    "gitignore-dev-zero",
+    "output-folder-link",
+    "nested-repository",
+]
+OUTPUTS = ["site", "ctdl", "ob3", "diagrams"]
+
+
+def _git(where: Path, *args: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "-C", str(where), *identity, *args], check=True, capture_output=True)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry below ``folder`` without following links: a file's bytes, a link's target."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[name] = os.readlink(path)
+        elif path.is_file():
+            found[name] = path.read_bytes()
+    return found
+
+
+def _plant_ledger(output: Path, plants: set[str], victim: Path, outside: Path) -> None:
+    output.mkdir()
+    ledger = output / ".credpath-written.json"
+    if "ledger-dev-zero" in plants:
+        ledger.symlink_to("/dev/zero")
+        return
+    if "ledger-deep" in plants:
+        ledger.write_text("[" * 200_000 + "]" * 200_000)
+        return
+    digest = hashlib.sha256(victim.read_bytes()).hexdigest()
+    files: dict[str, str] = {}
+    if "ledger-parent" in plants:
+        files[os.path.relpath(victim, output)] = digest
+    if "ledger-absolute" in plants:
+        files[str(victim)] = digest
+    if "ledger-through-link" in plants:
+        (output / "d").symlink_to(outside, target_is_directory=True)
+        files["d/victim.txt"] = digest
+    if "ledger-proc" in plants and Path("/proc/self/pagemap").exists():
+        (output / "p").symlink_to("/proc/self", target_is_directory=True)
+        files["p/pagemap"] = digest
+    if "output-folder-link" in plants:
+        for name in ("credentials", "outcomes", "achievements"):
+            (output / name).symlink_to(outside / "pages", target_is_directory=True)
+    ledger.write_text(json.dumps({"written_by": "credpath", "files": files}))
+
+
+def _plant_repository(project: Path, marker: Path) -> None:
+    """The files of a git repository inside the project folder, committed as ordinary files:
+    its config defines a filter that would create ``marker``, its commit applies it."""
+    planted = project.parent / "planted"
+    planted.mkdir()
+    _git(planted, "init", "-q")
+    (planted / ".gitattributes").write_text("* filter=pwn\n")
+    shutil.copy(project / "outcomes.yaml", planted / "outcomes.yaml")
+    _git(planted, "add", "-A")
+    _git(planted, "commit", "-qm", "planted")
+    for entry in (planted / ".git").iterdir():
+        if entry.name in ("HEAD", "config", "objects", "refs"):
+            copy_entry = shutil.copytree if entry.is_dir() else shutil.copy
+            copy_entry(entry, project / entry.name)
+    with (project / "config").open("a") as config:
+        config.write(f'[filter "pwn"]\n\tsmudge = touch {marker} && cat\n\trequired = true\n')
+    shutil.rmtree(planted)
+
+
+def _workspace(base: Path, plants: set[str]) -> tuple[Path, Path, Path]:
+    """The work tree (a git repository holding ``project``), the folder outside it, and
+    the marker file a planted command would create."""
+    outside, work = base / "outside", base / "work"
+    (outside / "pages").mkdir(parents=True)
+    victim = outside / "victim.txt"
+    victim.write_text("the user's own file\n")
+    (outside / "secret.yaml").write_text(
+        f"credentials:\n  - {{id: {SECRET}, title: {SECRET}, type: course}}\n"
+    )
+    project = work / "project"
+    shutil.copytree(EXAMPLE, project)
+    if "yaml-link-out" in plants:
+        (project / "credentials" / "linked.yaml").symlink_to(outside / "secret.yaml")
+    if "folder-link-out" in plants:
+        (project / "more").symlink_to(outside, target_is_directory=True)
+    if "gitignore-dev-zero" in plants:
+        (project / ".gitignore").symlink_to("/dev/zero")
+    marker = base / "pwned"
+    for name in OUTPUTS:
+        _plant_ledger(work / name, plants, victim, outside)
+    _git(work, "init", "-q")
+    _git(work, "add", "-A", "project")
+    _git(work, "commit", "-qm", "base")
+    if "nested-repository" in plants:
+        _plant_repository(project, marker)
+        _git(work, "add", "-A", "project")
+        _git(work, "commit", "-qm", "a pull request")
+    return work, outside, marker
+
+
+def _planted_commands(victim: Path) -> list[list[str]]:
+    project = "project"
+    return [
+        ["validate", project, "-f", "json"],
+        ["lint", project],
+        ["compile", project],
+        ["metrics", project, "-f", "json"],
+        ["site", project, "--no-diagrams", "-o", "site", "--force"],
+        ["site", project, "--no-diagrams", "-o", "site"],
+        ["render", project, "--all", "-f", "dot", "-o", "diagrams", "--force"],
+        ["export", "ctdl", project, "-o", "ctdl", "--force"],
+        ["export", "ob3", project, "-o", "ob3", "--force"],
+        ["new", "credential", "planted-x", "--file", f"{project}/credentials/linked.yaml"],
+        ["diff", "git:HEAD", project],
+        ["diff", f"git:--output={victim}", project],
+        ["diff", f"git:-o{victim}", project],
+    ]
+
+
+@pytest.mark.skipif(not EXAMPLE.is_dir(), reason="needs curricula/data-careers")
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(plants=st.sets(st.sampled_from(PLANTS), min_size=1))
+@example(plants=set(PLANTS) - {"ledger-deep", "ledger-dev-zero"})
+@example(plants={"ledger-deep", "nested-repository"})
+@example(plants={"ledger-dev-zero", "gitignore-dev-zero"})
+def test_a_planted_workspace_leads_no_command_outside(
+    plants: set[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = Path(tempfile.mkdtemp(dir=tmp_path))
+    work, outside, marker = _workspace(base, plants)
+    before = _snapshot(outside)
+    monkeypatch.chdir(work)
+    for command in _planted_commands(outside / "victim.txt"):
+        run = credpath(*command)
+        assert run.exit_code in (0, 1, 2), (plants, command, run.stderr[-2000:])
+        assert "internal error" not in run.stderr, (plants, command)
+        assert SECRET not in run.stdout + run.stderr, (plants, command)
+        assert _snapshot(outside) == before, (plants, command)
+        assert not marker.exists(), (plants, command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,3 +202,40 @@ def test_a_missing_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(tmp_path)
     run = credpath("new", "credential", "a", "--file", "nowhere/c.yaml")
     assert (run.exit_code, run.stderr) == (2, "credpath: nowhere: no such folder\n")
+
+
+def test_a_symlinked_file_is_refused_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cloned project whose credentials.yaml links to a file outside it (an editor's token
+    file): adding to it would replace the link with a copy of that file, ready to commit."""
+    token = tmp_path / "token"
+    token.write_text("github_token: ghp_secret\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "credentials.yaml").symlink_to(token)
+    monkeypatch.chdir(project)
+    run = credpath("new", "credential", "x")
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "credpath: credentials.yaml: is a symbolic link; credpath new adds only to a regular "
+        "file, never through a link: give the file it points at with --file if you mean it\n",
+    )
+    assert (project / "credentials.yaml").is_symlink()
+    assert token.read_text() == "github_token: ghp_secret\n"
+    assert sorted(p.name for p in project.iterdir()) == ["credentials.yaml"]
+
+
+@pytest.mark.timeout(30)
+def test_a_file_that_is_not_regular_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO would block the read for ever: only a regular file is read."""
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("credentials.yaml")
+    run = credpath("new", "credential", "x")
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "credpath: credentials.yaml: not a regular file (a FIFO, device or socket): it is "
+        "not read\n",
+    )

@@ -9,6 +9,14 @@ store one content's findings under another's hash. Any change is a miss, and
 the project is checked as usual; touching a file (a new mtime, the same bytes)
 is a hit. A cache file that is not exactly what credpath writes is ignored.
 
+A cache file is untrusted data, like every file of a work tree the cache folder may
+sit in or be restored into: it is read only when it is a regular file (never through
+a link leading out of the cache folder, never a FIFO or ``/dev/zero``), with the size
+cap and nesting limit of ``credpath.json_input``, and anything else is a miss, never an
+error. A cache folder that is itself a link is not used at all, so that a planted link
+cannot send the entries elsewhere; an entry is written to a new file and renamed over
+the old name, which replaces a link planted there rather than writing through it.
+
 A second cache keeps each file's parse by the hash of its bytes (``load_parses``,
 ``store_parses``), one entry per project: after an edit, only the edited files are
 parsed again, and the findings are checked again over the whole catalog.
@@ -34,6 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 import credpath
 from credpath.diagnostics import Diagnostic, Location, Severity
+from credpath.files import Unreadable, read_bytes
+from credpath.json_input import MAX_BYTES, JsonInputError, parse_json
 
 if TYPE_CHECKING:
     from credpath.loader import Path_, SourceFile, Span
@@ -51,13 +61,16 @@ class Key:
 
 
 def directory() -> Path | None:
+    """The cache folder, or None when the cache is off or the folder is a link."""
     if os.environ.get("CREDPATH_NO_CACHE"):
         return None
     chosen = os.environ.get("CREDPATH_CACHE_DIR")
     if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "credpath"
+        folder = Path(chosen)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "credpath"
+    return None if folder.is_symlink() else folder
 
 
 @once
@@ -112,8 +125,8 @@ def key(project: Project, cwd: Path, mode: str) -> Key | None:
 def load(key_: Key) -> list[Diagnostic] | None:
     """The findings stored under ``key_``, or None: a miss, or a file credpath did not write."""
     try:
-        stored = json.loads(key_.slot.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stored = parse_json(_read(key_.slot))
+    except (Unreadable, JsonInputError):
         return None
     if not isinstance(stored, dict) or set(stored) != {"digest", "diagnostics", "seal"}:
         return None
@@ -123,6 +136,12 @@ def load(key_: Key) -> list[Diagnostic] | None:
     if not isinstance(found, list) or not all(_well_formed(d) for d in found):
         return None
     return [_diagnostic(d) for d in found]
+
+
+def _read(slot: Path) -> bytes:
+    """A cache file's bytes, read as the project's files are: a regular file inside the
+    cache folder, at most ``json_input.MAX_BYTES``."""
+    return read_bytes(slot, MAX_BYTES, inside=slot.parent, over="not a cache file")
 
 
 def _seal(digest: str, diagnostics: object) -> str:
@@ -231,12 +250,12 @@ def load_parses(project: Project) -> dict[bytes, Parse]:
     if slot is None:
         return {}
     try:
-        header, _, body = slot[0].read_bytes().partition(b"\n")
-        stored = json.loads(header)
+        header, _, body = _read(slot[0]).partition(b"\n")
+        stored = parse_json(header)
         if stored != {"depends": slot[1], "seal": hashlib.sha256(body).hexdigest()}:
             return {}
-        files = json.loads(body)
-    except (OSError, ValueError):
+        files = parse_json(body)
+    except (Unreadable, JsonInputError):
         return {}
     found: dict[bytes, Parse] = {}
     if not isinstance(files, dict):
@@ -244,9 +263,21 @@ def load_parses(project: Project) -> dict[bytes, Parse]:
     for digest, parse in files.items():
         with contextlib.suppress(ValueError, TypeError):
             documents, entries = parse
-            if isinstance(documents, list):
+            if isinstance(documents, list) and all(_well_formed_entry(*e) for e in entries):
                 found[bytes.fromhex(digest)] = (documents, {tuple(p): tuple(s) for p, s in entries})
     return found
+
+
+def _well_formed_entry(path: object, span: object) -> bool:
+    """Whether a stored entry is a place in a file and its span, as ``store_parses`` writes
+    them: anything else would end in an error where the span is used."""
+    return (
+        isinstance(path, list)
+        and all(isinstance(part, str | int) and not isinstance(part, bool) for part in path)
+        and isinstance(span, list)
+        and len(span) == 4
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in span)
+    )
 
 
 def store_parses(

@@ -6,7 +6,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from credpath.errors import UsageError
-from credpath.files import CONFIG_NAME, DEFAULT_MAX_FILE_MIB, display_path, read_file
+from credpath.files import (
+    CONFIG_NAME,
+    DEFAULT_MAX_FILE_MIB,
+    MAX_IGNORE_PATTERNS,
+    BadPattern,
+    display_path,
+    has_config,
+    ignore_spec,
+    pattern_count,
+    read_file,
+)
 from credpath.loader import SourceFile
 
 if TYPE_CHECKING:
@@ -22,7 +32,8 @@ def find_root(target: Path) -> tuple[Path, tuple[Path, ...]]:
 
     The root is the nearest folder, from ``target`` up, with a credpath.yaml; without
     one, the folder itself (or the file's folder). So a file or a sub-folder of a
-    project is checked with the whole project around it.
+    project is checked with the whole project around it. A credpath.yaml that is a link
+    or a FIFO still marks the root: reading it then says what is wrong.
     """
     if not target.exists():
         raise ConfigError(f"{target}: no such file or folder")
@@ -33,7 +44,7 @@ def find_root(target: Path) -> tuple[Path, tuple[Path, ...]]:
     # Absolute, so that a relative path named from a sub-folder finds credpath.yaml above it.
     absolute = target.absolute()
     folder = absolute if absolute.is_dir() else absolute.parent
-    root = next((f for f in [folder, *folder.parents] if (f / CONFIG_NAME).is_file()), folder)
+    root = next((f for f in [folder, *folder.parents] if has_config(f)), folder)
     return root, () if absolute.is_dir() else (absolute,)
 
 
@@ -47,9 +58,11 @@ def load_config(
     from credpath.rules import FIXED
 
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if not has_config(root):
         return Config(), None
-    source = read_file(path, display_path(path, cwd), int(DEFAULT_MAX_FILE_MIB * 2**20))
+    source = read_file(
+        path, display_path(path, cwd), int(DEFAULT_MAX_FILE_MIB * 2**20), inside=root
+    )
     if source.problems:
         from credpath.facts import Unparsable
         from credpath.rules import duplicate_key, yaml_syntax
@@ -79,6 +92,7 @@ def load_config(
         raise ConfigError(
             f"{source.display}:{line}:{column}: {describe_error(error, Config)}"
         ) from None
+    _check_exclude(config.exclude, source)
     from credpath.text import suggest
 
     for rule in config.rules:
@@ -95,3 +109,20 @@ def load_config(
                 "cannot be read cannot be checked; remove it from rules:"
             )
     return config, source
+
+
+def _check_exclude(exclude: list[str], source: SourceFile) -> None:
+    """The ``exclude`` patterns must compile to a linear-time matcher (files.ignore_spec),
+    and stay within the project's budget of ignore patterns."""
+    if pattern_count(exclude) > MAX_IGNORE_PATTERNS:
+        line, column, _, _ = source.locate((0, "exclude"))
+        raise ConfigError(
+            f"{source.display}:{line}:{column}: more than {MAX_IGNORE_PATTERNS:,} patterns "
+            "under exclude: credpath does not match them"
+        )
+    try:
+        ignore_spec(exclude)
+    except BadPattern as exc:
+        at = (0, "exclude", exc.number - 1) if exc.number else (0, "exclude")
+        line, column, _, _ = source.locate(at)
+        raise ConfigError(exc.describe(f"{source.display}:{line}:{column}", exclude)) from None

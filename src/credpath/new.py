@@ -6,18 +6,26 @@ last document's list for its kind (or into a new list at the end of the file),
 indented like the entries before it, and the new text is parsed again before it
 is written. The template's placeholders (TODO) are what ``placeholder-text``
 looks for, so ``credpath lint`` keeps reminding the author until they are filled.
+
+The file is added to only when it is a regular file, read with the project's size
+limit: a ``credentials.yaml`` committed as a symlink to a file outside the project
+(an editor's token file) would otherwise be read and replaced by a copy of that
+file's content plus the entry, ready to be committed.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from credpath.files import CONFIG_NAME
+from credpath.files import CONFIG_NAME, Unreadable, read_bytes
 from credpath.loader import Positions, YamlError, parse
 from credpath.model import ID_PATTERN
 from credpath.output import rewrite
+
+if TYPE_CHECKING:
+    from credpath.model import Config
 
 KEYS = {"credential": "credentials", "competency": "competencies", "outcome": "outcomes"}
 
@@ -72,10 +80,22 @@ def add_to_file(path: Path, kind: str, entry_id: str, cwd: Path) -> int:
     folder = path.parent
     if not folder.is_dir():
         raise NewError(f"{folder}: no such folder")
-    _check_unused(folder, entry_id, cwd)
+    if path.is_symlink():
+        raise NewError(
+            f"{path}: is a symbolic link; credpath new adds only to a regular file, "
+            "never through a link: give the file it points at with --file if you mean it"
+        )
+    config = _check_unused(folder, entry_id, cwd)
     try:
-        text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
+        data = (
+            read_bytes(path, int(config.max_file_mib * 2**20), inside=folder)
+            if path.exists()
+            else b""
+        )
+        text = data.decode("utf-8-sig")
+    except Unreadable as exc:
+        raise NewError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise NewError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
     try:
         updated, line = add_entry(text, kind, entry_id)
@@ -85,8 +105,9 @@ def add_to_file(path: Path, kind: str, entry_id: str, cwd: Path) -> int:
     return line
 
 
-def _check_unused(folder: Path, entry_id: str, cwd: Path) -> None:
-    """Ids are unique across the project: refuse one that is taken."""
+def _check_unused(folder: Path, entry_id: str, cwd: Path) -> Config:
+    """Ids are unique across the project: refuse one that is taken. Returns the project's
+    configuration (its file size limit applies to the file added to)."""
     from credpath.project import open_project
     from credpath.resolve import build_catalog
     from credpath.rules import RULES
@@ -97,6 +118,7 @@ def _check_unused(folder: Path, entry_id: str, cwd: Path) -> None:
     existing = catalog.entry(entry_id)
     if existing is not None:
         raise NewError(f"id '{entry_id}' is already used at {existing.origin.locate('id')}")
+    return project.config
 
 
 def add_entry(text: str, kind: str, entry_id: str) -> tuple[str, int]:

@@ -11,6 +11,25 @@ in a folder of outputs, deleted when no longer produced) only when the ledger
 says credpath wrote exactly its current content. Anything else (a file the user
 wrote, or one of ours that they edited since) stops the command with exit 2,
 naming the file, unless ``--force`` is given.
+
+The ledger is data, not a list of paths to trust: it may have been committed to a
+repository or planted in a pull request. Only a regular file (not a symlink) of at
+most 64 MiB is read, through the bounded JSON reader; only entries that are plain
+relative paths inside the folder count (no ``..``, ``.`` or empty part, not
+absolute, no backslash, drive letter or NUL), and only when every folder on the way
+is a real folder and the file itself a regular file whose content has the recorded
+hash. The rest is ignored, with a note; a ledger that cannot be read means that
+nothing in the folder is credpath's. So credpath deletes only regular files inside
+the output folder that hold exactly what it wrote there.
+
+The output folder named with ``-o`` is the user's choice: when it is a symlink to a
+folder, credpath writes into the folder it points at (as ``cp`` and static-site
+tools do, so ``-o site`` linked to a web server's folder works). A symlink *inside*
+it is another matter, since anyone who can commit a file can commit a link: where
+credpath writes a folder (``credentials/``) and finds a symlink, or a file, the
+command stops with exit 2 naming it, and ``--force`` replaces the link itself by a
+real folder, leaving what it pointed at untouched. Writing never follows a link
+inside the output folder.
 """
 
 from __future__ import annotations
@@ -19,6 +38,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -26,26 +46,70 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from credpath.errors import UsageError
+from credpath.json_input import JsonInputError, read_json
+from credpath.text import escape
 
 LEDGER = ".credpath-written.json"
+
+LEDGER_MAX_BYTES = 64 * 2**20
+"""The largest ledger read: one of 100,000 pages takes under 10 MB."""
+
+_UNSAFE = re.compile(r"[\\\x00\ud800-\udfff]|^[A-Za-z]:")
+"""What a plain path never holds: a backslash, a NUL, a lone surrogate, a drive letter."""
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_ledger(folder: Path) -> dict[str, str]:
-    """The files (relative posix paths) credpath wrote in ``folder``, with their hashes."""
+def _plain(name: str) -> bool:
+    """Whether a ledger entry is a normalized relative POSIX path that stays in its folder."""
+    return (
+        name != LEDGER
+        and not _UNSAFE.search(name)
+        and all(part not in ("", ".", "..") for part in name.split("/"))
+    )
+
+
+def _read_ledger(folder: Path) -> tuple[dict[str, str], list[str]]:
+    """The files (plain relative paths) the ledger in ``folder`` says credpath wrote, with
+    their hashes, and notes on what was ignored: a ledger that is not a regular file or
+    not one credpath reads counts as empty, never as an error."""
+    path = folder / LEDGER
     try:
-        stored = json.loads((folder / LEDGER).read_text(encoding="utf-8"))
-        files = stored["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return {}, [_ignored_ledger(path, "it is a symbolic link")]
+        stored = read_json(path, max_bytes=LEDGER_MAX_BYTES)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, []
+    except OSError as exc:
+        return {}, [_ignored_ledger(path, f"cannot read it: {exc.strerror or exc}")]
+    except JsonInputError as exc:
+        return {}, [_ignored_ledger(path, str(exc))]
+    files = stored.get("files") if isinstance(stored, dict) else None
     if not isinstance(files, dict):
-        return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+        return {}, [_ignored_ledger(path, "it has no 'files' mapping")]
+    entries = {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+    plain = {name: digest for name, digest in entries.items() if _plain(name)}
+    odd = sorted(name for name in entries if name not in plain)
+    return plain, [_ignored_entries(path, odd, "not plain paths inside the folder")] if odd else []
+
+
+def _shown(text: str) -> str:
+    """``text`` escaped to one line of valid Unicode (a path may hold a lone surrogate)."""
+    return escape(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _ignored_ledger(path: Path, reason: str) -> str:
+    return f"{_shown(str(path))}: ignored ({reason}); no file there counts as written by credpath"
+
+
+def _ignored_entries(path: Path, names: list[str], reason: str) -> str:
+    count = f"{len(names):,} entries" if len(names) > 1 else "1 entry"
+    return f"{_shown(str(path))}: ignored {count} {reason} (such as '{_shown(names[0])}')"
 
 
 def _ledger_bytes(files: Mapping[str, str]) -> bytes:
@@ -54,13 +118,34 @@ def _ledger_bytes(files: Mapping[str, str]) -> bytes:
 
 
 def _is_ours(path: Path, recorded: str | None) -> bool:
-    """Whether ``path`` holds exactly what credpath last wrote there."""
-    if recorded is None or path.is_symlink() or not path.is_file():
+    """Whether ``path`` is a regular file (not a symlink) holding exactly what credpath last
+    wrote there; read in chunks, as it may be someone else's file of any size."""
+    if recorded is None:
         return False
     try:
-        return _digest(path.read_bytes()) == recorded
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return False
+            return hashlib.file_digest(file, "sha256").hexdigest() == recorded
     except OSError:
         return False
+
+
+def _in_the_way(directory: Path, name: str) -> Path | None:
+    """The first thing on the way to ``name`` in ``directory`` that is not a real folder (a
+    symlink, a file), or None: then every folder on the way is real or not there yet."""
+    folder = directory
+    for part in name.split("/")[:-1]:
+        folder = folder / part
+        try:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return folder
+        except FileNotFoundError:
+            return None
+    return None
 
 
 def _refuse(paths: list[Path]) -> UsageError:
@@ -69,6 +154,16 @@ def _refuse(paths: list[Path]) -> UsageError:
     return UsageError(
         f"{first}: exists and was not written by credpath{more}; "
         "nothing was written: use --force to overwrite"
+    )
+
+
+def _refuse_folders(paths: list[Path]) -> UsageError:
+    first = paths[0]
+    what = "a symbolic link" if first.is_symlink() else "a file"
+    more = f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
+    return UsageError(
+        f"{first}: is {what} where credpath writes a folder{more}; nothing was written: "
+        "use --force to replace it (a link's target is left alone)"
     )
 
 
@@ -110,7 +205,7 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
     try:
         if path.is_dir() and not path.is_symlink():
             raise UsageError(f"{path}: is a folder; give a file name")
-        ledger = _read_ledger(folder)
+        ledger, _ = _read_ledger(folder)
         if os.path.lexists(path) and not force and not _is_ours(path, ledger.get(path.name)):
             raise _refuse([path])
         folder.mkdir(parents=True, exist_ok=True)
@@ -186,27 +281,39 @@ def write_tree(
     *,
     force: bool = False,
     staging: Staging | None = None,
-) -> None:
-    """Make ``directory`` hold ``files`` (relative posix paths), all or nothing.
+) -> list[str]:
+    """Make ``directory`` hold ``files`` (relative posix paths), all or nothing; return
+    notes for standard error (what of the old ledger was ignored).
 
     Files credpath wrote there before and no longer produces are removed (when
     unchanged). Everything is written into a staging folder first, each file as it
     comes (an iterator is drawn while written; a ``Written`` file is already there);
     the result then replaces the folder in one rename when it holds only credpath's
-    files, else file by file, each one atomic. Files of someone else's in the way are
-    refused once all is drawn, before any is touched.
+    files, else file by file, each one atomic. Files of someone else's in the way, and
+    symlinks or files where a folder goes, are refused once all is drawn, before any
+    is touched.
     """
     items = files.items() if isinstance(files, Mapping) else files
     try:
         staged = staging if staging is not None else Staging(directory)
         try:
-            old = _read_ledger(directory) if directory.is_dir() else {}
+            old, notes = _read_ledger(directory)
             ledger = _write_all(staged.folder, items)
-            ours = _unchanged(directory, old)
+            ours, through = _unchanged(directory, old)
+            if through:
+                notes.append(
+                    _ignored_entries(directory / LEDGER, through, "through a symbolic link")
+                )
+            in_the_way = {name: _in_the_way(directory, name) for name in ledger}
+            folders = sorted({way for way in in_the_way.values() if way is not None})
+            if folders and not force:
+                raise _refuse_folders(folders)
             blocked = [
                 directory / name
                 for name in sorted(ledger)
-                if name not in ours and os.path.lexists(directory / name)
+                if in_the_way[name] is None
+                and name not in ours
+                and os.path.lexists(directory / name)
             ]
             if blocked and not force:
                 raise _refuse(blocked)
@@ -223,6 +330,7 @@ def write_tree(
             staged.discard()
     except OSError as exc:
         raise _io(directory, exc) from None
+    return notes
 
 
 def _write_all(staging: Path, items: Iterable[tuple[str, bytes | Written]]) -> dict[str, str]:
@@ -234,19 +342,41 @@ def _write_all(staging: Path, items: Iterable[tuple[str, bytes | Written]]) -> d
     return ledger
 
 
-def _unchanged(directory: Path, ledger: Mapping[str, str]) -> set[str]:
-    """The files of ``ledger`` that still hold what credpath wrote: each one read once,
-    as a site of 10,000 pages takes a third of a second to hash."""
-    return {name for name, digest in ledger.items() if _is_ours(directory / name, digest)}
+def _unchanged(directory: Path, ledger: Mapping[str, str]) -> tuple[set[str], list[str]]:
+    """The files of ``ledger`` that still hold what credpath wrote (each one read once, as
+    a site of 10,000 pages takes a third of a second to hash), and the entries that lead
+    through a symlink or a file, which are never ours."""
+    ours: set[str] = set()
+    through: list[str] = []
+    for name, digest in sorted(ledger.items()):
+        try:
+            way = _in_the_way(directory, name)
+        except OSError:  # a name too long, a folder that cannot be listed: not ours
+            continue
+        if way is not None:
+            through.append(name)
+        elif _is_ours(directory / name, digest):
+            ours.add(name)
+    return ours, through
+
+
+def _raise(error: OSError) -> NoReturn:
+    raise error
 
 
 def _only_ours(directory: Path, ours: set[str]) -> bool:
-    """Whether every file in ``directory`` is the ledger or one of ``ours``."""
-    for folder, _, names in os.walk(directory):
-        inside = Path(folder).relative_to(directory).as_posix()
-        prefix = "" if inside == "." else f"{inside}/"
-        if any(prefix + name not in ours for name in names if prefix + name != LEDGER):
-            return False
+    """Whether every file in ``directory`` is the ledger or one of ``ours``: no symlink and
+    no folder that cannot be listed, which replacing the folder would lose."""
+    try:
+        for folder, subfolders, names in os.walk(directory, onerror=_raise):
+            if any(os.path.islink(os.path.join(folder, sub)) for sub in subfolders):
+                return False
+            inside = Path(folder).relative_to(directory).as_posix()
+            prefix = "" if inside == "." else f"{inside}/"
+            if any(prefix + name not in ours for name in names if prefix + name != LEDGER):
+                return False
+    except OSError:
+        return False
     return True
 
 
@@ -264,13 +394,27 @@ def _swap(staging: Path, directory: Path) -> None:
 
 
 def _merge(staging: Path, directory: Path, names: list[str], stale: list[str]) -> None:
-    """Move each new file over its target (each rename atomic), then drop stale ones."""
+    """Move each new file over its target (each rename atomic), then drop stale ones
+    (regular files that ``_unchanged`` found to hold what credpath wrote)."""
     for name in names:
         target = directory / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folders(directory, name)
         if target.is_dir() and not target.is_symlink():
             raise UsageError(f"{target}: is a folder where credpath writes a file")
         os.replace(staging / name, target)
     for name in stale:
         with contextlib.suppress(OSError):
             (directory / name).unlink()
+
+
+def _make_folders(directory: Path, name: str) -> None:
+    """Make the folders on the way to ``name``, each a real one: a symlink or file in the
+    way (which ``--force`` allowed) is removed first, never followed."""
+    folder = directory
+    for part in name.split("/")[:-1]:
+        folder = folder / part
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISDIR(os.lstat(folder).st_mode):
+                continue
+            folder.unlink()
+        folder.mkdir()

@@ -143,7 +143,7 @@ def open_project(
     for path in paths:
         display = display_path(path, cwd)
         try:
-            files.append(RawFile(path, display, read_bytes(path, max_bytes)))
+            files.append(RawFile(path, display, read_bytes(path, max_bytes, inside=root)))
         except Unreadable as exc:
             files.append(RawFile(path, display, None, str(exc)))
     return Project(root, config, config_source, tuple(files), named)

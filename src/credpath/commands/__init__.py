@@ -181,7 +181,9 @@ def _present_tree(result: Tree) -> int:
     files = result.files
     if not isinstance(files, Mapping) and result.count is not None:
         files = progress(files, "Writing files", total=result.count)
-    write_tree(result.directory, files, force=result.force, staging=result.staging)
+    ignored = write_tree(result.directory, files, force=result.force, staging=result.staging)
+    for note in ignored:
+        typer.echo(f"credpath: {note}", err=True)
     for note in result.notes:
         typer.echo(note, err=True)
     return result.code

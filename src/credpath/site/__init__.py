@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from credpath.output import Written, close_source, write_into
 from credpath.requirements import All, AnyOf, Choose, Ref, refs
+from credpath.site.data import PER_PAGE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,9 +41,6 @@ SHOWN = 20
 the catalog) written into a page; the browser lists the rest."""
 GRANTERS = 5
 """Credentials certifying a competency written into the competencies page."""
-PER_PAGE = 100
-"""Competencies per page of the competencies list (``competencies.html``, then
-``competencies-2.html``, ...)."""
 STAGES_SHOWN = 400
 """Credentials the catalog page writes at most, shared out among its stages."""
 OUTCOMES_PER_JOB = 20

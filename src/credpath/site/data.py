@@ -33,6 +33,11 @@ from credpath.semantics import Explainer, Semantics
 FORMAT = 1
 """Bumped when the shape of the data changes, so a stale script refuses it."""
 
+PER_PAGE = 100
+"""Competencies per page of the competencies list (``competencies.html``, then
+``competencies-2.html``, ...): the pages are written by the site, and the browser finds a
+competency's page from this number in the data."""
+
 
 def requirement_data(requirement: Requirement) -> list[Any]:
     if isinstance(requirement, Ref):
@@ -51,7 +56,6 @@ def requirement_data(requirement: Requirement) -> list[Any]:
 def catalog_data(sem: Semantics) -> dict[str, Any]:
     """Everything the script needs, in a deterministic order."""
     from credpath.interop.ob3 import achievement_id
-    from credpath.site import PER_PAGE
 
     catalog = sem.catalog
     outcomes_of = sem.outcomes_of
