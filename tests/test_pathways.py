@@ -7,18 +7,21 @@ import json
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from credpath.cli import app
 from credpath.context import Options
 from credpath.engine import check
-from credpath.pathways import derive, hours
+from credpath.pathways import EXACT_LIMIT, derive, hours
 from credpath.semantics import Semantics, satisfied, stages
+from strategies import Project as StrategyProject
+from strategies import projects as strategy_projects
 
 ROOT = Path(__file__).parents[1]
 runner = CliRunner()
@@ -348,3 +351,119 @@ def test_the_exact_search_budget_covers_the_shipped_curricula(folder: str) -> No
             exact += 1
             assert derived.optimal, outcome
     assert exact >= 3
+
+
+# -- issue 33: every plan is irredundant, the heuristic's too -------------------------------
+
+
+def test_a_heuristic_plan_keeps_nothing_it_does_not_need(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The estimate meets g1 with y (4 h) after x (5 h, grants k3 that y needs) and g2 with
+    z (10 h), which grants g1 too. Dropping, costliest first, keeps x while y needs it and
+    then drops y; x had to be tried again. 20 more providers of g1 make it the heuristic's
+    case (23 candidates)."""
+    fillers = "".join(
+        f"  - {{id: f{i:02}, title: F{i:02}, type: course, workload: {{hours: 100}}, "
+        "grants: [g1]}\n"
+        for i in range(1, 21)
+    )
+    (tmp_path / "catalog.yaml").write_text(
+        "competencies:\n"
+        "  - {id: g1, title: G1}\n"
+        "  - {id: g2, title: G2}\n"
+        "  - {id: k3, title: K3}\n"
+        "credentials:\n"
+        "  - {id: x, title: X, type: course, workload: {hours: 5}, grants: [k3]}\n"
+        "  - {id: y, title: Y, type: course, workload: {hours: 4}, requires: [k3], grants: [g1]}\n"
+        "  - {id: z, title: Z, type: course, workload: {hours: 10}, grants: [g1, g2]}\n"
+        + fillers
+        + "outcomes:\n"
+        "  - {id: job, title: Job, requires: [g1, g2]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["plan", "job"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Plan to Job (job):",
+        "Stage 1 (10 h)",
+        "  - z  Z (course, 10 h)",
+        "Total: 1 credential, 10 h in 1 stage (heuristic: many options, not proven optimal)",
+    ]
+
+
+def _meets_without(sem: Semantics, start: Any, goal: Any, members: list[Any], dropped: str) -> bool:
+    """Whether the plan's other members, each earned once its requirements are met from
+    ``start``, still meet the goal: the fixpoint written out here, not ``closure``."""
+    rest = [c for c in members if c.id != dropped]
+    state = start.copy()
+    progress = True
+    while progress:
+        progress = False
+        for credential in rest:
+            if credential.id not in state.held and satisfied(credential.requires, state):
+                state.earn(credential)
+                progress = True
+    return satisfied(goal, state) and all(c.id in state.held for c in rest)
+
+
+KEPT_FOR_A_DROPPED_ONE = StrategyProject(
+    levels={"k0": 1, "k1": 1},
+    credentials=(
+        {"id": "c0", "title": "C0", "type": "course", "workload": {"hours": 4}, "grants": []},
+        {
+            "id": "c1",
+            "title": "C1",
+            "type": "course",
+            "workload": {"hours": 10},
+            "grants": ["k0", "k1"],
+        },
+        {
+            "id": "c2",
+            "title": "C2",
+            "type": "course",
+            "workload": {"hours": 4},
+            "requires": ["c0"],
+            "grants": ["k0"],
+        },
+    ),
+    assumed=(),
+    outcomes=({"id": "job0", "title": "Job 0", "requires": ["k0", "k1"]},),
+)
+"""The issue's case in three credentials: c0 is kept while c2 needs it, then c2 goes."""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    strategy_projects(max_credentials=7, learners=True),
+    st.booleans(),
+    st.lists(st.integers(0, 6), max_size=2, unique=True),
+)
+@example(KEPT_FOR_A_DROPPED_ONE, True, [])
+def test_every_plan_is_irredundant(
+    project: StrategyProject, heuristic: bool, holding: list[int]
+) -> None:
+    """From any learner state, dropping any one credential of a plan, exact or heuristic,
+    no longer meets the outcome (docs/format.md section 4)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name, text in project.files().items():
+            (root / name).write_text(text, encoding="utf-8")
+        sem = semantics_of(root)
+    ids = sorted(sem.catalog.credentials)
+    start = sem.learner([ids[i] for i in holding if i < len(ids)], {})
+    with mock.patch("credpath.pathways.EXACT_LIMIT", -1 if heuristic else EXACT_LIMIT):
+        for outcome_id, outcome in sorted(sem.catalog.outcomes.items()):
+            derived = derive(sem, outcome_id, start)
+            if derived is None:
+                continue
+            assert derived.optimal != heuristic or not derived.credentials
+            members = [sem.catalog.credentials[c] for c in derived.credentials]
+            for dropped in derived.credentials:
+                assert not _meets_without(sem, start, outcome.requires, members, dropped), (
+                    outcome_id,
+                    derived.credentials,
+                    dropped,
+                )
+

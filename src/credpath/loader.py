@@ -28,8 +28,10 @@ from credpath.facts import DuplicateKey, Unparsable
 
 MAX_DEPTH = 1000
 ALIAS_BUDGET = 100_000
-"""Values that aliases may expand to in one file: every later stage walks the expanded
-values, so a few hundred bytes of nested aliases must not become millions."""
+"""Values that aliases may expand to in a whole project: every later stage walks the
+expanded values, so a few hundred bytes of nested aliases, in one file or spread over
+forty, must not become millions. A file's parse counts its own; the project sums them
+(``project.AliasBudget``)."""
 
 try:
     _Parser: Any = yaml.CSafeLoader
@@ -100,6 +102,8 @@ class Parsed:
     duplicate_keys: list[tuple[str, Span]]
     entries: dict[Path_, Span] = field(default_factory=dict)
     """Where each entry (a mapping in a list under a document's key) was written."""
+    alias_values: int = 0
+    """How many values the aliases expanded to."""
 
 
 class _Frame:
@@ -135,13 +139,15 @@ def _span(start: Any, end: Any) -> Span:
     return (start.line, start.column, end.line, end.column)
 
 
-def parse(text: str, positions: Positions | None = None) -> Parsed:
+def parse(text: str, positions: Positions | None = None, aliases_before: int = 0) -> Parsed:
     """Build the documents of ``text``; record spans into ``positions`` when given.
 
-    Raises YamlError for anything that is not safe, bounded, plain YAML.
+    Raises YamlError for anything that is not safe, bounded, plain YAML; that includes
+    aliases that expand to more values than ``ALIAS_BUDGET`` leaves after
+    ``aliases_before`` (what the files read before this one expanded to).
     """
     try:
-        return _build(text, positions)
+        return _build(text, positions, aliases_before)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -163,7 +169,7 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, index - start
 
 
-def _build(text: str, positions: Positions | None) -> Parsed:
+def _build(text: str, positions: Positions | None, aliases_before: int) -> Parsed:
     track = positions is not None
     documents: list[Any] = []
     duplicates: list[tuple[str, Span]] = []
@@ -312,19 +318,29 @@ def _build(text: str, positions: Positions | None) -> Parsed:
             value, size = anchors[name]
             count += size
             alias_nodes += size
-            if alias_nodes > ALIAS_BUDGET:
-                raise YamlError(
-                    f"aliases expand to more than {ALIAS_BUDGET:,} values "
-                    "(a 'billion laughs' file?)",
-                    span[0],
-                    span[1],
-                )
+            if aliases_before + alias_nodes > ALIAS_BUDGET:
+                raise YamlError(_over_alias_budget(aliases_before), span[0], span[1])
             if take_key(value, start, end, False):
                 continue
             add(value, start, end)
         elif kind is ev.DocumentStartEvent:
             anchors.clear()
-    return Parsed(documents, duplicates, entries)
+    return Parsed(documents, duplicates, entries, alias_nodes)
+
+
+def _over_alias_budget(before: int) -> str:
+    if not before:
+        return f"aliases expand to more than {ALIAS_BUDGET:,} values (a 'billion laughs' file?)"
+    return (
+        f"aliases expand to more than {ALIAS_BUDGET:,} values in this project, counting "
+        f"{before:,} in the files before this one (a 'billion laughs' file?)"
+    )
+
+
+def may_alias(data: bytes) -> bool:
+    """Whether the bytes can hold an alias at all: one needs an anchor (``&``) and a
+    use (``*``). Files that cannot are known to expand none without being parsed."""
+    return b"&" in data and b"*" in data
 
 
 def _merge(frame: _Frame, explicit: dict[str, Any] | list[Any]) -> dict[str, Any]:
@@ -362,6 +378,8 @@ class SourceFile:
     resolved against (resolve.py)."""
     entries: dict[Path_, Span] = field(default_factory=dict, compare=False, repr=False)
     """Where each entry was written (found by the first parse, at no extra cost)."""
+    alias_values: int = field(default=0, compare=False, repr=False)
+    """How many values its aliases expanded to (counted against the project's budget)."""
     _entry_positions: dict[Path_, Positions | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -442,15 +460,15 @@ def _shift(span: Span, lines: int) -> Span:
     return (span[0] + lines, span[1], span[2] + lines, span[3])
 
 
-def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
-    """Decode and parse the bytes of one file."""
+def parse_source(path: Path, display: str, data: bytes, aliases_before: int = 0) -> SourceFile:
+    """Decode and parse the bytes of one file (``aliases_before``: as ``parse``)."""
     source = SourceFile(path, display)
     text = decode(data, source)
     if text is None:
         return source
     source.text = text
     try:
-        parsed = parse(text)
+        parsed = parse(text, aliases_before=aliases_before)
     except YamlError as exc:
         source.problems.append(
             Unparsable(source, exc.line, exc.column, exc.message, True, exc.context, exc.context_at)
@@ -458,6 +476,7 @@ def parse_source(path: Path, display: str, data: bytes) -> SourceFile:
         return source
     source.documents = parsed.documents
     source.entries = parsed.entries
+    source.alias_values = parsed.alias_values
     for key, span in parsed.duplicate_keys:
         source.problems.append(DuplicateKey(source, key, *span))
     return source

