@@ -226,7 +226,7 @@ def _snapshot(folder: Path) -> dict[str, bytes | str]:
 
 def _plant_ledger(output: Path, plants: set[str], victim: Path, outside: Path) -> None:
     output.mkdir()
-    ledger = output / ".credpath-written.json"
+    ledger = output / ".credpath-written"
     if "ledger-dev-zero" in plants:
         ledger.symlink_to("/dev/zero")
         return

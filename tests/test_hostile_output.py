@@ -1,5 +1,5 @@
 """A work tree someone else wrote cannot make credpath delete, read or write outside its
-output folder (issue 32, items 1 and 6): the ledger ``.credpath-written.json`` is data,
+output folder (issue 32, items 1 and 6): the ledger ``.credpath-written`` is data,
 and a symlink inside the output folder is never followed.
 
 Every command that writes a folder is run over a folder holding a planted ledger; the
@@ -59,7 +59,7 @@ def _plant(folder: Path, files: dict[str, str]) -> None:
     then updated file by file, not replaced whole, as a folder in use is."""
     (folder / "a").mkdir(parents=True, exist_ok=True)
     ledger = {"written_by": "credpath", "files": files}
-    (folder / ".credpath-written.json").write_text(json.dumps(ledger))
+    (folder / ".credpath-written").write_text(json.dumps(ledger))
     (folder / "notes.txt").write_bytes(VICTIM)
 
 
@@ -88,7 +88,7 @@ def test_a_planted_ledger_deletes_nothing_outside_the_folder(
     assert run.exit_code == 0, run.stderr
     assert victim.read_bytes() == VICTIM
     assert Path("out/notes.txt").read_bytes() == VICTIM
-    assert name not in json.loads(Path("out/.credpath-written.json").read_text())["files"]
+    assert name not in json.loads(Path("out/.credpath-written").read_text())["files"]
 
 
 @pytest.mark.parametrize("command", FOLDER_COMMANDS.values(), ids=FOLDER_COMMANDS.keys())
@@ -158,9 +158,9 @@ def test_ignored_ledger_entries_are_named_on_stderr(workspace: Path) -> None:
     assert (run.exit_code, run.stderr.splitlines()) == (
         0,
         [
-            "credpath: out/.credpath-written.json: ignored 3 entries not plain paths inside "
+            "credpath: out/.credpath-written: ignored 3 entries not plain paths inside "
             "the folder (such as '../victim.txt')",
-            "credpath: out/.credpath-written.json: ignored 2 entries through a symbolic link "
+            "credpath: out/.credpath-written: ignored 2 entries through a symbolic link "
             "(such as 'd/x')",
             "wrote 2 diagrams to out",
         ],
@@ -171,12 +171,12 @@ def test_a_file_credpath_wrote_is_still_removed_when_stale(workspace: Path) -> N
     """The ledger still does its job: a page of its own, unchanged, goes when no longer drawn."""
     assert credpath(*FOLDER_COMMANDS["render-all"]).exit_code == 0
     Path("out/old.dot").write_bytes(b"digraph {}\n")
-    ledger = json.loads(Path("out/.credpath-written.json").read_text())
+    ledger = json.loads(Path("out/.credpath-written").read_text())
     _plant(workspace / "out", {**ledger["files"], "old.dot": _sha(b"digraph {}\n")})
     run = credpath(*FOLDER_COMMANDS["render-all"])
     assert (run.exit_code, run.stderr) == (0, "wrote 2 diagrams to out\n")
     assert sorted(p.name for p in Path("out").iterdir()) == [
-        ".credpath-written.json",
+        ".credpath-written",
         "a",
         "map.dot",
         "notes.txt",
@@ -211,7 +211,7 @@ REASONS = {
 
 def _plant_malformed(workspace: Path, kind: str, map_dot: bytes) -> None:
     content, link = MALFORMED[kind]
-    ledger = workspace / "out" / ".credpath-written.json"
+    ledger = workspace / "out" / ".credpath-written"
     ledger.parent.mkdir(exist_ok=True)
     if link is not None:
         ledger.symlink_to(link)
@@ -241,22 +241,22 @@ def test_a_malformed_ledger_claims_nothing_and_is_noted(workspace: Path, kind: s
     assert (run.exit_code, run.stderr.splitlines()) == (
         0,
         [
-            f"credpath: out/.credpath-written.json: ignored ({REASONS[kind]}); no file there "
+            f"credpath: out/.credpath-written: ignored ({REASONS[kind]}); no file there "
             "counts as written by credpath",
             "wrote 2 diagrams to out",
         ],
     )
-    assert not Path("out/.credpath-written.json").is_symlink()
+    assert not Path("out/.credpath-written").is_symlink()
 
 
 @pytest.mark.timeout(60)
 def test_writing_one_file_beside_a_ledger_linked_to_dev_zero(workspace: Path) -> None:
     """``-o FILE`` reads the ledger of the file's folder too: the link is replaced, unread."""
     Path("out").mkdir()
-    Path("out/.credpath-written.json").symlink_to("/dev/zero")
+    Path("out/.credpath-written").symlink_to("/dev/zero")
     run = credpath("compile", "project", "-o", "out/manifest.json")
     assert run.exit_code == 0, run.stderr
-    ledger = json.loads(Path("out/.credpath-written.json").read_text())
+    ledger = json.loads(Path("out/.credpath-written").read_text())
     assert list(ledger["files"]) == ["manifest.json"]
 
 

@@ -504,3 +504,38 @@ def test_import_ctdl_refuses_what_is_not_ctdl(tmp_path: Path) -> None:
         2,
         f"credpath: {source}: no CTDL credential, pathway or competency framework in it\n",
     )
+
+
+def test_an_ob3_folder_holds_no_json_but_the_achievements(tmp_path: Path) -> None:
+    """A badge platform loads every *.json of the folder: credpath's record of what it wrote
+    there is not one of them (issue 27)."""
+    out = tmp_path / "ob3"
+    exported = ob3(ROOT / "curricula" / "data-careers", out)
+    every_json = sorted(p.name for p in out.iterdir() if p.name.endswith(".json"))
+    assert every_json == sorted(exported)
+    assert all(document["type"] == ["Achievement"] for document in exported.values())
+
+
+def test_a_ledger_under_the_old_name_is_read_then_replaced(tmp_path: Path) -> None:
+    """Folders written before the ledger lost its .json ending are rebuilt without --force,
+    and the old ledger goes once it is exactly what credpath wrote."""
+    out = tmp_path / "ob3"
+    ob3(ROOT / "curricula" / "data-careers", out)
+    ledger = out / ".credpath-written"
+    ledger.rename(out / ".credpath-written.json")
+    (out / "sql-intermediate.json").unlink()  # a page the old run wrote and this one brings back
+    ob3(ROOT / "curricula" / "data-careers", out)
+    assert not (out / ".credpath-written.json").exists()
+    assert ledger.is_file()
+    assert "sql-intermediate.json" in json.loads(ledger.read_text())["files"]
+
+
+def test_an_old_ledger_someone_edited_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "ob3"
+    ob3(ROOT / "curricula" / "data-careers", out)
+    old = out / ".credpath-written.json"
+    (out / ".credpath-written").rename(old)
+    edited = old.read_text() + " "
+    old.write_text(edited)
+    ob3(ROOT / "curricula" / "data-careers", out)
+    assert old.read_text() == edited

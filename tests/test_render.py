@@ -455,7 +455,7 @@ def test_all_writes_every_diagram(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     files = sorted(p.name for p in out.iterdir())
     assert files == [
-        ".credpath-written.json",
+        ".credpath-written",
         "map.svg",
         "outcome-analyst.svg",
         "outcome-data-scientist.svg",

@@ -163,9 +163,9 @@ def test_pages_written_by_forked_workers_are_known_as_credpaths_own(tmp_path: Pa
     layered_catalog(catalog, layers=3, per_layer=200)
     site = tmp_path / "site"
     assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
-    ledger = json.loads((site / ".credpath-written.json").read_text())["files"]
+    ledger = json.loads((site / ".credpath-written").read_text())["files"]
     files = site_files(site)
-    del files[".credpath-written.json"]
+    del files[".credpath-written"]
     assert ledger == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     again = credpath("site", str(catalog), "-o", str(site), "--no-diagrams")
     assert again.exit_code == 0, again.stderr

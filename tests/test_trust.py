@@ -658,7 +658,7 @@ def test_no_temporary_file_is_left_behind(project: Project) -> None:
     name = project({"c.yaml": HELD})
     credpath("compile", name, "-o", "m.json")
     credpath("compile", name, "-o", "m.json")
-    assert sorted(os.listdir(".")) == [".credpath-written.json", "m.json", name]
+    assert sorted(os.listdir(".")) == [".credpath-written", "m.json", name]
 
 
 # -- 11. outputs are the same in two processes with different hash seeds -------------------
@@ -749,7 +749,7 @@ def test_a_rebuild_drops_pages_no_longer_drawn_but_keeps_what_the_user_wrote(
     assert pages == ["a1.html", "a2.html", "a3.html", "c1.html", "x-more.html", "xx.html"]
     assert Path("site/credentials/a2.html").read_text() == "my edit\n"
     assert Path("site/notes.txt").read_text() == "mine\n"
-    ledger = json.loads(Path("site/.credpath-written.json").read_text())["files"]
+    ledger = json.loads(Path("site/.credpath-written").read_text())["files"]
     assert "notes.txt" not in ledger
     assert "credentials/a2.html" not in ledger
     assert "credentials/a3.html" in ledger

@@ -5,8 +5,11 @@ in the same folder, which is then renamed over the target: a failure or Ctrl-C
 never leaves a half-written file, and a symlink at the target is replaced, never
 followed (so ``-o link.json`` cannot overwrite whatever the link points at).
 
-A folder credpath writes into gets a ledger, ``.credpath-written.json``: the files
-credpath wrote there, with the hash of what it wrote. A file may be replaced (or,
+A folder credpath writes into gets a ledger, ``.credpath-written``: the files
+credpath wrote there, with the hash of what it wrote. (Its name ends in no ``.json``:
+a badge platform loads every ``*.json`` of a folder of achievements. A ledger under the
+old name, ``.credpath-written.json``, is read when there is no new one, and removed when
+the folder is written again if it holds exactly what credpath writes.) A file may be replaced (or,
 in a folder of outputs, deleted when no longer produced) only when the ledger
 says credpath wrote exactly its current content. Anything else (a file the user
 wrote, or one of ours that they edited since) stops the command with exit 2,
@@ -52,7 +55,9 @@ from credpath.errors import UsageError
 from credpath.json_input import JsonInputError, read_json
 from credpath.text import escape
 
-LEDGER = ".credpath-written.json"
+LEDGER = ".credpath-written"
+LEGACY_LEDGER = ".credpath-written.json"
+"""The ledger's name before 0.2: read when there is no ledger, then replaced."""
 
 LEDGER_MAX_BYTES = 64 * 2**20
 """The largest ledger read: one of 100,000 pages takes under 10 MB."""
@@ -68,7 +73,7 @@ def _digest(data: bytes) -> str:
 def _plain(name: str) -> bool:
     """Whether a ledger entry is a normalized relative POSIX path that stays in its folder."""
     return (
-        name != LEDGER
+        name not in (LEDGER, LEGACY_LEDGER)
         and not _UNSAFE.search(name)
         and all(part not in ("", ".", "..") for part in name.split("/"))
     )
@@ -77,8 +82,22 @@ def _plain(name: str) -> bool:
 def _read_ledger(folder: Path) -> tuple[dict[str, str], list[str]]:
     """The files (plain relative paths) the ledger in ``folder`` says credpath wrote, with
     their hashes, and notes on what was ignored: a ledger that is not a regular file or
-    not one credpath reads counts as empty, never as an error."""
+    not one credpath reads counts as empty, never as an error.
+
+    A ledger under the old name is read when there is none under the new one; it is
+    then listed among the files credpath wrote (with the hash of what credpath would
+    write), so that writing the folder again removes it when it is exactly that.
+    """
     path = folder / LEDGER
+    if not os.path.lexists(path) and os.path.lexists(folder / LEGACY_LEDGER):
+        files, notes = _read_ledger_at(folder / LEGACY_LEDGER)
+        if not notes:
+            files[LEGACY_LEDGER] = _digest(_ledger_bytes(files))
+        return files, notes
+    return _read_ledger_at(path)
+
+
+def _read_ledger_at(path: Path) -> tuple[dict[str, str], list[str]]:
     try:
         if stat.S_ISLNK(os.lstat(path).st_mode):
             return {}, [_ignored_ledger(path, "it is a symbolic link")]
@@ -206,6 +225,7 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> None:
         if path.is_dir() and not path.is_symlink():
             raise UsageError(f"{path}: is a folder; give a file name")
         ledger, _ = _read_ledger(folder)
+        ledger.pop(LEGACY_LEDGER, None)
         if os.path.lexists(path) and not force and not _is_ours(path, ledger.get(path.name)):
             raise _refuse([path])
         folder.mkdir(parents=True, exist_ok=True)
