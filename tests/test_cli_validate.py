@@ -283,9 +283,36 @@ def test_an_internal_failure_prints_one_line_and_exits_3(
     assert out == ""
     assert err.splitlines() == [
         "credpath: internal error: RuntimeError: the graph fell over "
-        "(please report this with the input that caused it)"
+        "(please report this with the input that caused it; CREDPATH_TRACEBACK=1 shows "
+        "where it happened)"
     ]
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("where", ["a command", "typer itself"])
+def test_credpath_traceback_gives_the_exception_for_a_bug_report(
+    where: str, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import credpath.cli
+    import credpath.commands
+    import credpath.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the graph fell over")
+
+    name = project({"sql.yaml": CLEAN})
+    if where == "a command":
+        monkeypatch.setattr(credpath.engine, "check", broken)
+    else:
+        monkeypatch.setattr(credpath.cli, "app", broken)
+    monkeypatch.setattr(sys, "argv", ["credpath", "validate", name])
+    monkeypatch.setenv("CREDPATH_TRACEBACK", "1")
+    with pytest.raises(RuntimeError, match=r"^the graph fell over$"):
+        credpath.cli.main()
+    monkeypatch.setenv("CREDPATH_TRACEBACK", "0")
+    with pytest.raises(SystemExit) as exit_:
+        credpath.cli.main()
+    assert exit_.value.code == credpath.commands.ExitStatus.INTERNAL == 3
 
 
 def test_main_exits_with_the_command_exit_code(

@@ -96,7 +96,7 @@ def test_an_internal_failure_is_exit_3_with_one_line_asking_for_a_report(
     assert (run.exit_code, run.stdout) == (3, "")
     assert run.stderr == (
         "credpath: internal error: RuntimeError: it fell over (please report this with the "
-        "input that caused it)\n"
+        "input that caused it; CREDPATH_TRACEBACK=1 shows where it happened)\n"
     )
 
 

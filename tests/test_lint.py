@@ -54,11 +54,6 @@ NEW_CREDENTIAL = """\
     """
 
 
-@pytest.fixture(autouse=True)
-def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 @pytest.fixture
 def clean(project: Project) -> str:
     """A project without findings, except what a test adds."""

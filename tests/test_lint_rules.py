@@ -21,11 +21,6 @@ LINT_RULES = FIXTURES / "lint" / "rules"
 AUTHORING = sorted(rule.id for rule in RULES.values() if rule.lint_only)
 
 
-@pytest.fixture(autouse=True)
-def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def lines_of(rule: str, stdout: str) -> list[str]:
     return [line for line in stdout.splitlines() if line.endswith(f"[{rule}]")]
 

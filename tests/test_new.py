@@ -32,11 +32,6 @@ CREDENTIAL_TEMPLATE = """\
 """
 
 
-@pytest.fixture(autouse=True)
-def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def test_new_creates_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     run = credpath("new", "credential", "sql-basics")

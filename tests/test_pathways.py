@@ -466,4 +466,3 @@ def test_every_plan_is_irredundant(
                     derived.credentials,
                     dropped,
                 )
-

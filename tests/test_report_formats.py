@@ -48,7 +48,6 @@ FILES = {
 
 @pytest.fixture(autouse=True)
 def _in_golden(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.chdir(GOLDEN)
 
 

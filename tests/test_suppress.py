@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
 from conftest import credpath
 
 Project = Callable[..., str]
@@ -23,11 +21,6 @@ OUTCOMES = """\
 outcomes:
   - {id: analyst, title: Analyst, description: Reports., requires: [sql@1]}
 """
-
-
-@pytest.fixture(autouse=True)
-def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
 def lint(project: Project, credentials: str, **more: str) -> list[str]:

@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from credpath import __version__
-from credpath.commands import EXIT_INTERNAL, EXIT_INTERRUPTED, ReportOptions, run
+from credpath.commands import ExitStatus, ReportOptions, internal_error, run
 
 
 class _Command(TyperCommand):
@@ -871,11 +871,9 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         typer.echo("credpath: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitStatus.INTERRUPTED)
     except Exception as exc:
-        typer.echo(
-            f"credpath: internal error: {type(exc).__name__}: {exc} "
-            "(please report this with the input that caused it)",
-            err=True,
-        )
-        sys.exit(EXIT_INTERNAL)
+        try:
+            internal_error(exc)
+        except typer.Exit as done:  # outside typer's app, its exit is ours to make
+            sys.exit(done.exit_code)

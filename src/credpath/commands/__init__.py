@@ -10,11 +10,12 @@ Commands never print, write files or exit. They return one of three results:
 and an exit code, and maps errors: a ``UsageError`` (usage, configuration, a
 bad path, a file it may not overwrite) or an ``OSError`` exits 2 with one line,
 Ctrl-C exits 130, anything else exits 3 with one line and a request to report
-it, never a traceback.
+it, never a traceback (``CREDPATH_TRACEBACK=1`` re-raises it, for a bug report).
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
@@ -32,7 +33,34 @@ if TYPE_CHECKING:
     from credpath.diagnostics import Diagnostic, Severity
     from credpath.output import Staging, Written
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+class ExitStatus(enum.IntEnum):
+    """credpath's exit codes, the same for every command (docs/format.md)."""
+
+    OK = 0
+    FINDINGS = 1
+    """A finding at the failing severity (for plan: the outcome cannot be reached)."""
+    USAGE = 2
+    """A usage or configuration error, a bad path, a file it may not overwrite, I/O."""
+    INTERNAL = 3
+    """A bug in credpath: one line asking for a report."""
+    INTERRUPTED = 130
+
+
+TRACEBACK_VARIABLE = "CREDPATH_TRACEBACK"
+"""Set to 1 to get the traceback of an internal error instead of its one line."""
+
+
+def internal_error(exc: Exception) -> NoReturn:
+    """The one way an unexpected exception ends credpath: one line and exit 3, or, with
+    ``CREDPATH_TRACEBACK=1``, the exception itself (and its traceback) for a bug report."""
+    if os.environ.get(TRACEBACK_VARIABLE, "") not in ("", "0"):
+        raise exc
+    _stop(
+        f"internal error: {type(exc).__name__}: {exc} (please report this with the input "
+        f"that caused it; {TRACEBACK_VARIABLE}=1 shows where it happened)",
+        ExitStatus.INTERNAL,
+    )
 
 
 @dataclass(frozen=True)
@@ -63,7 +91,7 @@ class Document:
     output: Path | None = None
     """Write here instead of standard output."""
     force: bool = False
-    code: int = EXIT_OK
+    code: int = ExitStatus.OK
     notes: tuple[str, ...] = ()
     """Lines for standard error, after the document."""
 
@@ -75,7 +103,7 @@ class Tree:
     """The files by path relative to ``directory``; as an iterator, drawn while written
     (a ``Written`` file is already in ``staging``)."""
     force: bool = False
-    code: int = EXIT_OK
+    code: int = ExitStatus.OK
     notes: tuple[str, ...] = ()
     """Lines for standard error once the folder is written."""
     count: int | None = None
@@ -130,7 +158,7 @@ def _present_findings(result: Findings) -> int:
     if not options.quiet:
         typer.echo(summary(diagnostics, len(result.files)), err=True)
     failed = any(d.severity >= level for d in diagnostics)
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return ExitStatus.FINDINGS if failed else ExitStatus.OK
 
 
 def _terminal(stream: object) -> bool:
@@ -206,24 +234,21 @@ def run(command: Callable[[Options], Result], options: Options) -> NoReturn:
     try:
         code = present(command(options))
     except UsageError as exc:
-        _stop(str(exc), EXIT_USAGE)
+        _stop(str(exc), ExitStatus.USAGE)
     except FileNotFoundError as exc:
-        _stop(f"{exc.filename}: no such file or folder", EXIT_USAGE)
+        _stop(f"{exc.filename}: no such file or folder", ExitStatus.USAGE)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _stop(f"{where}{exc.strerror or exc}", EXIT_USAGE)
+        _stop(f"{where}{exc.strerror or exc}", ExitStatus.USAGE)
     except KeyboardInterrupt:
-        _stop("interrupted", EXIT_INTERRUPTED)
+        _stop("interrupted", ExitStatus.INTERRUPTED)
     except Exception as exc:
-        _stop(
-            f"internal error: {type(exc).__name__}: {exc} "
-            "(please report this with the input that caused it)",
-            EXIT_INTERNAL,
-        )
+        internal_error(exc)
     raise typer.Exit(code)
 
 
 def _stop(message: str, code: int) -> NoReturn:
+    """One escaped line on standard error, then exit with ``code``."""
     from credpath.text import escape
 
     typer.echo(f"credpath: {escape(message)}", err=True)
