@@ -59,7 +59,8 @@ outcomes:
     title: Data Engineer
     requires: [sql@3, sequel]
 """
-"""A gap (which makes the outcome unreachable) and an unknown reference, next to CLEAN."""
+"""A gap and an unknown reference, next to CLEAN: the outcome follows from both, so it is
+folded into neither (fixing one leaves the other)."""
 
 
 # -- exit codes ----------------------------------------------------------------------
@@ -75,7 +76,7 @@ def test_a_clean_project_exits_0_and_prints_only_the_summary(project: Project) -
 def test_errors_exit_1(project: Project) -> None:
     run = credpath("validate", project({"sql.yaml": CLEAN, "more.yaml": ERRORS}))
     assert run.exit_code == 1
-    assert run.rules() == ["gap", "unknown-reference"]
+    assert run.rules() == ["unreachable-outcome", "gap", "unknown-reference"]
 
 
 def test_warnings_alone_exit_0_but_1_with_strict(project: Project) -> None:
@@ -213,6 +214,7 @@ def test_quiet_prints_only_failing_findings_and_no_summary(project: Project) -> 
         "gap",
         "redundant-requirement",
         "unknown-reference",
+        "unreachable-outcome",
     ]
     quiet = credpath("validate", "--quiet", name)
     assert quiet.lines == [line for line in everything.lines if ": error: " in line]
@@ -325,7 +327,7 @@ def test_main_exits_with_the_command_exit_code(
     with pytest.raises(SystemExit) as exit_:
         credpath.cli.main()
     assert exit_.value.code == 1
-    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert len(capsys.readouterr().out.splitlines()) == 3
 
 
 # -- the example curricula ---------------------------------------------------------------

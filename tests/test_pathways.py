@@ -466,3 +466,100 @@ def test_every_plan_is_irredundant(
                     derived.credentials,
                     dropped,
                 )
+
+
+# -- next: doors that add something (issue 33) ----------------------------------------------
+
+
+def _next(folder: str, have: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["next", folder, "--have", have])
+    return result.exit_code, result.output
+
+
+NOTHING_NEW = (0, "Nothing new is earnable from here.\n")
+
+
+def test_next_offers_nothing_that_only_a_retired_credential_names(
+    project: Any,
+) -> None:
+    name = project(
+        {
+            "a.yaml": """\
+                competencies:
+                  - {id: s, title: S}
+                credentials:
+                  - {id: a, title: A, type: course, grants: [s]}
+                  - {id: b, title: B, type: course, grants: [s]}
+                  - {id: r, title: R, type: course, status: retired, requires: [b]}
+                outcomes:
+                  - {id: job, title: Job, requires: [s]}
+            """
+        }
+    )
+    assert _next(name, "a") == NOTHING_NEW
+
+
+def test_next_offers_nothing_a_held_credentials_requirement_names(project: Any) -> None:
+    name = project(
+        {
+            "a.yaml": """\
+                competencies:
+                  - {id: s, title: S}
+                  - {id: t, title: T}
+                credentials:
+                  - {id: a, title: A, type: course}
+                  - {id: b, title: B, type: course}
+                  - {id: h, title: H, type: course, requires: [{any: [a, b]}], grants: [t]}
+                outcomes:
+                  - {id: job, title: Job, requires: [t]}
+            """
+        }
+    )
+    assert _next(name, "h,s") == NOTHING_NEW
+
+
+def test_next_offers_a_credential_only_where_the_part_naming_it_is_unmet(project: Any) -> None:
+    """docs/pathways.md: the part of the requirement that names it, not the whole."""
+    name = project(
+        {
+            "a.yaml": """\
+                competencies:
+                  - {id: z, title: Z}
+                credentials:
+                  - {id: a, title: A, type: course}
+                  - {id: b, title: B, type: course}
+                  - {id: zc, title: ZC, type: course, grants: [z]}
+                outcomes:
+                  - {id: job, title: Job, requires: [{any: [a, b]}, z]}
+            """
+        }
+    )
+    assert _next(name, "a") == (0, "Earnable now (1):\n  - zc  ZC (course) -> job\n")
+
+
+@pytest.mark.parametrize(
+    "requires", ["{any: [xc]}", "{choose: 1, from: [xc]}"], ids=["any-of-one", "choose-1-of-one"]
+)
+def test_holding_proves_an_any_of_one_item_as_a_choose_of_every_item(
+    project: Any, requires: str
+) -> None:
+    """docs/pathways.md: an ``any`` of one item leaves no choice, like ``choose: 1`` of it."""
+    name = project(
+        {
+            "a.yaml": f"""\
+                competencies:
+                  - {{id: x, title: X}}
+                credentials:
+                  - {{id: xc, title: XC, type: course, grants: [x]}}
+                  - {{id: one, title: One, type: course, requires: {requires}}}
+                outcomes:
+                  - {{id: job, title: Job, requires: [x]}}
+            """
+        }
+    )
+    planned = runner.invoke(app, ["plan", "job", name, "--have", "one"])
+    assert (planned.exit_code, planned.output) == (
+        0,
+        "Job (job) is already met: nothing left to earn.\n",
+    )
+    assert _next(name, "one") == NOTHING_NEW

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import credpath
-from credpath.diagnostics import Diagnostic, Location, Severity
+from credpath.diagnostics import Diagnostic, Location, Severity, Subject, SubjectKind
 from credpath.files import Unreadable, read_bytes
 from credpath.json_input import MAX_BYTES, JsonInputError, parse_json
 
@@ -178,6 +178,9 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "end_line": (int, type(None)),
     "end_column": (int, type(None)),
     "related": (list,),
+    "subject": (list, type(None)),
+    "cause": (list,),
+    "blocked_by": (list,),
 }
 
 
@@ -191,6 +194,9 @@ def _well_formed(data: object) -> bool:
         return False
     if data["severity"] not in {"error", "warning", "info"}:
         return False
+    subjects = [data["subject"], *data["cause"], *data["blocked_by"]]
+    if not all(s is None or _well_formed_subject(s) for s in subjects):
+        return False
     return all(
         isinstance(r, list)
         and len(r) == 5
@@ -199,6 +205,28 @@ def _well_formed(data: object) -> bool:
         and all(n is None or isinstance(n, int) for n in r[3:])
         for r in data["related"]
     )
+
+
+def _well_formed_subject(data: object) -> bool:
+    return (
+        isinstance(data, list)
+        and len(data) == 3
+        and data[0] in _SUBJECT_KINDS
+        and isinstance(data[1], str)
+        and isinstance(data[2], list)
+        and all(isinstance(p, str | int) and not isinstance(p, bool) for p in data[2])
+    )
+
+
+_SUBJECT_KINDS = {kind.value for kind in SubjectKind}
+
+
+def _subject_json(subject: Subject | None) -> list[Any] | None:
+    return None if subject is None else [subject.kind.value, subject.name, list(subject.part)]
+
+
+def _subject(data: list[Any] | None) -> Subject | None:
+    return None if data is None else Subject(SubjectKind(data[0]), data[1], tuple(data[2]))
 
 
 def _as_json(d: Diagnostic) -> dict[str, Any]:
@@ -212,6 +240,9 @@ def _as_json(d: Diagnostic) -> dict[str, Any]:
         "end_line": d.end_line,
         "end_column": d.end_column,
         "related": [[r.path, r.line, r.column, r.end_line, r.end_column] for r in d.related],
+        "subject": _subject_json(d.subject),
+        "cause": [_subject_json(c) for c in d.cause],
+        "blocked_by": [_subject_json(b) for b in d.blocked_by],
     }
 
 
@@ -226,6 +257,9 @@ def _diagnostic(data: dict[str, Any]) -> Diagnostic:
         data["end_line"],
         data["end_column"],
         tuple(Location(*r) for r in data["related"]),
+        _subject(data["subject"]),
+        tuple(filter(None, map(_subject, data["cause"]))),
+        tuple(filter(None, map(_subject, data["blocked_by"]))),
     )
 
 

@@ -153,6 +153,14 @@ NoCacheOpt = Annotated[
         "(also: CREDPATH_NO_CACHE=1).",
     ),
 ]
+NoFoldOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-fold",
+        help="Print every finding on its own: none folded into the root cause it follows "
+        "from (for debugging, and for tools that want raw findings).",
+    ),
+]
 HaveOpt = Annotated[
     str,
     typer.Option(
@@ -215,12 +223,13 @@ def validate(
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     force: ForceOpt = False,
+    no_fold: NoFoldOpt = False,
 ) -> None:
     """Check a curriculum project: format, references, gaps, dead-ends, cycles."""
     from credpath.commands.check import CheckOptions, validate
 
     report = _report(format_, output, strict, fail_level, quiet, force)
-    run(validate, CheckOptions([path], report, no_drafts, not no_cache))
+    run(validate, CheckOptions([path], report, no_drafts, not no_cache, not no_fold))
 
 
 @app.command(cls=_Command)
@@ -243,12 +252,13 @@ def lint(
     quiet: QuietOpt = False,
     no_cache: NoCacheOpt = False,
     force: ForceOpt = False,
+    no_fold: NoFoldOpt = False,
 ) -> None:
     """Check a project like validate, plus the authoring rules (see `credpath rules`)."""
     from credpath.commands.check import CheckOptions, lint
 
     report = _report(format_, output, strict, fail_level, quiet, force)
-    run(lint, CheckOptions(paths or [Path(".")], report, no_drafts, not no_cache))
+    run(lint, CheckOptions(paths or [Path(".")], report, no_drafts, not no_cache, not no_fold))
 
 
 @app.command("rules", cls=_Command)

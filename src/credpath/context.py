@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from credpath.diagnostics import Diagnostic, Location, Severity
+from credpath.diagnostics import Diagnostic, Location, Severity, Subject, SubjectKind
 from credpath.facts import Place
 from credpath.loader import Path_, SourceFile
 from credpath.resolve import Catalog, Origin
@@ -76,13 +76,15 @@ def finding(
     *,
     key: bool = False,
     related: tuple[Location, ...] = (),
-    subject: str = "",
-    cause: str = "",
+    subject: Subject | None = None,
+    cause: tuple[Subject, ...] = (),
+    blocked_by: tuple[Subject, ...] = (),
 ) -> Diagnostic:
     """A finding at the value (or key) at ``path`` of ``source``; severity is settled later.
 
-    ``subject`` names what it is about; ``cause``, the subject of the root finding
-    it follows from (see ``diagnostics.drop_caused``).
+    ``subject`` names what it is about; ``cause``, the root whose fix alone makes it go
+    away (or the roots whose fixes together do); ``blocked_by``, the roots that each
+    keep it unreachable (see ``diagnostics.fold``).
     """
     line, column, end_line, end_column = source.locate(path, key=key)
     return Diagnostic(
@@ -97,20 +99,44 @@ def finding(
         related,
         subject,
         cause,
+        blocked_by,
     )
 
 
 def at_id(
-    origin: Origin, rule: str, message: str, *, subject: str = "", cause: str = ""
+    origin: Origin,
+    rule: str,
+    message: str,
+    *,
+    subject: Subject | None = None,
+    cause: tuple[Subject, ...] = (),
+    blocked_by: tuple[Subject, ...] = (),
 ) -> Diagnostic:
     """A finding about a whole entry points at its id."""
-    return finding(origin.source, (*origin.path, "id"), rule, message, subject=subject, cause=cause)
+    return finding(
+        origin.source,
+        (*origin.path, "id"),
+        rule,
+        message,
+        subject=subject,
+        cause=cause,
+        blocked_by=blocked_by,
+    )
 
 
 def at_place(
-    place: Place, rule: str, message: str, *, subject: str = "", cause: str = ""
+    place: Place, rule: str, message: str, *, subject: Subject | None = None
 ) -> Diagnostic:
     """A finding at a place the loader or the resolver recorded."""
-    return finding(
-        place.source, place.path, rule, message, key=place.at_key, subject=subject, cause=cause
-    )
+    return finding(place.source, place.path, rule, message, key=place.at_key, subject=subject)
+
+
+def part_subject(catalog: Catalog, source: SourceFile, path: Path_, owner: str | None) -> Subject:
+    """The subject of a field, item or reference: the part of the entry ``owner`` (when
+    ``path`` is inside it), else the place in the file (credpath.yaml, an entry left out)."""
+    entry = catalog.entry(owner) if owner else None
+    if entry is not None and owner is not None:
+        base = entry.origin.path
+        if entry.origin.source is source and path[: len(base)] == base:
+            return Subject(SubjectKind.PART, owner, path[len(base) :])
+    return Subject(SubjectKind.PLACE, source.display, path)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from credpath.text import escape
@@ -39,6 +40,56 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class SubjectKind(enum.Enum):
+    ENTRY = "entry"
+    """An entry as a whole (its id): ``name`` is the id."""
+    PART = "part"
+    """A field, an item or a reference of an entry: ``name`` is the entry's id, ``part``
+    the path below the entry (``("requires", 1)``)."""
+    PLACE = "place"
+    """A place in a file outside any known entry (credpath.yaml, an entry left out):
+    ``name`` is the file as displayed, ``part`` the path in it."""
+    GAP = "gap"
+    """A competency level no learner can come by: ``name`` is ``sql@3``."""
+    CYCLE = "cycle"
+    """Credentials that wait on each other: ``name`` is the member first in path order."""
+    DUPLICATE = "duplicate"
+    """An id defined again: ``name`` is the id."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a finding is about: folding matches a caused finding with its root on it.
+
+    A part is matched with every finding inside it: an invalid requirement at
+    ``("requires", 0)`` is the one reported at ``("requires", 0, "choose")``.
+    """
+
+    kind: SubjectKind
+    name: str
+    part: tuple[int | str, ...] = ()
+
+    @classmethod
+    def entry(cls, id_: str) -> Subject:
+        return cls(SubjectKind.ENTRY, id_)
+
+    @classmethod
+    def gap(cls, competency: str, level: int) -> Subject:
+        return cls(SubjectKind.GAP, f"{competency}@{level}")
+
+    def within(self) -> Iterator[Subject]:
+        """This subject, and each part (of the same entry or file) that holds it."""
+        yield self
+        if self.kind in {SubjectKind.PART, SubjectKind.PLACE}:
+            for end in range(len(self.part) - 1, -1, -1):
+                yield replace(self, part=self.part[:end])
+
+    def __str__(self) -> str:
+        if not self.part:
+            return f"{self.kind.value}:{self.name}"
+        return f"{self.kind.value}:{self.name}#/{'/'.join(str(p) for p in self.part)}"
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """A finding, sortable by file, line and column (then rule and message)."""
@@ -52,10 +103,17 @@ class Diagnostic:
     end_line: int | None = field(default=None, compare=False)
     end_column: int | None = field(default=None, compare=False)
     related: tuple[Location, ...] = field(default=(), compare=False)
-    subject: str = field(default="", compare=False)
-    """What the finding is about, e.g. ``credential:weld-2``: findings are matched on it."""
-    cause: str = field(default="", compare=False)
-    """The subject of the root finding this one follows from; reports fold it into that one."""
+    subject: Subject | None = field(default=None, compare=False)
+    """What the finding is about: findings are matched on it."""
+    cause: tuple[Subject, ...] = field(default=(), compare=False)
+    """The root whose fix alone makes this finding go away: it is folded into that one.
+    Several: an entry's own broken references, whose fixes together do; it is folded
+    only when all of them are reported."""
+    blocked_by: tuple[Subject, ...] = field(default=(), compare=False)
+    """The roots that each keep what this finding reports unreachable: each one's
+    message counts it."""
+    absorbed: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    """The findings folded into this one (set by ``fold``)."""
 
     @property
     def location(self) -> Location:
@@ -67,57 +125,83 @@ class Diagnostic:
         return f"{where}: {self.severity.label}: {escape(self.message)} [{self.rule}]"
 
 
-def drop_caused(found: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The findings without those that follow from another reported one, whose message
-    then says what it blocks: one root cause, one finding.
+UNREACHABLE = {"unearnable": "credential", "unreachable-outcome": "outcome"}
+"""The rules whose findings a root's message counts, and what each one is about."""
 
-    A finding marked as caused by a subject is dropped when a finding about that
-    subject is reported (directly, or through a chain of causes). The first finding
-    of each root subject gains "; this makes 3 credentials and 1 outcome
-    unreachable" for what was folded into it. When the root finding is suppressed
-    or turned off, the caused ones are reported after all: nothing is lost.
+
+def fold(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """One root cause, one finding: each finding whose cause is among ``found`` is folded
+    into the root it leads to (through a chain of causes), sorted.
+
+    Folding is left to the rules, which set ``cause`` only where fixing that root, as
+    its message says, makes the finding go away (docs/rules.md, "Folding"). Here, a
+    root that is not among ``found`` (off, suppressed, outside the files linted)
+    absorbs nothing. A root's message gains "; this makes 3 credentials and 1 outcome
+    unreachable" for every unreachable one that it keeps so (``blocked_by``), folded
+    or not; it reports at the highest severity of what it absorbed, so that the exit
+    code and ``--strict`` count every finding, folded or not.
     """
-    found = list(found)
-    by_subject: dict[str, Diagnostic] = {}
-    for d in sorted(found):
-        if d.subject:
-            by_subject.setdefault(d.subject, d)
+    ordered = sorted(found)
+    first: dict[Subject, Diagnostic] = {}
+    for d in ordered:
+        if d.subject is not None:
+            for key in d.subject.within():
+                first.setdefault(key, d)
 
-    def root_of(d: Diagnostic) -> str | None:
-        """The subject of the reported finding that ``d`` follows from, if any."""
-        seen: set[str] = set()
-        current = d
-        while current.cause and current.cause != current.subject:
-            cause = by_subject.get(current.cause)
-            if cause is None or current.cause in seen:
-                break
-            seen.add(current.cause)
-            current = cause
-        return current.subject if current is not d else None
+    def reported(subject: Subject, start: Diagnostic) -> Diagnostic | None:
+        """The finding ``subject`` leads to, through the causes of those folded."""
+        current = first.get(subject)
+        seen = {id(start)}
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            following = [first.get(cause) for cause in current.cause]
+            if not following or None in following or following[0] is current:
+                return current
+            current = following[0]
+        return None  # a loop of causes: none of them is a root
 
-    blocked: dict[str, dict[str, set[str]]] = {}
+    def root_of(d: Diagnostic) -> Diagnostic | None:
+        roots = [reported(cause, d) for cause in d.cause]
+        return roots[0] if roots and None not in roots else None
+
+    absorbed: dict[int, list[Diagnostic]] = defaultdict(list)
     kept = []
-    for d in found:
+    for d in ordered:
         root = root_of(d)
         if root is None:
             kept.append(d)
+        else:
+            absorbed[id(root)].append(d)
+    blocks: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for d in ordered:
+        kind = UNREACHABLE.get(d.rule)
+        if kind is None or d.subject is None:
             continue
-        kind, _, name = d.subject.partition(":")
-        if root == f"entry:{name}":
-            continue  # the entry whose own requirement is broken: the root says so already
-        if kind in {"credential", "outcome"} and d.rule in _UNREACHABLE_RULES:
-            blocked.setdefault(root, {}).setdefault(kind, set()).add(name)
-    noted: set[str] = set()
-    out = []
-    for d in sorted(kept):
-        if d.subject in blocked and d.subject not in noted:
-            noted.add(d.subject)
-            d = replace(d, message=f"{d.message}; {_blocks(blocked[d.subject])}")
-        out.append(d)
-    return out
+        for subject in d.blocked_by:
+            root = reported(subject, d)
+            if root is not None:
+                blocks[id(root)][kind].add(d.subject.name)
+    return [_as_root(d, blocks.get(id(d), {}), absorbed.get(id(d), [])) for d in kept]
 
 
-_UNREACHABLE_RULES = frozenset({"unearnable", "unreachable-outcome"})
+def _as_root(d: Diagnostic, blocks: dict[str, set[str]], absorbed: list[Diagnostic]) -> Diagnostic:
+    if not blocks and not absorbed:
+        return d
+    message = d.message
+    worst = max((a.severity for a in absorbed), default=d.severity)
+    raised = worst > d.severity
+    counted = [a for a in absorbed if a.severity == worst and a.rule in UNREACHABLE]
+    if blocks:
+        message += f"; {_blocks(blocks)}"
+        if raised and counted:
+            message += f" ({worst.label})"
+    if raised and not (blocks and counted):
+        hidden = sorted({a.rule for a in absorbed if a.severity == worst})
+        count = sum(1 for a in absorbed if a.severity == worst)
+        message += (
+            f"; it causes {count} {worst.label}{'' if count == 1 else 's'} ({', '.join(hidden)})"
+        )
+    return replace(d, message=message, severity=worst, absorbed=tuple(absorbed))
 
 
 def _blocks(blocked: dict[str, set[str]]) -> str:

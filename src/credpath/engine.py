@@ -9,8 +9,10 @@ hash of the bytes read.
 
 Settling the findings: suppression comments silence what they name (the rules
 that judge suppressions run after that); configured severities (``rules:`` in
-credpath.yaml) replace the defaults, ``off`` drops a rule; caused findings are
-folded into their cause; the result is sorted by file, line and column.
+credpath.yaml) replace the defaults, ``off`` drops a rule; the result is sorted by
+file, line and column (``Result.findings``). Then, and only over what is reported,
+caused findings are folded into their roots (``Result.diagnostics``,
+``diagnostics.fold``): a root that is off, suppressed or not reported absorbs nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from credpath import cache
 from credpath.config import find_root
 from credpath.context import Context, Options, RuleSettings
-from credpath.diagnostics import Diagnostic, drop_caused
+from credpath.diagnostics import Diagnostic, fold
 from credpath.files import display_path
 from credpath.loader import SourceFile
 from credpath.model import Config
@@ -98,7 +100,13 @@ class Result:
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
-        """Every finding, settled; from the findings cache when nothing changed."""
+        """Every finding, settled, each caused one folded into its root."""
+        return fold(self.findings)
+
+    @cached_property
+    def findings(self) -> list[Diagnostic]:
+        """Every finding, settled, none folded; from the findings cache when nothing
+        changed."""
         key = None
         if self.use_cache:
             mode = f"check lint={self.lint} no_drafts={self.options.no_drafts}"
@@ -171,12 +179,12 @@ def check(
 
 
 def settle(found: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
-    """Apply the configured severities, fold caused findings into their causes, sort,
-    and drop exact repeats."""
+    """Apply the configured severities (dropping the rules that are off), sort, and drop
+    exact repeats. Folding comes after, over what is reported."""
     configured = config.rules
     settled: set[Diagnostic] = set()
     out = []
-    for diagnostic in drop_caused(found):
+    for diagnostic in found:
         severity = effective(diagnostic.rule, configured)
         if severity is None:
             continue
@@ -216,13 +224,17 @@ class _Selection:
         )
 
 
-def lint(paths: Sequence[Path], cwd: Path, options: Options, *, use_cache: bool) -> LintResult:
+def lint(
+    paths: Sequence[Path], cwd: Path, options: Options, *, use_cache: bool, folded: bool = True
+) -> LintResult:
     """Lint the projects holding ``paths``.
 
     A project folder stands for its whole project. For files, and for folders
     inside a project (below its credpath.yaml), the project is still loaded whole,
     so that references resolve against everything, but only the findings located
-    in those files and folders are kept. Raises ConfigError like ``check``.
+    in those files and folders are kept, and folded among themselves: a root in
+    another file absorbs nothing. ``folded=False``: none is folded. Raises
+    ConfigError like ``check``.
     """
     projects: dict[Path, _Selection] = {}
     for path in paths:
@@ -241,6 +253,7 @@ def lint(paths: Sequence[Path], cwd: Path, options: Options, *, use_cache: bool)
         loaded = result.files
         out.files += [display for display in loaded if display in selection]
         out.skipped += sorted(selection.files - set(loaded))
-        out.diagnostics += [d for d in result.diagnostics if d.path in selection]
+        kept = [d for d in result.findings if d.path in selection]
+        out.diagnostics += fold(kept) if folded else kept
     out.diagnostics.sort()
     return out

@@ -64,8 +64,6 @@ class FieldError:
     model: type[BaseModel]
     owner: str | None = None
     """The id of the entry it belongs to, when the entry has one."""
-    cause: str = ""
-    """Set when the entry is left out as a duplicate id: then that is what to fix first."""
 
 
 @dataclass(frozen=True)

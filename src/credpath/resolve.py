@@ -9,7 +9,7 @@ references to it do not turn into second, false findings.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -299,7 +299,6 @@ class _Builder:
         for index, (kind, raw, origin) in enumerate(self.raw_entries):
             model_cls = ENTRY_MODELS[kind]
             found = valid.get(index)
-            reported = len(self.catalog.facts)
             model, broken = (
                 (found, False)
                 if found is not None
@@ -309,11 +308,6 @@ class _Builder:
                 continue
             earlier = self.defined.get(model.id)
             if earlier is not None:
-                facts = self.catalog.facts
-                facts[reported:] = [
-                    replace(f, cause=f"duplicate:{model.id}") if isinstance(f, FieldError) else f
-                    for f in facts[reported:]
-                ]
                 self.fact(DuplicateId(model.id, KIND_NAMES[kind], origin, earlier[1], raw))
                 continue
             self.defined[model.id] = (kind, origin)

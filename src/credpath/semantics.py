@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from credpath.diagnostics import Subject, SubjectKind
 from credpath.requirements import (
     All,
     AnyOf,
@@ -26,7 +27,6 @@ from credpath.requirements import (
     Invalid,
     Ref,
     Requirement,
-    has_invalid,
     refs,
 )
 from credpath.resolve import Catalog, CredentialDef
@@ -126,14 +126,30 @@ def unmet(requirement: Requirement, state: State) -> Iterator[Ref | Invalid]:
 
 
 def all_chain(requirement: Requirement) -> Iterator[Ref]:
-    """References that every way of meeting ``requirement`` needs (not under any/choose)."""
+    """References that every way of meeting ``requirement`` needs: under ``all``, and
+    under an ``any`` or ``choose`` that leaves no choice (``any`` of one item, ``choose``
+    of every item)."""
     if isinstance(requirement, Ref):
         yield requirement
-    elif isinstance(requirement, All) or (
-        isinstance(requirement, Choose) and requirement.n == len(requirement.items)
+    elif (
+        isinstance(requirement, All)
+        or (isinstance(requirement, AnyOf) and len(requirement.items) == 1)
+        or (isinstance(requirement, Choose) and requirement.n == len(requirement.items))
     ):
         for item in requirement.items:
             yield from all_chain(item)
+
+
+def wants(requirement: Requirement, credential_id: str, state: State) -> bool:
+    """Whether ``requirement`` still wants ``credential_id``: it names it in a part that
+    is not met, inside no ``any``, ``choose`` or ``all`` that is met already."""
+    if satisfied(requirement, state):
+        return False
+    if isinstance(requirement, Ref):
+        return requirement.kind == "credential" and requirement.target == credential_id
+    if isinstance(requirement, Invalid):
+        return False
+    return any(wants(item, credential_id, state) for item in requirement.items)
 
 
 @dataclass
@@ -290,25 +306,36 @@ class Semantics:
         """Whether earning ``credential`` gives the learner something they lack.
 
         That is a competency level above the one they hold, or the credential itself
-        where a requirement that names it is not met yet. Holding ``a2`` (``a@2``),
-        ``a1`` (``a@1``) adds nothing, so it is no next door.
+        where a requirement still wants it: a requirement of an outcome, of a pathway
+        stage, or of a usable credential the learner does not hold (holding one is
+        proof that its requirements were met), in a part that is not met yet
+        (``wants``). Holding ``a2`` (``a@2``), ``a1`` (``a@1``) adds nothing, so it is
+        no next door.
         """
         if any(state.levels.get(g.target, 0) < g.number for g in credential.grants):
             return True
-        return any(not satisfied(r, state) for r in self._naming.get(credential.id, ()))
+        return any(
+            owner not in state.held and wants(requirement, credential.id, state)
+            for owner, requirement in self._naming.get(credential.id, ())
+        )
 
     @cached_property
-    def _naming(self) -> dict[str, list[Requirement]]:
-        """Per credential, the requirements (of outcomes, credentials, pathway stages) that
-        name it by id."""
+    def _naming(self) -> dict[str, list[tuple[str | None, Requirement]]]:
+        """Per credential, the requirements that name it by id, each with the credential
+        that writes it (None: an outcome or a pathway stage). Retired credentials are
+        never earned: their requirements open no door."""
         catalog = self.catalog
-        requirements: list[Requirement] = [c.requires for c in catalog.credentials.values()]
-        requirements += [o.requires for o in catalog.outcomes.values()]
-        requirements += [item for p in catalog.pathways.values() for s in p.stages for item in s]
-        naming: dict[str, list[Requirement]] = defaultdict(list)
-        for requirement in requirements:
+        requirements: list[tuple[str | None, Requirement]] = [
+            (c.id, c.requires) for c in self.active
+        ]
+        requirements += [(None, o.requires) for o in catalog.outcomes.values()]
+        requirements += [
+            (None, item) for p in catalog.pathways.values() for s in p.stages for item in s
+        ]
+        naming: dict[str, list[tuple[str | None, Requirement]]] = defaultdict(list)
+        for owner, requirement in requirements:
             for target in {r.target for r in refs(requirement) if r.kind == "credential"}:
-                naming[target].append(requirement)
+                naming[target].append((owner, requirement))
         return naming
 
     def next_doors(self, state: State) -> list[str]:
@@ -693,122 +720,301 @@ class Semantics:
 
 @dataclass(frozen=True)
 class Why:
-    """Why something cannot be had: a phrase to follow "it", and the root finding's subject."""
+    """Why something cannot be had: a phrase to follow "it", and its root causes."""
 
     text: str
-    root: str
-    """The subject of the finding that reports the root cause ("gap:sql@3",
-    "cycle:a", "entry:x" for a broken entry, "credential:x" for the credential
-    that names a retired one); empty when the one asked about is itself the root."""
+    roots: tuple[Subject, ...] = ()
+    """Every root that keeps it out of reach on its own (fixing the others would not
+    do): each one's message counts it."""
+    fix: tuple[Subject, ...] = ()
+    """The roots whose fixes together bring it within reach, when that is known (most
+    often one)."""
+
+    def causes(self, owner: str) -> tuple[Subject, ...]:
+        """The roots to fold a finding about ``owner`` into: its own broken references,
+        when nothing else blocks it (an entry whose own requirement is broken is no
+        finding of its own: docs/format.md); else the one root whose fix alone brings it
+        within reach."""
+        if self.roots and all(_own(r, owner) for r in self.roots):
+            return self.roots
+        return self.fix if len(self.fix) == 1 else ()
+
+    def counted(self, owner: str) -> tuple[Subject, ...]:
+        """The roots whose messages count ``owner`` as made unreachable: each that blocks
+        it on its own, and the one it is folded into; not its own broken references."""
+        found = (*self.roots, *(self.fix if len(self.fix) == 1 else ()))
+        return tuple(r for r in dict.fromkeys(found) if not _own(r, owner))
 
 
-def gap_subject(ref: Ref) -> str:
-    return f"gap:{ref.target}@{ref.number}"
+def _own(root: Subject, owner: str) -> bool:
+    return root.name == owner and root.kind in {SubjectKind.ENTRY, SubjectKind.PART}
+
+
+def gap_subject(ref: Ref) -> Subject:
+    return Subject.gap(ref.target, ref.number)
+
+
+@dataclass(frozen=True, eq=False)
+class _Chain:
+    """One cause spelled out: the steps from credential to credential, then the cause.
+
+    Linked from the first step on, so that a step more costs nothing: a chain of 10,000
+    credentials shares its tail with the chains of all of them."""
+
+    cause: str
+    step: tuple[str, str] | None = None
+    """The first step: how it is blocked, and the credential it waits on."""
+    rest: _Chain | None = None
+    length: int = 0
+    last: str = ""
+    """The credential the last step waits on."""
+
+    def after(self, how: str, target: str) -> _Chain:
+        return _Chain(self.cause, (how, target), self, self.length + 1, self.last or target)
+
+    def steps(self, count: int) -> list[tuple[str, str]]:
+        """The first ``count`` steps."""
+        found: list[tuple[str, str]] = []
+        chain: _Chain | None = self
+        while chain is not None and chain.step is not None and len(found) < count:
+            found.append(chain.step)
+            chain = chain.rest
+        return found
+
+
+@dataclass(frozen=True)
+class _Blocked:
+    """What keeps a requirement unmet: each independent cause, and the roots."""
+
+    chains: tuple[_Chain, ...]
+    roots: tuple[Subject, ...]
+    fix: tuple[Subject, ...]
+
+    def after(self, how: str, target: str) -> _Blocked:
+        """The same causes, reached through one more step."""
+        chains = tuple(chain.after(how, target) for chain in self.chains)
+        return _Blocked(chains, self.roots, self.fix)
+
+
+def _root(subject: Subject, chain: _Chain, *, fixed: bool = True) -> _Blocked:
+    """One root; ``fixed``: fixing it, as its finding says, meets what it blocks."""
+    return _Blocked((chain,), (subject,), (subject,) if fixed else ())
+
+
+def _every(parts: list[_Blocked]) -> _Blocked:
+    """All of ``parts`` must be unblocked: each cause counts, and the fix is every part's."""
+    if len(parts) == 1:
+        return parts[0]
+    chains = tuple(dict.fromkeys(c for p in parts for c in p.chains))
+    roots = tuple(dict.fromkeys(r for p in parts for r in p.roots))
+    known = all(p.fix for p in parts)
+    fix = tuple(dict.fromkeys(r for p in parts for r in p.fix)) if known else ()
+    return _Blocked(chains, roots, fix)
+
+
+def _enough(parts: list[_Blocked], need: int) -> _Blocked:
+    """``need`` of ``parts`` must be unblocked: a root blocks on its own when too few
+    parts are left without it; a fix is one that unblocks ``need`` parts."""
+    if len(parts) == 1:
+        return parts[0]
+    every = dict.fromkeys(r for p in parts for r in p.roots)
+    roots = tuple(r for r in every if sum(r not in p.roots for p in parts) < need)
+    fixes = [p.fix for p in parts if p.fix]
+    fix = next((f for f in fixes if fixes.count(f) >= need), ())
+    return _Blocked(parts[0].chains, roots, fix)
 
 
 class Explainer:
     """Root causes: why a credential can never be earned, why an outcome is out of reach.
 
-    Follows the first unmet requirement from credential to credential until it
-    reaches a cause (a gap, a cycle, a retired credential, an invalid reference).
-    Short chains are spelled out step by step; long ones name the first step and
-    the root, so that a message stays one readable line.
+    Every unmet part of a requirement is followed from credential to credential down to
+    its causes (a gap, a cycle, a retired credential, an invalid reference): each cause
+    that blocks on its own is a root, and a root whose fix alone would open the way is
+    the one to fold into. Short chains are spelled out step by step; long ones name the
+    first step and the root, so that a message stays one readable line.
     """
 
     SPELLED_OUT = 3
+    SHOWN = 3
+    """Causes named in one message; more are counted."""
 
-    def __init__(self, semantics: Semantics) -> None:
+    def __init__(
+        self, semantics: Semantics, repaired: Callable[[Invalid, str], bool] | None = None
+    ) -> None:
         self.semantics = semantics
+        self.repaired = repaired or (lambda _invalid, _owner: False)
+        """Whether an invalid part (of the entry named), fixed as its finding suggests,
+        would be met: only then is fixing it enough."""
+        self._known: dict[str, _Blocked] = {}
+        self._busy: set[str] = set()
 
     def credential(self, credential_id: str) -> Why:
         """Why ``credential_id`` can never be earned."""
-        steps, cause, root = self._chain(credential_id)
-        return Why(self._phrase(steps, cause), root)
+        return self._why(self._credential(credential_id))
 
     def requirement(self, requirement: Requirement, owner: str) -> Why:
         """Why ``requirement`` (of the entry ``owner``) can never be met."""
-        step = self._step(requirement, owner)
-        if isinstance(step[0], str) and len(step) == 2:
-            return Why(step[0], step[1])
-        how, target, _ = step
-        steps, cause, root = self._chain(target, owner)
-        return Why(self._phrase([(how, target), *steps], cause), root)
-
-    def _chain(
-        self, credential_id: str, asker: str | None = None
-    ) -> tuple[list[tuple[str, str]], str, str]:
-        """The steps from ``credential_id`` to the root cause, the cause, the root's subject."""
-        steps: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        current, previous = credential_id, asker
-        while True:
-            own = self._own_cause(current, previous)
-            if own is not None:
-                return steps, own[0], own[1]
-            if current in seen:  # pragma: no cover - waiting loops are cycles, found above
-                return steps, "waits on itself", f"cycle:{current}"
-            seen.add(current)
-            step = self._step(self.semantics.catalog.credentials[current].requires, current)
-            if len(step) == 2:
-                return steps, step[0], step[1]
-            steps.append((step[0], step[1]))
-            current, previous = step[1], current
-
-    def _own_cause(self, credential_id: str, named_by: str | None) -> tuple[str, str] | None:
         sem = self.semantics
+        return self._why(self._blocked(requirement, owner, sem.reachable_state))
+
+    def _why(self, blocked: _Blocked) -> Why:
+        shown = [self._phrase(chain) for chain in blocked.chains[: self.SHOWN]]
+        more = len(blocked.chains) - self.SHOWN
+        if more > 0:
+            shown.append(f"{more} more")
+        return Why(", and ".join(shown), blocked.roots, blocked.fix)
+
+    def _credential(self, credential_id: str) -> _Blocked:
+        """What blocks a usable credential that is not reachable; the credentials it waits
+        on are worked out first, without recursion (chains can be 10,000 long)."""
+        known = self._known.get(credential_id)
+        if known is not None:
+            return known
+        if credential_id in self._busy:  # pragma: no cover - waiting loops are cycles
+            return _Blocked((_Chain("waits on itself"),), (), ())
+        stack = [credential_id]
+        while stack:
+            current = stack[-1]
+            if current in self._known:
+                stack.pop()
+                continue
+            if current not in self._busy:
+                self._busy.add(current)
+                waits = [w for w in self._waits_on(current) if w not in self._known]
+                stack.extend(w for w in waits if w not in self._busy)
+                continue
+            stack.pop()
+            self._known[current] = self._own(current)
+            self._busy.discard(current)
+        return self._known[credential_id]
+
+    def _waits_on(self, credential_id: str) -> list[str]:
+        sem = self.semantics
+        if credential_id in sem.cycle_of:
+            return []
         credential = sem.catalog.credentials[credential_id]
+        found: list[str] = []
+        for leaf in unmet(credential.requires, sem.reachable_state):
+            if isinstance(leaf, Ref) and not sem.is_gap(leaf):
+                found += [s.id for s in self._servers(leaf, credential_id)]
+        return found
+
+    def _servers(self, leaf: Ref, owner: str) -> list[CredentialDef]:
+        """The usable credentials that would meet ``leaf`` (of ``owner``) once earned; for a
+        competency, those that do not need it first, the owner aside (granting what it
+        requires is not waiting on itself)."""
+        sem = self.semantics
+        if leaf.kind == "credential":
+            return sem.servers(leaf)
+        return [
+            s
+            for s in sem.servers(leaf)
+            if s.id not in sem.reachable
+            and s.id != owner
+            and not sem.needs_first(s, leaf.target, leaf.number)
+        ]
+
+    def _own(self, credential_id: str) -> _Blocked:
+        sem = self.semantics
         members = sem.cycle_of.get(credential_id)
         if members is not None:
-            first = sem.first_in_path_order(members)
-            return f"is in the cycle {loop_text(sem, members, first)}", f"cycle:{first}"
-        if not sem.usable(credential):
-            why = "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
-            return why, f"credential:{named_by}" if named_by else ""
-        if has_invalid(credential.requires):
-            return "has an invalid requirement (reported there)", f"entry:{credential_id}"
-        return None
+            return self._cycle(credential_id, members)
+        credential = sem.catalog.credentials[credential_id]
+        if not sem.usable(credential):  # asked about directly: whoever names it is the root
+            return _Blocked((_Chain(_unusable(credential)),), (), ())
+        return self._blocked(credential.requires, credential_id, sem.reachable_state)
 
-    def _step(
-        self, requirement: Requirement, owner: str
-    ) -> tuple[str, str] | tuple[str, str, None]:
-        """(how it is blocked, the credential that blocks it, None), or (the cause, root)."""
+    def _cycle(self, credential_id: str, members: list[str]) -> _Blocked:
+        """A cycle is the root; it is the fix only when nothing outside the cycle blocks a
+        member (a member that also needs a gap stays blocked once the loop is broken).
+        The message names what blocks ``credential_id`` itself from outside."""
         sem = self.semantics
-        leaf = next(unmet(requirement, sem.reachable_state), None)
-        if leaf is None:  # pragma: no cover - callers ask only about unmet requirements
-            return "is satisfied", ""
-        if isinstance(leaf, Invalid):
-            return "has an invalid requirement (reported there)", f"entry:{owner}"
+        first = sem.first_in_path_order(members)
+        root = Subject(SubjectKind.CYCLE, first)
+        chain = _Chain(f"is in the cycle {loop_text(sem, members, first)}")
+        inside = sem.reachable_state.copy()
+        credentials = sem.catalog.credentials
+        for member in members:
+            inside.earn(credentials[member])
+        outside = {
+            m: self._blocked(credentials[m].requires, m, inside)
+            for m in members
+            if not satisfied(credentials[m].requires, inside)
+        }
+        roots = tuple(dict.fromkeys((root, *(r for b in outside.values() for r in b.roots))))
+        own = outside[credential_id].chains if credential_id in outside else ()
+        return _Blocked((chain, *own), roots, () if outside else (root,))
+
+    def _blocked(self, requirement: Requirement, owner: str, state: State) -> _Blocked:
+        """What keeps ``requirement`` (unmet in ``state``) of the entry ``owner`` unmet."""
+        if isinstance(requirement, Invalid):
+            return self._invalid(requirement, owner)
+        if isinstance(requirement, Ref):
+            return self._ref(requirement, owner)
+        items = [i for i in requirement.items if not satisfied(i, state)]
+        parts = [self._blocked(item, owner, state) for item in items]
+        if isinstance(requirement, All):
+            return _every(parts)
+        met = len(requirement.items) - len(items)
+        return _enough(parts, requirement.n - met if isinstance(requirement, Choose) else 1)
+
+    def _invalid(self, invalid: Invalid, owner: str) -> _Blocked:
+        entry = self.semantics.catalog.entry(owner)
+        assert entry is not None
+        origin = entry.origin
+        line, column, _, _ = origin.source.locate(invalid.path)
+        part = invalid.path[len(origin.path) :]
+        where = f"{origin.source.display}:{line}:{column}"
+        return _root(
+            Subject(SubjectKind.PART, owner, part),
+            _Chain(f"has an invalid requirement ({where})"),
+            fixed=self.repaired(invalid, owner),
+        )
+
+    def _ref(self, leaf: Ref, owner: str) -> _Blocked:
+        sem = self.semantics
         if sem.is_gap(leaf):
             best = sem.highest_grant(leaf.target)
             if best is None or best[0] < leaf.number:
-                return f"requires '{leaf.text}', which no credential grants", gap_subject(leaf)
-            return (
-                f"requires '{leaf.text}', which only credentials that need it first grant",
-                gap_subject(leaf),
-            )
+                why = f"requires '{leaf.text}', which no credential grants"
+                return _root(gap_subject(leaf), _Chain(why))
+            why = f"requires '{leaf.text}', which only credentials that need it first grant"
+            return _root(gap_subject(leaf), _Chain(why))
         if leaf.kind == "credential":
-            return (f"requires '{leaf.text}', which", leaf.target, None)
-        servers = [
-            s
-            for s in sem.servers(leaf)
-            if s.id not in sem.reachable and not sem.needs_first(s, leaf.target, leaf.number)
-        ]
+            credential = sem.catalog.credentials[leaf.target]
+            how = f"requires '{leaf.text}', which"
+            if not sem.usable(credential):
+                chain = _Chain(_unusable(credential)).after(how, leaf.target)
+                return _root(Subject.entry(owner), chain)
+            inner = self._credential(leaf.target)
+            if len(inner.fix) != 1:
+                # Several causes (or none known): its own finding names them; fixing what
+                # it says opens the way to what waits on it alone. Folded into its own
+                # broken references, it is no finding to fold into.
+                own = bool(inner.roots) and all(_own(r, leaf.target) for r in inner.roots)
+                fix = inner.fix if own else (Subject.entry(leaf.target),)
+                inner = _Blocked(inner.chains, inner.roots, fix)
+            return inner.after(how, leaf.target)
+        servers = self._servers(leaf, owner)
+        if not servers:  # only the owner grants it: no cause of its own, others may be
+            return _Blocked((_Chain(f"requires '{leaf.text}', which only it grants"),), (), ())
         names = ", ".join(f"'{s.id}'" for s in servers[:3]) + (", ..." if len(servers) > 3 else "")
+        how = f"requires '{leaf.text}', granted only by {names};"
+        return _enough([self._credential(s.id).after(f"{how} '{s.id}'", s.id) for s in servers], 1)
+
+    def _phrase(self, chain: _Chain) -> str:
+        """Short chains step by step; long ones as the first step, a count and the root."""
+        if chain.length <= self.SPELLED_OUT:
+            return " ".join([*(how for how, _ in chain.steps(self.SPELLED_OUT)), chain.cause])
+        first = chain.steps(1)[0][0]
         return (
-            f"requires '{leaf.text}', granted only by {names}; '{servers[0].id}'",
-            servers[0].id,
-            None,
+            f"{first} waits on {chain.length - 1} more credentials down to '{chain.last}', "
+            f"which {chain.cause}"
         )
 
-    def _phrase(self, steps: list[tuple[str, str]], cause: str) -> str:
-        """Short chains step by step; long ones as the first step, a count and the root."""
-        if len(steps) <= self.SPELLED_OUT:
-            return " ".join([*(how for how, _ in steps), cause])
-        root = steps[-1][1]
-        return (
-            f"{steps[0][0]} waits on {len(steps) - 1} more credentials down to '{root}', "
-            f"which {cause}"
-        )
+
+def _unusable(credential: CredentialDef) -> str:
+    return "is retired" if credential.status == "retired" else "is a draft (--no-drafts)"
 
 
 def loop_text(semantics: Semantics, members: list[str], start: str | None = None) -> str:

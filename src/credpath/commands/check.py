@@ -8,6 +8,7 @@ from pathlib import Path
 
 from credpath.commands import Findings, ReportOptions
 from credpath.context import Options
+from credpath.text import escape
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class CheckOptions:
     report: ReportOptions
     no_drafts: bool = False
     use_cache: bool = True
+    folded: bool = True
+    """False (``--no-fold``): every finding on its own, none folded into its root."""
 
 
 def validate(options: CheckOptions) -> Findings:
@@ -25,7 +28,8 @@ def validate(options: CheckOptions) -> Findings:
     result = check(
         options.paths[0], Path.cwd(), Options(options.no_drafts), use_cache=options.use_cache
     )
-    return Findings(result.diagnostics, result.files, options.report)
+    found = result.diagnostics if options.folded else result.findings
+    return Findings(found, result.files, options.report)
 
 
 def lint(options: CheckOptions) -> Findings:
@@ -33,10 +37,14 @@ def lint(options: CheckOptions) -> Findings:
     from credpath.engine import lint as lint_paths
 
     found = lint_paths(
-        options.paths, Path.cwd(), Options(options.no_drafts), use_cache=options.use_cache
+        options.paths,
+        Path.cwd(),
+        Options(options.no_drafts),
+        use_cache=options.use_cache,
+        folded=options.folded,
     )
     notes = tuple(
-        f"{skipped}: not a curriculum file of its project (hidden, ignored or excluded); "
+        f"{escape(skipped)}: not a curriculum file of its project (hidden, ignored or excluded); "
         "nothing to report"
         for skipped in found.skipped
     )

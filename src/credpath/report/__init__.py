@@ -34,7 +34,9 @@ def text(report: Report) -> str:
 
 
 def as_dict(d: Diagnostic) -> dict[str, object]:
-    return {
+    """A finding as JSON; a root also lists what was folded into it (``absorbed``), so
+    that nothing is invisible to a machine."""
+    found: dict[str, object] = {
         "path": d.path,
         "line": d.line,
         "column": d.column,
@@ -45,6 +47,17 @@ def as_dict(d: Diagnostic) -> dict[str, object]:
         "message": d.message,
         "related": [{"path": r.path, "line": r.line, "column": r.column} for r in d.related],
     }
+    if d.absorbed:
+        found["absorbed"] = [
+            {
+                "rule": a.rule,
+                "subject": str(a.subject) if a.subject is not None else None,
+                "path": a.path,
+                "line": a.line,
+            }
+            for a in d.absorbed
+        ]
+    return found
 
 
 def counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:

@@ -57,6 +57,43 @@ def default_text(rule: Rule) -> str:
     return rule.default
 
 
+FOLDING = [
+    "## Folding: one root cause, one finding",
+    "",
+    "A finding that follows from another is folded into it: the root's message says what "
+    "it makes unreachable, for example `'weld@1' is not granted by any credential ...; "
+    "this makes 3 credentials and 1 outcome unreachable [gap]`.",
+    "",
+    "**The rule.** A finding is folded into a root only when fixing that root, as its "
+    "message says, makes the folded finding go away. The fixes meant: a gap, a credential "
+    "that grants the level without requiring it; a cycle, its loop broken; an id defined "
+    "twice, the later entry given an id of its own; a reference with a did-you-mean, "
+    "written as suggested (and only when what it then names can be had); a credential "
+    "that names a retired one, that reference replaced. credpath's tests check it on "
+    "random projects by applying each fix and checking again. One exception "
+    "comes from the format: an entry whose own reference is broken is not also reported "
+    "as unreachable (the broken reference is its finding).",
+    "",
+    "- **Every cause is named.** Something blocked by two independent roots (a gap and a "
+    "retired credential, say) is folded into neither: fixing one leaves it blocked. Its "
+    "own finding names every cause, and each root that blocks it on its own counts it. "
+    "What waits only on it is folded into it.",
+    "- **Nothing is lost.** A root that is off (`rules:` in `credpath.yaml`), suppressed, "
+    "or, for `credpath lint FILE`, located in a file not linted, absorbs nothing: what it "
+    "would have absorbed is reported.",
+    "- **Severities first.** Severities are settled before folding, and a root reports at "
+    "the highest severity of what it absorbed: with `gap: warning`, a gap that makes an "
+    "outcome unreachable is still an error (`...; this makes 1 outcome unreachable "
+    "(error) [gap]`), so the exit code and `--strict` count every finding, folded or not.",
+    "- **Every finding, for tools.** `--no-fold` (on `validate` and `lint`) prints every "
+    "finding on its own. The JSON output always lists, on each root, what was folded into "
+    'it: `"absorbed": [{"rule", "subject", "path", "line"}]`, the subject '
+    "naming the entry, the part of an entry (`part:sql-advanced#/requires/0`), the gap "
+    "(`gap:sql@3`), the cycle or the id it is about.",
+]
+"""docs/rules.md's section on folding (diagnostics.fold, and the rules that set causes)."""
+
+
 def markdown() -> str:
     """docs/rules.md: an index of every rule, then each rule's documentation."""
     parts = [
@@ -93,6 +130,7 @@ def markdown() -> str:
         parts.append(
             f"| [`{rule.id}`](#{rule.id}) | {default_text(rule)} | {runs_in(rule)} | {summary} |"
         )
+    parts += ["", *FOLDING]
     for rule in RULES.values():
         parts += [
             "",

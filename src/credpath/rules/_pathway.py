@@ -24,8 +24,7 @@ def walk(ctx: Context, pathway: PathwayDef) -> Walk:
         gained: list[str] = []
         for item in stage:
             ok, got = _resolve(ctx, item, state)
-            gap = isinstance(item, Ref) and ctx.semantics.is_gap(item)  # reported as a gap
-            if not ok and not isinstance(item, Invalid) and not gap:
+            if not ok and not isinstance(item, Invalid):
                 result.out_of_order.append((index, item, _why(ctx, pathway, index, item, state)))
             gained.extend(got)
         for credential_id in gained:

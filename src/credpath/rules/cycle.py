@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic, Severity, Subject, SubjectKind
 from credpath.rules.base import Rule
 from credpath.semantics import loop_text
 
@@ -39,7 +39,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"credentials wait on each other in a cycle: {loop}{others}; none of them can "
             "ever be earned; remove one of these requirements to break the loop",
-            subject=f"cycle:{first}",
+            subject=Subject(SubjectKind.CYCLE, first),
         )
 
 

@@ -1,7 +1,8 @@
 """A credential that leads to no outcome: a learner who finishes it sees no next door.
 
 A reachable credential whose grants (or itself) serve no requirement of an outcome,
-nor of a credential that leads to an outcome.
+nor of a credential that leads to an outcome. Folded into a mistyped grant of it that,
+written as suggested, would lead to an outcome.
 
 Failing::
 
@@ -23,8 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic, Severity, Subject
+from credpath.requirements import refs
 from credpath.resolve import CredentialDef
+from credpath.rules._common import meant_grants
 from credpath.rules.base import Rule
 
 ID = "dead-end"
@@ -37,21 +40,45 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             continue
         grants = ", ".join(str(g) for g in credential.grants)
         what = f"it grants {grants}, but" if grants else "it grants nothing, and"
+        subject = Subject.entry(credential.id)
         yield at_id(
             credential.origin,
             ID,
             f"'{credential.id}' leads to no outcome: {what} no outcome or credential on the way "
             "to one requires it; a learner who finishes this sees no next door",
-            subject=f"credential:{credential.id}",
-            cause=f"entry:{credential.id}" if _lost_grants(credential) else "",
+            subject=subject,
+            cause=_lost_grant(ctx, credential),
         )
 
 
-def _lost_grants(credential: CredentialDef) -> bool:
-    """Whether some of its grants did not resolve (and were reported as such)."""
-    raw = credential.model.grants
-    written = len(raw) if isinstance(raw, list) else 1 if raw is not None else 0
-    return written > len(credential.grants)
+def _lost_grant(ctx: Context, credential: CredentialDef) -> tuple[Subject, ...]:
+    """A grant of the credential that did not resolve and that, fixed as its finding
+    suggests, is asked for on the way to an outcome: then that finding explains this one."""
+    asked = _asked(ctx)
+    for grant in meant_grants(ctx):
+        if (
+            grant.owner is credential
+            and asked.get(grant.competency, grant.level + 1) <= grant.level
+        ):
+            return (grant.subject,)
+    return ()
+
+
+def _asked(ctx: Context) -> dict[str, int]:
+    """Per competency, the lowest level an outcome, or a credential that leads to one,
+    asks for."""
+    memo: dict[str, int] | None = ctx.memo.get(ID)
+    if memo is None:
+        sem = ctx.semantics
+        catalog = ctx.catalog
+        requirements = [o.requires for o in catalog.outcomes.values()]
+        requirements += [catalog.credentials[c].requires for c in sem.leads_to]
+        memo = ctx.memo[ID] = {}
+        for requirement in requirements:
+            for ref in refs(requirement):
+                if ref.kind == "competency":
+                    memo[ref.target] = min(ref.number, memo.get(ref.target, ref.number))
+    return memo
 
 
 RULE = Rule(ID, __doc__ or "", check, Severity.WARNING)

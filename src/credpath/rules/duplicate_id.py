@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic, Severity, Subject, SubjectKind
 from credpath.facts import DuplicateId
 from credpath.rules.base import Rule
 
@@ -47,7 +47,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             here.end_line,
             here.end_column,
             (there,),
-            subject=f"duplicate:{fact.id}",
+            subject=Subject(SubjectKind.DUPLICATE, fact.id),
         )
 
 

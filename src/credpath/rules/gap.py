@@ -6,7 +6,10 @@ aside) grants at level L or higher without asking for it first: when the
 level-1 course of a ladder is retired, ``weld@1`` is a gap even though the
 level-2 and level-3 courses grant higher levels, as both require ``weld@1``.
 The message names the highest level that is granted, and by whom, and how many
-credentials and outcomes the gap makes unreachable (those are not reported again).
+credentials and outcomes the gap makes unreachable (those it alone blocks are folded
+into it). A gap that a mistyped grant or ``assumed`` entry, or an id defined twice,
+would close once fixed (at that level, from a credential a learner earns without it)
+is folded into that finding.
 
 Failing::
 
@@ -29,9 +32,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic, Severity, Subject
 from credpath.requirements import Ref
-from credpath.rules._common import checked_refs
+from credpath.rules._common import MeantGrant, checked_refs, meant_grants
 from credpath.rules.base import Rule
 from credpath.semantics import gap_subject
 
@@ -40,7 +43,7 @@ ID = "gap"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     sem = ctx.semantics
-    causes = _mistyped_grants(ctx)
+    meant = meant_grants(ctx)
     for source, ref in checked_refs(ctx):
         if not sem.is_gap(ref):
             continue
@@ -50,7 +53,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             ID,
             f"'{ref.text}' {_why(ctx, ref)}",
             subject=gap_subject(ref),
-            cause=causes.get(ref.target, ""),
+            cause=_closed_by(ctx, meant, ref),
         )
 
 
@@ -84,24 +87,20 @@ def _why(ctx: Context, ref: Ref) -> str:
     )
 
 
-def _mistyped_grants(ctx: Context) -> dict[str, str]:
-    """Competency -> the finding that explains its gap: a grant that names it mistyped
-    (the unknown-reference's did-you-mean), or a credential left out as a duplicate id."""
-    from credpath.facts import DuplicateId, UnknownReference
-    from credpath.rules.unknown_reference import meant
-
-    causes: dict[str, str] = {}
-    for fact in ctx.catalog.facts:
-        if isinstance(fact, UnknownReference) and fact.expected == "competency" and fact.owner:
-            likely = meant(ctx, fact)
-            if likely:
-                causes.setdefault(likely, f"entry:{fact.owner}")
-        elif isinstance(fact, DuplicateId):
-            grants = fact.raw.get("grants")
-            for text in grants if isinstance(grants, list) else [grants]:
-                if isinstance(text, str):
-                    causes.setdefault(text.partition("@")[0].strip(), f"duplicate:{fact.id}")
-    return causes
+def _closed_by(ctx: Context, meant: list[MeantGrant], ref: Ref) -> tuple[Subject, ...]:
+    """The finding whose fix closes the gap: a grant (or an assumed competency) that did
+    not resolve and, as it was meant, gives a learner that level, from a credential
+    a learner earns without it (not retired, reachable, not needing it first)."""
+    sem = ctx.semantics
+    for grant in meant:
+        if (
+            grant.competency == ref.target
+            and grant.level >= ref.number
+            and grant.earned
+            and (grant.owner is None or not sem.needs_first(grant.owner, ref.target, ref.number))
+        ):
+            return (grant.subject,)
+    return ()
 
 
 RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

@@ -23,22 +23,25 @@ Passing::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from credpath.context import Context, finding
-from credpath.diagnostics import Diagnostic, Severity
-from credpath.requirements import Ref, Requirement
+from credpath.context import Context, finding, part_subject
+from credpath.diagnostics import Diagnostic, Severity, Subject
+from credpath.facts import UnknownReference
+from credpath.requirements import All, AnyOf, Choose, Invalid, Ref, Requirement
 from credpath.resolve import PathwayDef
 from credpath.rules._pathway import walk
 from credpath.rules.base import Rule
-from credpath.semantics import State, gap_subject, satisfied, unmet
+from credpath.rules.unknown_reference import meant
+from credpath.semantics import satisfied, unmet
 
 ID = "pathway-incomplete"
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for pathway in ctx.catalog.pathways.values():
-        if pathway.outcome is None:
-            continue
+        if pathway.outcome is None or not pathway.stages:
+            continue  # an unknown outcome or unreadable stages: reported as such, not walked
         outcome = ctx.catalog.outcomes[pathway.outcome]
         state = walk(ctx, pathway).state
         if satisfied(outcome.requires, state):
@@ -53,18 +56,35 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             f"after {'the only stage' if stages == 1 else f'all {stages} stages'} of pathway "
             f"'{pathway.id}' the learner does not meet '{outcome.id}': still missing "
             f"{shown or 'a requirement'}",
-            cause=_cause(ctx, pathway, outcome.requires, state),
+            subject=Subject.entry(pathway.id),
+            cause=_completed_by(ctx, pathway, outcome.requires) if pathway.invalid else (),
         )
 
 
-def _cause(ctx: Context, pathway: PathwayDef, goal: Requirement, state: State) -> str:
-    """A broken pathway, or a gap in what it misses, explains an incomplete pathway."""
-    if pathway.invalid:
-        return f"entry:{pathway.id}"
-    for leaf in unmet(goal, state):
-        if isinstance(leaf, Ref) and ctx.semantics.is_gap(leaf):
-            return gap_subject(leaf)
-    return ""
+def _completed_by(ctx: Context, pathway: PathwayDef, goal: Requirement) -> tuple[Subject, ...]:
+    """A stage item naming an unknown id whose fix, as its finding suggests (the
+    credential it most likely meant), completes the pathway on its own."""
+    for fact in ctx.catalog.facts:
+        if not isinstance(fact, UnknownReference) or fact.owner != pathway.id:
+            continue
+        likely = meant(ctx, fact)
+        path = fact.place.path
+        if likely not in ctx.catalog.credentials or "stages" not in path:
+            continue
+        fixed = Ref(likely, None, likely, path, "credential")
+        stages = tuple(tuple(_fixed(item, fixed) for item in stage) for stage in pathway.stages)
+        if satisfied(goal, walk(ctx, replace(pathway, stages=stages)).state):
+            return (part_subject(ctx.catalog, fact.place.source, path, pathway.id),)
+    return ()
+
+
+def _fixed(requirement: Requirement, ref: Ref) -> Requirement:
+    """``requirement`` with the invalid part at ``ref.path`` replaced by ``ref``."""
+    if isinstance(requirement, Invalid):
+        return ref if requirement.path == ref.path else requirement
+    if isinstance(requirement, All | AnyOf | Choose):
+        return replace(requirement, items=tuple(_fixed(i, ref) for i in requirement.items))
+    return requirement
 
 
 RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

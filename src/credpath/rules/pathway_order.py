@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from credpath.context import Context, finding
+from credpath.context import Context, finding, part_subject
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.requirements import Ref
 from credpath.rules._pathway import walk
@@ -48,6 +48,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 f"stage {index + 1} of pathway '{pathway.id}' is out of order: {why}"
                 if not isinstance(item, Ref)
                 else f"stage {index + 1} of pathway '{pathway.id}': {why}",
+                subject=part_subject(ctx.catalog, pathway.origin.source, path, pathway.id),
             )
 
 

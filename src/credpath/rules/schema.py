@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from credpath.context import Context, at_place
+from credpath.context import Context, at_place, part_subject
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import FieldError, Malformed
 from credpath.model import CREDENTIAL_TYPES, KINDS, TEXT_PATTERN
@@ -53,18 +53,20 @@ SHAPES = {
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    for fact in ctx.catalog.facts:
-        subject = f"entry:{fact.owner}" if isinstance(fact, FieldError | Malformed) else ""
+    catalog = ctx.catalog
+    for fact in catalog.facts:
         if isinstance(fact, FieldError):
             message = describe_error(fact.error, fact.model)
-            subject = subject if fact.owner else ""
-            yield at_place(fact.place, ID, message, subject=subject, cause=fact.cause)
         elif isinstance(fact, Malformed):
             detail = dict(fact.detail)
             if fact.code == "unknown-kind":
                 detail["hint"] = suggest(detail["kind"], KINDS)
             message = SHAPES[fact.code].format(**detail)
-            yield at_place(fact.place, ID, message, subject=subject if fact.owner else "")
+        else:
+            continue
+        place = fact.place
+        subject = part_subject(catalog, place.source, place.path, fact.owner)
+        yield at_place(place, ID, message, subject=subject)
 
 
 def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:

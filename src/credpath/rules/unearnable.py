@@ -1,8 +1,10 @@
 """A credential that can never be earned, because something it waits on never can.
 
-Not reported for members of a cycle (``cycle`` is). The message follows the
-chain to its root cause; when that cause is reported (a gap, a cycle, a broken
-entry, a credential that names a retired one), this finding is folded into it.
+The message names every cause that blocks it on its own, following each chain of
+credentials to its root (a gap, a cycle, a broken reference, a credential that
+names a retired one). When fixing one reported root would be enough, this finding
+is folded into it; a member of a cycle is folded into the cycle when breaking the
+loop is enough.
 
 Failing::
 
@@ -22,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic, Severity, Subject, SubjectKind
+from credpath.rules._common import repaired
 from credpath.rules.base import Rule
 from credpath.semantics import Explainer
 
@@ -31,18 +34,22 @@ ID = "unearnable"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     sem = ctx.semantics
-    explain = Explainer(sem)
+    explain = Explainer(sem, repaired(ctx))
     for credential in sem.active:
-        if credential.id in sem.reachable or credential.id in sem.cycle_of:
+        if credential.id in sem.reachable:
             continue
         why = explain.credential(credential.id)
-        subject = f"credential:{credential.id}"
+        members = sem.cycle_of.get(credential.id)
+        # A member of a cycle is the cycle's own finding ("none of them can ever be
+        # earned"): folded into it when breaking the loop is enough, not counted by it.
+        cycle = Subject(SubjectKind.CYCLE, sem.first_in_path_order(members)) if members else None
         yield at_id(
             credential.origin,
             ID,
             f"'{credential.id}' can never be earned: it {why.text}",
-            subject=subject,
-            cause="" if why.root == subject else why.root,
+            subject=Subject.entry(credential.id),
+            cause=why.causes(credential.id),
+            blocked_by=tuple(r for r in why.counted(credential.id) if r != cycle),
         )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from credpath.context import Context, at_place
+from credpath.context import Context, at_place, part_subject
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import UnknownReference
 from credpath.rules.base import Rule
@@ -35,8 +35,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             likely = meant(ctx, fact)
             hint = f" (did you mean '{likely}'?)" if likely else ""
             message = f"unknown {_named(fact.expected)} '{fact.target}'{where}{hint}"
-            subject = f"entry:{fact.owner}" if fact.owner else ""
-            yield at_place(fact.place, ID, message, subject=subject)
+            place = fact.place
+            subject = part_subject(ctx.catalog, place.source, place.path, fact.owner)
+            yield at_place(place, ID, message, subject=subject)
 
 
 def _named(expected: str) -> str:

@@ -1,8 +1,8 @@
 """An outcome that no learner can reach with the credentials of the project.
 
-Names the root cause (a gap, a cycle, an unearnable credential); when that cause
-is reported, this finding is folded into it, which then says how many outcomes
-it makes unreachable.
+Names every cause that blocks it on its own (a gap, a cycle, an unearnable
+credential, a broken reference). When fixing one reported root would be enough, this
+finding is folded into it, which then says how many outcomes it makes unreachable.
 
 Failing::
 
@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from credpath.context import Context, at_id
-from credpath.diagnostics import Diagnostic, Severity
+from credpath.diagnostics import Diagnostic, Severity, Subject
+from credpath.rules._common import repaired
 from credpath.rules.base import Rule
 from credpath.semantics import Explainer, satisfied
 
@@ -33,17 +34,19 @@ ID = "unreachable-outcome"
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     sem = ctx.semantics
-    explain = Explainer(sem)
+    explain = Explainer(sem, repaired(ctx))
     for outcome in ctx.catalog.outcomes.values():
         if satisfied(outcome.requires, sem.reachable_state):
             continue
         why = explain.requirement(outcome.requires, outcome.id)
+        subject = Subject.entry(outcome.id)
         yield at_id(
             outcome.origin,
             ID,
             f"outcome '{outcome.id}' cannot be reached: it {why.text}",
-            subject=f"outcome:{outcome.id}",
-            cause=why.root,
+            subject=subject,
+            cause=why.causes(subject.name),
+            blocked_by=why.counted(subject.name),
         )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from credpath.context import Context, at_place
+from credpath.context import Context, at_place, part_subject
 from credpath.diagnostics import Diagnostic, Severity
 from credpath.facts import WrongReference
 from credpath.requirements import levels_text
@@ -39,8 +39,9 @@ ID = "wrong-reference"
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for fact in ctx.catalog.facts:
         if isinstance(fact, WrongReference):
-            subject = f"entry:{fact.owner}" if fact.owner else ""
-            yield at_place(fact.place, ID, message(fact), subject=subject)
+            place = fact.place
+            subject = part_subject(ctx.catalog, place.source, place.path, fact.owner)
+            yield at_place(place, ID, message(fact), subject=subject)
 
 
 def message(fact: WrongReference) -> str:

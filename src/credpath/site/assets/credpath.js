@@ -48,11 +48,19 @@ function allChain(requirement, found = []) {
   if (requirement.kind) found.push(requirement);
   else if (
     requirement.op === "all" ||
+    (requirement.op === "any" && requirement.items.length === 1) ||
     (requirement.op === "choose" && requirement.n === requirement.items.length)
   ) {
     for (const item of requirement.items) allChain(item, found);
   }
   return found;
+}
+
+/** semantics.wants: the requirement names the credential in a part not met yet. */
+function wants(requirement, id, state) {
+  if (satisfied(requirement, state)) return false;
+  if (requirement.kind) return requirement.kind === "credential" && requirement.target === id;
+  return (requirement.items || []).some((item) => wants(item, id, state));
 }
 
 /** semantics.State: the credentials held and, per competency, the highest level held. */
@@ -192,18 +200,19 @@ class Semantics {
         this.watchers.get(target).push(credential);
       }
     }
-    // Per credential, the requirements (credentials, outcomes, pathway stages) naming it.
+    // Per credential, [owner, requirement] naming it (Semantics._naming): usable
+    // credentials (owner: their id), outcomes and pathway stages (owner: null).
     this.naming = new Map();
     const requirements = [
-      ...this.credentials.map((c) => c.requires),
-      ...this.outcomes.map((o) => o.requires),
-      ...data.stageItems.map(readRequirement),
+      ...this.active.map((c) => [c.id, c.requires]),
+      ...this.outcomes.map((o) => [null, o.requires]),
+      ...data.stageItems.map((item) => [null, readRequirement(item)]),
     ];
-    for (const requirement of requirements) {
+    for (const [owner, requirement] of requirements) {
       const named = new Set(refs(requirement).filter((r) => r.kind === "credential").map((r) => r.target));
       for (const target of named) {
         if (!this.naming.has(target)) this.naming.set(target, []);
-        this.naming.get(target).push(requirement);
+        this.naming.get(target).push([owner, requirement]);
       }
     }
     this.guaranteed = new Map();
@@ -300,7 +309,9 @@ class Semantics {
   /** Semantics.adds_something: a level the learner lacks, or itself where still needed. */
   addsSomething(credential, state) {
     if (credential.grants.some(([target, number]) => state.level(target) < number)) return true;
-    return (this.naming.get(credential.id) || []).some((r) => !satisfied(r, state));
+    return (this.naming.get(credential.id) || []).some(
+      ([owner, r]) => !state.held.has(owner) && wants(r, credential.id, state),
+    );
   }
 
   /** Semantics.next_doors: what a learner can start now and that adds something, the
