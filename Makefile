@@ -92,9 +92,10 @@ demo:
 	  $(BIN)/credpath render "$$project" --all -o "build/$$name/diagrams" || exit $$?; \
 	  echo "== credpath site $$project -o build/$$name/site"; \
 	  $(BIN)/credpath site "$$project" -o "build/$$name/site" || exit $$?; \
-	  echo "== credpath simulate $$project, then credpath drift -o build/$$name/drift.md"; \
+	  echo "== credpath simulate $$project, then credpath drift -o build/$$name/drift.md and drift.html"; \
 	  $(BIN)/credpath simulate "$$project" --learners 5000 --seed 1 -o "build/$$name/records.csv" --force || exit $$?; \
-	  $(BIN)/credpath drift "build/$$name/records.csv" --project "$$project" -o "build/$$name/drift.md" --force || exit $$?; \
+	  $(BIN)/credpath drift "build/$$name/records.csv" --project "$$project" --as-of 2024-12-31 -o "build/$$name/drift.md" --force || exit $$?; \
+	  $(BIN)/credpath drift "build/$$name/records.csv" --project "$$project" --as-of 2024-12-31 -o "build/$$name/drift.html" --force || exit $$?; \
 	done
 
 # The PNGs shown in README.md and docs/render.md; re-run when curricula/ changes.
@@ -106,6 +107,7 @@ docs-images:
 	$(BIN)/credpath render curricula/cybersecurity --pathway soc-analyst-pathway -o docs/cybersecurity-soc-analyst-pathway.png --force
 	-$(BIN)/credpath render tests/fixtures/render/problems -o docs/render-review.png --force
 	$(BIN)/python tests/screenshots.py
+	$(BIN)/python tests/drift_screenshot.py
 
 bench:
 	$(BIN)/python bench/run.py

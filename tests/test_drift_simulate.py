@@ -1,4 +1,9 @@
-"""`credpath simulate` then `credpath drift`: the continuation measured is the one simulated."""
+"""`credpath simulate` then `credpath drift`: the continuation measured is the one simulated.
+
+The property runs through the library (``simulate`` and ``analyse_records`` on one checked
+project), so its 24 analyses take seconds; one round trip through the CLI checks that the
+commands give the same numbers.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,20 @@ from pathlib import Path
 import pytest
 
 from conftest import credpath
+from credpath.analytics.drift import analyse_records
+from credpath.analytics.privacy import publish
+from credpath.analytics.records import ReadOptions
+from credpath.analytics.simulate import Probabilities, simulate
+from credpath.context import Options
+from credpath.engine import check
 
 ROOT = Path(__file__).parents[1]
 SEEDS = range(12)
+LEARNERS = 300
+
+
+def _chance(seed: int) -> float:
+    return 0.3 + 0.05 * seed
 
 
 @pytest.mark.parametrize("curriculum", ["data-careers", "cybersecurity"])
@@ -18,21 +34,43 @@ def test_drift_recovers_the_simulated_continuation(tmp_path: Path, curriculum: s
     """Each seed draws its own chance; its 95% interval must hold it in at least 10 of 12
     runs (a correct interval misses more than 2 of 12 about 2% of the time; the seeds are
     fixed, so the test is deterministic)."""
-    project = str(ROOT / "curricula" / curriculum)
+    sem = check(ROOT / "curricula" / curriculum, Path.cwd(), Options()).context.semantics
     held = 0
     for seed in SEEDS:
-        chance = 0.3 + 0.05 * seed
         records = tmp_path / f"{seed}.csv"
-        made = credpath(
-            "simulate", project, "--learners", "300", "--seed", str(seed),
-            "--continue", str(chance), "-o", str(records),
-        )  # fmt: skip
-        assert made.exit_code == 0, made.stderr
-        run = credpath("drift", str(records), "--project", project, "-f", "json")
-        assert run.exit_code == 0, run.stderr
-        rate = json.loads(run.stdout)["structure_test"]["next_door"]["continuation"]
-        held += rate["low"] <= chance <= rate["high"]
+        records.write_text(
+            simulate(sem, LEARNERS, seed, Probabilities(door=_chance(seed))), encoding="utf-8"
+        )
+        analysis = analyse_records([records], sem, ReadOptions(), window=180)
+        rate = publish(analysis, {}, min_group=10, top=5).door.rate
+        assert rate is not None
+        _, low, high = rate
+        held += low <= _chance(seed) <= high
     assert held >= 10
+
+
+def test_the_commands_give_the_library_s_numbers(tmp_path: Path) -> None:
+    project = ROOT / "curricula" / "data-careers"
+    records = tmp_path / "records.csv"
+    made = credpath(
+        "simulate", str(project), "--learners", str(LEARNERS), "--seed", "3",
+        "--continue", str(_chance(3)), "-o", str(records),
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    sem = check(project, Path.cwd(), Options()).context.semantics
+    assert records.read_text(encoding="utf-8") == simulate(
+        sem, LEARNERS, 3, Probabilities(door=_chance(3))
+    )
+    run = credpath("drift", str(records), "--project", str(project), "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    shown = json.loads(run.stdout)["structure_test"]["next_door"]["continuation"]
+    rate = publish(analyse_records([records], sem, ReadOptions(), 180), {}, 10, 5).door.rate
+    assert rate is not None
+    assert shown == {
+        "value": round(rate[0], 4),
+        "low": round(rate[1], 4),
+        "high": round(rate[2], 4),
+    }
 
 
 def test_simulate_is_deterministic(tmp_path: Path) -> None:

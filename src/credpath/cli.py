@@ -555,6 +555,7 @@ class DriftFormat(enum.StrEnum):
     markdown = "markdown"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 @app.command(cls=_Command)
@@ -575,8 +576,9 @@ def drift(
         typer.Option(
             "--format",
             "-f",
-            help="text, markdown, json or csv. Default: from the suffix of --output "
-            "(.md, .json, .csv), else text.",
+            help="text, markdown, json, csv or html (one offline page with the map, curves "
+            "and funnels). Default: from the suffix of --output (.md, .json, .csv, .html), "
+            "else text.",
             show_default=False,
         ),
     ] = None,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
+import weakref
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,11 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from credpath.analytics.records import ReadOptions, ReadSummary, read_records
+from credpath.analytics.records import ReadOptions, ReadSummary, Step, no_step, read_records
 
 if TYPE_CHECKING:
     import duckdb
 
+    from credpath.pathways import DerivedPathway
     from credpath.semantics import Semantics
 
 CLASSES = ("door", "no-door", "outcome")
@@ -189,6 +191,7 @@ def database(memory_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyConnection]:
             "autoload_known_extensions": False,
         },
     )
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own goes to standard output
     try:
         yield con
     finally:
@@ -206,80 +209,115 @@ def analyse_records(
 
 
 def analyse(
-    con: duckdb.DuckDBPyConnection, sem: Semantics, read: ReadSummary, window: int
+    con: duckdb.DuckDBPyConnection,
+    sem: Semantics,
+    read: ReadSummary,
+    window: int,
+    step: Step = no_step,
 ) -> Analysis:
-    """Every count of the report, from the table ``events`` (see the module docstring)."""
+    """Every count of the report, from the table ``events`` (see the module docstring).
+
+    Each learner's events are joined with their earnings once (``stepped``): a learner
+    with k earnings and n events makes k x n rows, as in any query of "the first event
+    after". The held set at an earning is a running window over the learner's earnings,
+    named by two sums of hashes of its members (a 128-bit name: two different sets share
+    one with a chance near 2^-128); only one learner's set per name is listed.
+    """
+    step("Finding each earning and what the learner held")
     con.execute(
-        "CREATE TABLE earnings AS SELECT learner, credential, min(day) AS day FROM events "
-        "WHERE kind = 'earned' GROUP BY ALL"
+        """
+        CREATE TABLE earnings AS
+        SELECT learner, credential, day,
+            sum(CAST(hash(credential) AS HUGEINT)) OVER held AS held_sum,
+            bit_xor(hash(credential, 'held')) OVER held AS held_xor,
+            day = max(day) OVER (PARTITION BY learner) AS last
+        FROM (SELECT learner, credential, min(day) AS day FROM events
+            WHERE kind = 'earned' GROUP BY ALL)
+        WINDOW held AS (PARTITION BY learner ORDER BY day RANGE UNBOUNDED PRECEDING)
+        """
     )
     con.execute(
         """
-        CREATE TABLE held AS
-        SELECT e.learner, e.credential, e.day,
-            string_agg(h.credential, ' ' ORDER BY h.credential) AS held
-        FROM earnings e JOIN earnings h ON h.learner = e.learner AND h.day <= e.day
-        GROUP BY ALL
+        CREATE TABLE held_sets AS
+        SELECT row_number() OVER (ORDER BY held_sum, held_xor) AS held, held_sum, held_xor,
+            min(struct_pack(learner, day)) AS one
+        FROM earnings GROUP BY held_sum, held_xor
         """
     )
-    _moments(con, sem, [row[0] for row in con.execute("SELECT DISTINCT held FROM held").fetchall()])
+    members = con.execute(
+        """
+        SELECT h.held, list(e.credential ORDER BY e.credential)
+        FROM held_sets h JOIN earnings e ON e.learner = h.one.learner AND e.day <= h.one.day
+        GROUP BY h.held ORDER BY h.held
+        """
+    ).fetchall()
+    _moments(con, sem, members)
+    step("Following each earning to the learner's next step")
     con.execute(
         """
-        CREATE TABLE steps AS
-        WITH firsts AS (
-            SELECT e.learner, e.credential, e.day, min(o.day) AS first_day
-            FROM earnings e JOIN events o ON o.learner = e.learner
-                AND o.credential <> e.credential AND o.kind IN ('started', 'earned')
-                AND o.day >= e.day
-            GROUP BY ALL
-        ), starts AS (
-            SELECT e.learner, e.credential, e.day, o.credential AS other, max(o.day) AS since
-            FROM earnings e JOIN events o ON o.learner = e.learner
-                AND o.credential <> e.credential AND o.kind = 'started' AND o.day < e.day
-            GROUP BY ALL
-        ), opened AS (
-            SELECT learner, credential, day, list(other ORDER BY other) AS others
-            FROM starts s WHERE NOT EXISTS (
-                SELECT 1 FROM events c WHERE c.learner = s.learner AND c.credential = s.other
-                    AND c.kind IN ('earned', 'withdrawn', 'failed')
-                    AND c.day BETWEEN s.since AND s.day)
-            GROUP BY ALL
-        ), first_credentials AS (
-            SELECT f.learner, f.credential, f.day, f.first_day,
-                list(DISTINCT o.credential ORDER BY o.credential) AS went
-            FROM firsts f JOIN events o ON o.learner = f.learner AND o.day = f.first_day
-                AND o.credential <> f.credential AND o.kind IN ('started', 'earned')
-            GROUP BY ALL
+        CREATE TABLE follows AS
+        SELECT learner, credential, day, kind,
+            CASE WHEN kind = 'started' THEN min(day) FILTER (kind <> 'started') OVER later END
+                AS closed
+        FROM events
+        WINDOW later AS (PARTITION BY learner, credential ORDER BY day
+            RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+        QUALIFY kind IN ('started', 'earned')
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE stepped AS
+        SELECT e.learner, e.credential, e.day, any_value(h.held) AS held,
+            min(o.day) FILTER (o.credential <> e.credential AND o.day >= e.day) AS first_day,
+            bool_or(o.kind = 'started' AND o.credential <> e.credential
+                AND o.day < e.day AND coalesce(o.closed > e.day, true)) AS open
+        FROM earnings e
+        JOIN held_sets h USING (held_sum, held_xor)
+        JOIN follows o USING (learner)
+        GROUP BY e.learner, e.credential, e.day
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE went AS
+        WITH candidates AS (
+            SELECT DISTINCT c.learner, c.credential, c.day, c.held, o.credential AS other
+            FROM stepped c JOIN follows o ON o.learner = c.learner
+                AND o.credential <> c.credential AND o.kind = 'started' AND o.day < c.day
+                AND coalesce(o.closed > c.day, true)
+            WHERE c.open
+            UNION
+            SELECT c.learner, c.credential, c.day, c.held, o.credential AS other
+            FROM stepped c JOIN follows o ON o.learner = c.learner AND o.day = c.first_day
+                AND o.credential <> c.credential
+            WHERE NOT c.open AND c.first_day - c.day <= $window
         )
-        SELECT h.credential, m.class, m.doors,
-            p.others IS NOT NULL AS open,
-            p.others IS NOT NULL OR coalesce(f.first_day - h.day <= $window, false) AS continued,
-            h.day + $window > $as_of AS late,
-            CASE WHEN p.others IS NOT NULL THEN 0
-                WHEN f.first_day IS NOT NULL THEN f.first_day - h.day
-                ELSE $as_of - h.day END AS days,
-            p.others IS NOT NULL OR f.first_day IS NOT NULL AS stepped,
-            coalesce(p.others, f.went) AS went
-        FROM held h
-        JOIN moments m USING (held)
-        LEFT JOIN opened p USING (learner, credential, day)
-        LEFT JOIN first_credentials f USING (learner, credential, day)
+        SELECT c.learner, c.credential, c.day,
+            arg_min(c.other, (NOT list_contains(m.doors, c.other), c.other)) AS next,
+            bool_or(list_contains(m.doors, c.other)) AS offered
+        FROM candidates c JOIN moments m USING (held)
+        GROUP BY ALL
         """,
-        {"window": window, "as_of": read.as_of},
+        {"window": window},
     )
     con.execute(
         """
         CREATE TABLE earning AS
-        SELECT credential, class, continued,
+        SELECT s.credential, m.class, continued,
             NOT continued AND late AS censored, NOT continued AND NOT late AS drifted,
-            days, stepped,
-            CASE WHEN continued THEN coalesce(
-                list_filter(went, lambda x: list_contains(doors, x))[1], went[1]) END AS next,
-            CASE WHEN continued THEN list_contains(doors, coalesce(
-                list_filter(went, lambda x: list_contains(doors, x))[1], went[1])) END AS offered
-        FROM steps
-        """
+            CASE WHEN s.open THEN 0 WHEN s.first_day IS NOT NULL THEN s.first_day - s.day
+                ELSE $as_of - s.day END AS days,
+            s.open OR s.first_day IS NOT NULL AS stepped,
+            w.next, w.offered
+        FROM (SELECT *, open OR coalesce(first_day - day <= $window, false) AS continued,
+                day + $window > $as_of AS late FROM stepped) s
+        JOIN moments m USING (held)
+        LEFT JOIN went w USING (learner, credential, day)
+        """,
+        {"window": window, "as_of": read.as_of},
     )
+    step("Counting")
     counts = {
         row[0]: (Outcomes(*row[1:5]), row[5:])
         for row in con.execute(
@@ -341,19 +379,21 @@ def analyse(
         learners_row[0],
         credentials,
         {c: structure.get(c, Outcomes(0, 0, 0, 0)) for c in CLASSES},
-        _funnels(con, sem),
+        _funnels(con, sem, members),
     )
 
 
-def _moments(con: duckdb.DuckDBPyConnection, sem: Semantics, held_sets: list[str]) -> None:
+def _moments(
+    con: duckdb.DuckDBPyConnection, sem: Semantics, members: list[tuple[int, list[str]]]
+) -> None:
     """The table ``moments(held, class, doors)``: each distinct held set looked at once."""
     from credpath.semantics import satisfied
 
     outcomes = sem.catalog.outcomes
     outcomes_of = sem.outcomes_of
     classes, doors_of = [], []
-    for held in held_sets:
-        state = sem.learner(held.split(), {})
+    for _, held in members:
+        state = sem.learner(held, {})
         doors = sem.next_doors(state)
         met = {o for o, outcome in outcomes.items() if satisfied(outcome.requires, state)}
         if any(set(outcomes_of.get(door, ())) - met for door in doors):
@@ -362,9 +402,10 @@ def _moments(con: duckdb.DuckDBPyConnection, sem: Semantics, held_sets: list[str
             classes.append("outcome" if met else "no-door")
         doors_of.append(doors)
     con.execute(
-        "CREATE TABLE moments AS SELECT unnest($1) AS held, unnest($2) AS class, "
-        "unnest($3) AS doors",
-        [held_sets, classes, doors_of],
+        "CREATE TABLE moments AS SELECT CAST(unnest($1) AS BIGINT) AS held, "
+        "CAST(unnest($2) AS VARCHAR) AS class, "
+        "CAST(unnest($3) AS credential[]) AS doors",
+        [[held for held, _ in members], classes, doors_of],
     )
 
 
@@ -385,49 +426,48 @@ def structural_notes(sem: Semantics, credential_id: str) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _funnels(con: duckdb.DuckDBPyConnection, sem: Semantics) -> tuple[Funnel, ...]:
-    from credpath.pathways import derive
+def _funnels(
+    con: duckdb.DuckDBPyConnection, sem: Semantics, members: list[tuple[int, list[str]]]
+) -> tuple[Funnel, ...]:
+    """Each learner's credentials in the end are the held set of their last earning."""
     from credpath.semantics import satisfied
 
     outcomes = sem.catalog.outcomes
-    finals = con.execute(
-        """
-        SELECT held, count(*) FROM (
-            SELECT string_agg(credential, ' ' ORDER BY credential) AS held
-            FROM earnings GROUP BY learner)
-        GROUP BY held
-        """
-    ).fetchall()
+    finals = dict(
+        con.execute(
+            """
+            SELECT h.held, count(DISTINCT e.learner)
+            FROM earnings e JOIN held_sets h USING (held_sum, held_xor)
+            WHERE e.last GROUP BY h.held
+            """
+        ).fetchall()
+    )
     met: Counter[str] = Counter()
-    for held, learners in finals:
-        state = sem.learner(held.split(), {})
-        for outcome_id, outcome in outcomes.items():
-            if satisfied(outcome.requires, state):
-                met[outcome_id] += learners
-    pathways = {o: derive(sem, o) for o in sorted(outcomes)}
-    members = [
-        (outcome_id, index, credential)
+    holding: Counter[tuple[str, int]] = Counter()
+    pathways = _derived(sem)
+    stages = [
+        (outcome_id, index, set(stage))
         for outcome_id, pathway in pathways.items()
         if pathway is not None
         for index, stage in enumerate(pathway.stages)
-        for credential in stage
     ]
-    holding = {
-        (outcome_id, index): learners
-        for outcome_id, index, learners in con.execute(
-            """
-            SELECT m.outcome, m.stage, count(DISTINCT e.learner)
-            FROM (SELECT unnest($1) AS outcome, unnest($2) AS stage, unnest($3) AS credential) m
-            JOIN earnings e USING (credential) GROUP BY ALL
-            """,
-            [[m[0] for m in members], [m[1] for m in members], [m[2] for m in members]],
-        ).fetchall()
-    }
+    for held, credentials in members:
+        learners = finals.get(held, 0)
+        if not learners:
+            continue
+        state = sem.learner(credentials, {})
+        for outcome_id, outcome in outcomes.items():
+            if satisfied(outcome.requires, state):
+                met[outcome_id] += learners
+        have = set(credentials)
+        for outcome_id, index, stage in stages:
+            if have & stage:
+                holding[outcome_id, index] += learners
     funnels = [
         Funnel(
             outcome_id,
             tuple(
-                (tuple(stage), holding.get((outcome_id, index), 0))
+                (tuple(stage), holding[outcome_id, index])
                 for index, stage in enumerate(pathway.stages if pathway is not None else ())
             ),
             met[outcome_id],
@@ -436,3 +476,18 @@ def _funnels(con: duckdb.DuckDBPyConnection, sem: Semantics) -> tuple[Funnel, ..
         for outcome_id, pathway in pathways.items()
     ]
     return tuple(funnels)
+
+
+_DERIVED: weakref.WeakKeyDictionary[Semantics, dict[str, DerivedPathway | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _derived(sem: Semantics) -> dict[str, DerivedPathway | None]:
+    """Each outcome's derived pathway, searched once per project (records analysed again
+    and again, as the tests and the demo do, reuse them)."""
+    from credpath.pathways import derive_all
+
+    if sem not in _DERIVED:
+        _DERIVED[sem] = derive_all(sem)
+    return _DERIVED[sem]

@@ -2,12 +2,14 @@
 
 Every source becomes rows of (learner, credential, date, event) text in DuckDB, the
 learner hashed on the way in, so the identifier itself is never stored, printed or
-written. One SQL pass then matches each credential value with the project (its id
+written. Each distinct credential value is then matched with the project once (its id
 without regard to case, its ``url``, its CTID or the achievement id ``export ob3``
-writes), reads the date (ISO 8601: ``2024-03-01``, or the date part of a timestamp as
-written), maps the event word (``EVENT_WORDS`` and ``--events``), and keeps the
-distinct events up to ``--as-of`` in the table ``events``. Rows that cannot be read
-are skipped and counted, with their first positions; no message quotes a learner.
+writes), each distinct date read once (ISO 8601: ``2024-03-01``, or the date part of a
+timestamp as written), each distinct event word mapped once (``EVENT_WORDS`` and
+``--events``); one join of the rows with those small tables keeps the distinct events up
+to ``--as-of`` in the table ``events(learner, credential, day, kind)``, the credential
+and the kind as DuckDB enums (``credential`` in id order). Rows that cannot be read are
+skipped and counted, with their first positions; no message quotes a learner.
 
 DuckDB errors are never shown as they are: their text can quote a row.
 """
@@ -15,7 +17,7 @@ DuckDB errors are never shown as they are: their text can quote a row.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,6 +55,13 @@ POSITIONS_SHOWN = 5
 HINT_VALUES = 20
 """At most this many distinct unmatched values are quoted (a misnamed column, such as a
 learner column given as the credential, would have many: then none are quoted)."""
+
+Step = Callable[[str], None]
+"""Told what a long piece of work is about to do (``credpath drift`` shows it on stderr)."""
+
+
+def no_step(label: str) -> None:
+    """The ``Step`` of a caller that shows no progress."""
 
 
 class RecordsError(UsageError):
@@ -183,6 +192,7 @@ def read_records(
     paths: Sequence[Path],
     catalog: Catalog,
     options: ReadOptions,
+    step: Step = no_step,
 ) -> ReadSummary:
     """Read every record file into the table ``events(learner, credential, day, kind)``."""
     files = _files(paths)
@@ -194,12 +204,14 @@ def read_records(
     for index, path in enumerate(files):
         kind = _SUFFIXES.get(path.suffix.lower(), "csv")
         display = escape(str(path))
+        step(f"Reading {display}")
         if kind == "csv":
             sources.append(_read_csv(con, index, path, display, options))
         elif kind == "parquet":
             sources.append(_read_parquet(con, index, path, display, options))
         else:
             sources.append(_read_json(con, index, path, display, kind))
+    step("Matching the records with the project")
     return _clean(con, sources, catalog, options)
 
 
@@ -237,8 +249,14 @@ def _literal(text: str) -> str:
 
 
 def _insert(
-    con: duckdb.DuckDBPyConnection, index: int, rec: str, columns: dict[str, str | None], table: str
+    con: duckdb.DuckDBPyConnection,
+    index: int,
+    rec: str,
+    columns: dict[str, str | None],
+    source: str,
 ) -> None:
+    """Append a file's rows to ``raw``, straight from its reader (``source``), in file order:
+    ``rec`` numbers them (``row_number() OVER ()`` follows the file)."""
     learner, credential, date_, event = (columns[f] for f in FIELDS)
     assert learner is not None
     assert credential is not None
@@ -250,7 +268,7 @@ def _insert(
         f"ELSE hash(trim(CAST({_quote(learner)} AS VARCHAR))) END, "
         f"CAST({_quote(credential)} AS VARCHAR), CAST({_quote(date_)} AS VARCHAR), {event_sql}, "
         "NULL "
-        f"FROM {table}"
+        f"FROM {source}"
     )
 
 
@@ -294,13 +312,17 @@ def _read_csv(
         raise RecordsError(f"{display}:1: the column '{escape(twice[0])}' appears twice")
     chosen = _columns(display, header, options)
     names = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in header)
-    stage, rejects, scans = f"stage_{index}", f"rejects_{index}", f"scans_{index}"
+    rejects, scans = f"rejects_{index}", f"scans_{index}"
     try:
-        con.execute(
-            f"CREATE TEMP TABLE {stage} AS SELECT * FROM read_csv({_literal(str(path))}, "
+        _insert(
+            con,
+            index,
+            "row_number() OVER () - 1",
+            chosen,
+            f"read_csv({_literal(str(path))}, "
             f"columns={{{names}}}, header=true, auto_detect=false, delim=',', quote='\"', "
             f"escape='\"', encoding={_literal(encoding)}, store_rejects=true, "
-            f"rejects_table='{rejects}', rejects_scan='{scans}', rejects_limit=0)"
+            f"rejects_table='{rejects}', rejects_scan='{scans}', rejects_limit=0)",
         )
         refused = con.execute(
             f"SELECT line, bool_or(error_type = 'INVALID ENCODING') FROM {rejects} "
@@ -309,7 +331,6 @@ def _read_csv(
         bad_text = [line for line, encoding_error in refused if encoding_error]
         if bad_text:
             raise RecordsError(f"{display}:{bad_text[0]}: not valid {encoding} text; {hint}")
-        _insert(con, index, "rowid", chosen, stage)
         con.execute(
             "INSERT INTO raw SELECT ?, line, NULL, NULL, NULL, NULL, 'malformed' "
             f"FROM (SELECT DISTINCT line FROM {rejects})",
@@ -318,7 +339,7 @@ def _read_csv(
     except duckdb.Error:
         raise RecordsError(f"{display}: not a CSV file credpath can read") from None
     finally:
-        for table in (stage, rejects, scans):
+        for table in (rejects, scans):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return _Source(display, "csv", tuple(line for line, _ in refused))
 
@@ -333,15 +354,13 @@ def _read_parquet(
             f"DESCRIBE SELECT * FROM read_parquet({_literal(str(path))})"
         ).fetchall()
         chosen = _columns(display, [row[0] for row in described], options)
-        stage = f"stage_{index}"
-        con.execute(
-            f"CREATE TEMP TABLE {stage} AS SELECT * "
-            f"FROM read_parquet({_literal(str(path))}, file_row_number=true)"
+        _insert(
+            con,
+            index,
+            "file_row_number",
+            chosen,
+            f"read_parquet({_literal(str(path))}, file_row_number=true)",
         )
-        try:
-            _insert(con, index, "file_row_number", chosen, stage)
-        finally:
-            con.execute(f"DROP TABLE {stage}")
     except duckdb.Error:
         raise RecordsError(f"{display}: not a Parquet file credpath can read") from None
     count = con.execute("SELECT count(*) FROM raw WHERE src = ?", [index]).fetchone()
@@ -486,48 +505,65 @@ def _clean(
     catalog: Catalog,
     options: ReadOptions,
 ) -> ReadSummary:
+    ids = sorted(catalog.credentials)
+    con.execute(f"CREATE TYPE credential AS ENUM ({', '.join(map(_literal, ids))})")
+    con.execute(f"CREATE TYPE kind AS ENUM ({', '.join(map(_literal, EVENT_KINDS))})")
     names = _names(catalog)
     con.execute(
-        "CREATE TABLE names AS SELECT unnest($1) AS key, unnest($2) AS credential",
+        "CREATE TABLE credential_values AS SELECT v.text, CAST(n.credential AS credential) "
+        "AS credential FROM (SELECT DISTINCT credential AS text FROM raw) v "
+        "LEFT JOIN (SELECT unnest($1) AS key, unnest($2) AS credential) n "
+        "ON n.key = lower(trim(v.text))",
         [[k for k, _ in names], [c for _, c in names]],
-    )
-    words = {**EVENT_WORDS, **options.events}
-    con.execute(
-        "CREATE TABLE words AS SELECT unnest($1) AS word, unnest($2) AS kind",
-        [list(words), list(words.values())],
     )
     con.execute(
         r"""
-        CREATE TABLE cleaned AS
-        WITH read AS (
-            SELECT r.src, r.rec, r.learner, r.credential AS credential_text, r.event AS event_text,
-                r.flaw,
-                n.credential,
-                try_cast(CASE WHEN regexp_matches(trim(r.date), '^\d{4}-\d{2}-\d{2}([T ].*)?$')
-                    THEN left(trim(r.date), 10) END AS DATE) AS day,
-                coalesce(w.kind, v.kind) AS kind
-            FROM raw r
-            LEFT JOIN names n ON n.key = lower(trim(r.credential))
-            LEFT JOIN words w ON w.word = lower(trim(r.event))
-            LEFT JOIN words v ON v.word = regexp_extract(lower(trim(r.event)), '[^/#]+$')
-        )
-        SELECT src, rec, learner, credential, day, kind,
-            CASE WHEN flaw IS NOT NULL THEN flaw
-                WHEN learner IS NULL THEN 'learner'
-                WHEN day IS NULL THEN 'date'
-                WHEN credential IS NULL THEN 'credential'
-                WHEN kind IS NULL THEN 'event' END AS problem,
-            CASE WHEN learner IS NOT NULL AND day IS NOT NULL AND credential IS NULL
-                THEN trim(credential_text) END AS unmatched,
-            CASE WHEN learner IS NOT NULL AND day IS NOT NULL AND credential IS NOT NULL
-                AND kind IS NULL THEN trim(event_text) END AS unmapped
-        FROM read
+        CREATE TABLE date_values AS SELECT text,
+            try_cast(CASE WHEN regexp_matches(trim(text), '^\d{4}-\d{2}-\d{2}([T ].*)?$')
+                THEN left(trim(text), 10) END AS DATE) AS day
+        FROM (SELECT DISTINCT date AS text FROM raw)
         """
     )
-    rows_row = con.execute("SELECT count(*), max(day) FILTER (problem IS NULL) FROM cleaned")
-    counted = rows_row.fetchone()
-    assert counted is not None
-    rows, latest = counted
+    words = {**EVENT_WORDS, **options.events}
+    con.execute(
+        r"""
+        CREATE TABLE event_values AS SELECT v.text, CAST(coalesce(w.kind, x.kind) AS kind) AS kind
+        FROM (SELECT DISTINCT event AS text FROM raw) v
+        LEFT JOIN (SELECT unnest($1) AS word, unnest($2) AS kind) w
+            ON w.word = lower(trim(v.text))
+        LEFT JOIN (SELECT unnest($1) AS word, unnest($2) AS kind) x
+            ON x.word = regexp_extract(lower(trim(v.text)), '[^/#]+$')
+        """,
+        [list(words), list(words.values())],
+    )
+    con.execute(
+        """
+        CREATE TEMP VIEW checked AS
+        SELECT r.src, r.rec, r.learner, c.credential, d.day, e.kind,
+            CASE WHEN r.flaw IS NOT NULL THEN r.flaw
+                WHEN r.learner IS NULL THEN 'learner'
+                WHEN d.day IS NULL THEN 'date'
+                WHEN c.credential IS NULL THEN 'credential'
+                WHEN e.kind IS NULL THEN 'event' END AS problem,
+            r.credential AS credential_text, r.event AS event_text
+        FROM raw r
+        LEFT JOIN credential_values c ON c.text = r.credential
+        LEFT JOIN date_values d ON d.text = r.date
+        LEFT JOIN event_values e ON e.text = r.event
+        """
+    )
+    found = con.execute(
+        """
+        SELECT problem, count(*), max(day), count(*) FILTER (day > $as_of),
+            list([src, rec] ORDER BY src, rec) FILTER (problem IS NOT NULL)[1:$n]
+        FROM checked GROUP BY problem ORDER BY problem NULLS FIRST
+        """,
+        {"as_of": options.as_of, "n": POSITIONS_SHOWN},
+    ).fetchall()
+    rows = sum(row[1] for row in found)
+    good, latest, after_as_of = next(
+        ((n, d, a) for p, n, d, a, _ in found if p is None), (0, None, 0)
+    )
     as_of = options.as_of or latest
     if as_of is None:
         raise RecordsError(
@@ -537,51 +573,51 @@ def _clean(
             else f"{', '.join(s.display for s in sources)}: no records"
         )
     con.execute(
-        "CREATE TABLE events AS SELECT DISTINCT learner, credential, day, kind FROM cleaned "
+        "CREATE TABLE events AS SELECT DISTINCT learner, credential, day, kind FROM checked "
         "WHERE problem IS NULL AND day <= ?",
         [as_of],
     )
-    kept = con.execute(
-        "SELECT count(*) FILTER (problem IS NULL AND day <= $1), "
-        "count(*) FILTER (problem IS NULL AND day > $1) FROM cleaned",
-        {"1": as_of},
-    ).fetchone()
     distinct = con.execute("SELECT count(*) FROM events").fetchone()
-    assert kept is not None
     assert distinct is not None
-    skipped = []
-    for reason, count, first in con.execute(
-        """
-        SELECT problem, count(*), list([src, rec] ORDER BY src, rec)[1:$n]
-        FROM cleaned WHERE problem IS NOT NULL GROUP BY problem ORDER BY problem
-        """,
-        {"n": POSITIONS_SHOWN},
-    ).fetchall():
-        positions = tuple(sources[src].position(rec, reason == "malformed") for src, rec in first)
-        skipped.append(Skipped(_REASONS[reason], count, positions))
+    skipped = [
+        Skipped(
+            _REASONS[reason],
+            count,
+            tuple(sources[src].position(rec, reason == "malformed") for src, rec in first),
+        )
+        for reason, count, _, _, first in found
+        if reason is not None
+    ]
     skipped.sort(key=lambda s: list(_REASONS.values()).index(s.reason))
-    hints = _hints(con, "unmatched", sorted(catalog.credentials), "credential")
-    hints += _hints(con, "unmapped", sorted(words), "event")
-    con.execute("DROP TABLE cleaned")
-    con.execute("DROP TABLE raw")
+    problems = {reason for reason, *_ in found}
+    hints = []
+    if "credential" in problems:
+        hints += _hints(con, "credential_text", "credential", sorted(catalog.credentials))
+    if "event" in problems:
+        hints += _hints(con, "event_text", "event", sorted(words))
+    con.execute("DROP VIEW checked")
+    for table in ("raw", "credential_values", "date_values", "event_values"):
+        con.execute(f"DROP TABLE {table}")
+    kept = good - after_as_of
     return ReadSummary(
         tuple(s.display for s in sources),
         rows,
         distinct[0],
-        kept[0] - distinct[0],
-        kept[1],
+        kept - distinct[0],
+        after_as_of,
         as_of,
         tuple(skipped),
         tuple(hints),
     )
 
 
-def _hints(con: duckdb.DuckDBPyConnection, column: str, known: list[str], what: str) -> list[str]:
+def _hints(con: duckdb.DuckDBPyConnection, column: str, what: str, known: list[str]) -> list[str]:
     """A line per unmatched value with a did-you-mean; none when there are so many distinct
     values that the column is likely the wrong one (its values could be personal)."""
     values = con.execute(
-        f"SELECT {column}, count(*) AS n FROM cleaned WHERE {column} IS NOT NULL "
-        f"GROUP BY {column} ORDER BY n DESC, {column} LIMIT {HINT_VALUES + 1}"
+        f"SELECT trim({column}) AS value, count(*) AS n FROM checked WHERE problem = ? "
+        f"GROUP BY value ORDER BY n DESC, value LIMIT {HINT_VALUES + 1}",
+        [what],
     ).fetchall()
     if len(values) > HINT_VALUES:
         return [

@@ -20,34 +20,34 @@ SUPPRESSED = "suppressed"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _count(cell: Cell) -> str:
+def count_text(cell: Cell) -> str:
     return SUPPRESSED if cell is None else f"{cell:,}"
 
 
-def _percent(interval: Interval | None) -> str:
+def percent_text(interval: Interval | None) -> str:
     if interval is None:
         return "-"
     rate, low, high = interval
     return f"{rate:.1%} ({low:.1%}-{high:.1%})"
 
 
-def _days(median: tuple[int | None, int | None, int | None] | None) -> str:
+def days_text(median: tuple[int | None, int | None, int | None] | None) -> str:
     if median is None:
         return "-"
     value, low, high = (("not reached" if v is None else str(v)) for v in median)
     return f"{value} ({low}-{high})"
 
 
-def _legend(report: Published) -> str:
+def legend(report: Published) -> str:
     return (
         f"'{SUPPRESSED}': fewer than {report.min_group}, or hidden so that such a count "
         "cannot be worked out from the others; no rate is computed from it."
     )
 
 
-def _heading(report: Published) -> str:
+def heading(report: Published) -> str:
     read = report.read
-    learners = _count(report.learners)
+    learners = count_text(report.learners)
     return (
         f"Drift of {learners} learners in {len(read.files)} record file"
         f"{'s' if len(read.files) != 1 else ''}, as of {read.as_of.isoformat()}, "
@@ -55,7 +55,7 @@ def _heading(report: Published) -> str:
     )
 
 
-def _structure(report: Published) -> list[str]:
+def structure_lines(report: Published) -> list[str]:
     lines = [
         f"  had a next door:  {_row_text(report.door)}",
         f"  had no next door: {_row_text(report.no_door)}",
@@ -73,13 +73,13 @@ def _structure(report: Published) -> list[str]:
 
 def _row_text(row: Row) -> str:
     return (
-        f"{_count(row.earnings)} earnings, {_count(row.continued)} continued, "
-        f"{_count(row.drifted)} drifted, {_count(row.censored)} censored; "
-        f"continuation {_percent(row.rate)}"
+        f"{count_text(row.earnings)} earnings, {count_text(row.continued)} continued, "
+        f"{count_text(row.drifted)} drifted, {count_text(row.censored)} censored; "
+        f"continuation {percent_text(row.rate)}"
     )
 
 
-def _went(credential: PublishedCredential) -> str:
+def went_text(credential: PublishedCredential) -> str:
     return ", ".join(
         f"{w.credential} ({w.learners:,}, {'offered' if w.offered else 'not offered'})"
         for w in credential.went[:3]
@@ -104,24 +104,24 @@ def text(report: Published) -> str:
         f"{'credential':<32} {'earners':>10} {'continued':>10} {'drifted':>10} "
         f"{'censored':>10}  {'continuation (95% CI)':<24} median days (95% CI)"
     )
-    lines = [_heading(report), "", header]
+    lines = [heading(report), "", header]
     for c in report.credentials:
         row = c.row
         lines.append(
-            f"{c.credential:<32} {_count(row.earnings):>10} {_count(row.continued):>10} "
-            f"{_count(row.drifted):>10} {_count(row.censored):>10}  "
-            f"{_percent(row.rate):<24} {_days(c.median)}"
+            f"{c.credential:<32} {count_text(row.earnings):>10} {count_text(row.continued):>10} "
+            f"{count_text(row.drifted):>10} {count_text(row.censored):>10}  "
+            f"{percent_text(row.rate):<24} {days_text(c.median)}"
         )
     lines += ["", "Structure test (continuation of earnings by what credpath next offered):"]
-    lines += _structure(report)
+    lines += structure_lines(report)
     lines += ["", "Drift points (lowest continuation):"]
     by_id = {c.credential: c for c in report.credentials}
     for rank, credential_id in enumerate(report.drift_points, 1):
         c = by_id[credential_id]
-        lines.append(f"  {rank}. {credential_id} {escape(c.title)}: {_percent(c.row.rate)}")
+        lines.append(f"  {rank}. {credential_id} {escape(c.title)}: {percent_text(c.row.rate)}")
         lines.extend(f"     - {escape(note)}" for note in c.notes)
         if c.went:
-            lines.append(f"     went next: {_went(c)}")
+            lines.append(f"     went next: {went_text(c)}")
     if not report.drift_points:
         lines.append("  none with enough earners")
     lines += ["", "Funnels (learners holding a credential of each stage; met the outcome):"]
@@ -129,14 +129,14 @@ def text(report: Published) -> str:
         if not f.reachable:
             lines.append(f"  {f.outcome}: cannot be reached")
             continue
-        steps = [f"stage {i} {_count(n)}" for i, (_, n) in enumerate(f.stages, 1)]
-        lines.append(f"  {f.outcome}: {' -> '.join([*steps, f'met {_count(f.met)}'])}")
-    lines += ["", _legend(report), *read_lines(report)]
+        steps = [f"stage {i} {count_text(n)}" for i, (_, n) in enumerate(f.stages, 1)]
+        lines.append(f"  {f.outcome}: {' -> '.join([*steps, f'met {count_text(f.met)}'])}")
+    lines += ["", legend(report), *read_lines(report)]
     return "\n".join(lines) + "\n"
 
 
 def markdown(report: Published) -> str:
-    lines = [f"# {_heading(report)}", ""]
+    lines = [f"# {heading(report)}", ""]
     lines.append(
         "| credential | earners | continued | drifted | censored | continuation (95% CI) "
         "| median days (95% CI) | went next |"
@@ -145,24 +145,27 @@ def markdown(report: Published) -> str:
     for c in report.credentials:
         row = c.row
         lines.append(
-            f"| {markdown_text(c.title)} (`{c.credential}`) | {_count(row.earnings)} | "
-            f"{_count(row.continued)} | {_count(row.drifted)} | {_count(row.censored)} | "
-            f"{_percent(row.rate)} | {_days(c.median)} | {markdown_text(_went(c))} |"
+            f"| {markdown_text(c.title)} (`{c.credential}`) | {count_text(row.earnings)} | "
+            f"{count_text(row.continued)} | {count_text(row.drifted)} | "
+            f"{count_text(row.censored)} | "
+            f"{percent_text(row.rate)} | {days_text(c.median)} | {markdown_text(went_text(c))} |"
         )
     lines += ["", "## Structure test", ""]
-    lines += [f"-{line[1:]}" for line in _structure(report)]
+    lines += [f"-{line[1:]}" for line in structure_lines(report)]
     lines += ["", "## Drift points", ""]
     by_id = {c.credential: c for c in report.credentials}
     for rank, credential_id in enumerate(report.drift_points, 1):
         c = by_id[credential_id]
-        lines.append(f"{rank}. `{credential_id}` {markdown_text(c.title)}: {_percent(c.row.rate)}")
+        lines.append(
+            f"{rank}. `{credential_id}` {markdown_text(c.title)}: {percent_text(c.row.rate)}"
+        )
         lines.extend(f"   - {markdown_text(note)}" for note in c.notes)
     lines += ["", "## Funnels", ""]
     for f in report.funnels:
-        steps = [f"stage {i}: {_count(n)}" for i, (_, n) in enumerate(f.stages, 1)]
-        shown = " → ".join([*steps, f"met: {_count(f.met)}"]) if f.reachable else "unreachable"
+        steps = [f"stage {i}: {count_text(n)}" for i, (_, n) in enumerate(f.stages, 1)]
+        shown = " → ".join([*steps, f"met: {count_text(f.met)}"]) if f.reachable else "unreachable"
         lines.append(f"- `{f.outcome}` {markdown_text(f.title)}: {shown}")
-    lines += ["", markdown_text(_legend(report)), ""]
+    lines += ["", markdown_text(legend(report)), ""]
     lines += [f"- {markdown_text(line)}" for line in read_lines(report)]
     return "\n".join(lines) + "\n"
 
@@ -265,7 +268,7 @@ def csv_report(report: Published) -> str:
         rate = [f"{v:.4f}" for v in row.rate] if row.rate else ["", "", ""]
         median = ["" if v is None else str(v) for v in c.median] if c.median else ["", "", ""]
         cells: list[object] = [c.credential, c.title, row.earnings, row.continued, row.drifted]
-        cells += [row.censored, *rate, *median, _went(c), "; ".join(c.notes)]
+        cells += [row.censored, *rate, *median, went_text(c), "; ".join(c.notes)]
         writer.writerow([_cell(v) for v in cells])
     return out.getvalue()
 
@@ -276,4 +279,5 @@ FORMATS: dict[str, Callable[[Published], str]] = {
     "json": json_report,
     "csv": csv_report,
 }
-SUFFIXES = {".json": "json", ".csv": "csv", ".md": "markdown", ".txt": "text"}
+SUFFIXES = {".json": "json", ".csv": "csv", ".md": "markdown", ".txt": "text", ".html": "html"}
+"""The format -o's suffix names (html: ``credpath.analytics.html``, which also draws the map)."""
