@@ -26,9 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from credpath.context import Options
-from credpath.engine import check
-from credpath.pathways import derive
+from credpath.checks.context import Options
+from credpath.checks.engine import check
+from credpath.compiler.pathways import derive
 
 LAYERS, WIDTH, OUTCOMES = 25, 20, 10
 WINDOW = 180

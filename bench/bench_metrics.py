@@ -1,4 +1,4 @@
-"""Time credpath.metrics on graphs where listing every path is hopeless.
+"""Time credpath.analytics.metrics on graphs where listing every path is hopeless.
 
 Run with ``.venv/bin/python bench/bench_metrics.py``. Prints figures only; the tests hold
 the correctness checks.
@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from credpath.metrics import CurriculumMetrics, compute_metrics, metrics_to_json
+from credpath.analytics.metrics import CurriculumMetrics, compute_metrics, metrics_to_json
 
 REPEATS = 3
 

@@ -32,11 +32,11 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from credpath.context import Options
-from credpath.engine import Result, check
-from credpath.render import export, has_dot, project_map
-from credpath.render.dot import to_dot
-from credpath.render.mermaid import to_mermaid
+from credpath.checks.context import Options
+from credpath.checks.engine import Result, check
+from credpath.publish.render import export, has_dot, project_map
+from credpath.publish.render.dot import to_dot
+from credpath.publish.render.mermaid import to_mermaid
 from run import generate_mixed, median_run
 
 T = TypeVar("T")

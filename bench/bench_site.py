@@ -158,9 +158,9 @@ GRAPHVIZ_ALONE = """
 import resource, sys, time
 from pathlib import Path
 from credpath.commands.render import export_in_parallel
-from credpath.context import Options
-from credpath.engine import check
-from credpath.render.views import site_pathway
+from credpath.checks.context import Options
+from credpath.checks.engine import check
+from credpath.publish.render.views import site_pathway
 context = check(Path(sys.argv[1]), Path.cwd(), Options(False)).context
 outcomes = sorted(context.catalog.outcomes)
 diagrams = [site_pathway(context.semantics, o).diagram for o in outcomes]

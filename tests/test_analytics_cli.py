@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from credpath.analytics.metrics import compute_metrics
 from credpath.cli import app
-from credpath.importers.curricular_analytics import build_graph, read_curricular_analytics
-from credpath.metrics import compute_metrics
+from credpath.exchange.curricular_analytics import build_graph, read_curricular_analytics
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests/fixtures/curricular_analytics"

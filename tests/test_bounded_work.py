@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import Files, credpath, write_files
-from credpath import pathways
-from credpath import project as credpath_project
-from credpath.context import Options
-from credpath.engine import check
-from credpath.requirements import Requirement, size
-from credpath.semantics import satisfied
+from credpath.checks.context import Options
+from credpath.checks.engine import check
+from credpath.compiler import pathways
+from credpath.compiler import project as credpath_project
+from credpath.compiler.requirements import Requirement, size
+from credpath.compiler.semantics import satisfied
 
 Project = Callable[..., str]
 

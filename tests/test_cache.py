@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import credpath
-from credpath import engine
-from credpath import project as project_module
+from credpath.checks import engine
+from credpath.compiler import project as project_module
 
 Project = Callable[..., str]
 

@@ -269,14 +269,14 @@ def test_version() -> None:
 def test_an_internal_failure_prints_one_line_and_exits_3(
     project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import credpath.checks.engine
     import credpath.cli
-    import credpath.engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the graph fell over")
 
     name = project({"sql.yaml": CLEAN})
-    monkeypatch.setattr(credpath.engine, "check", broken)
+    monkeypatch.setattr(credpath.checks.engine, "check", broken)
     monkeypatch.setattr(sys, "argv", ["credpath", "validate", name])
     with pytest.raises(SystemExit) as exit_:
         credpath.cli.main()
@@ -295,16 +295,16 @@ def test_an_internal_failure_prints_one_line_and_exits_3(
 def test_credpath_traceback_gives_the_exception_for_a_bug_report(
     where: str, project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import credpath.checks.engine
     import credpath.cli
     import credpath.commands
-    import credpath.engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the graph fell over")
 
     name = project({"sql.yaml": CLEAN})
     if where == "a command":
-        monkeypatch.setattr(credpath.engine, "check", broken)
+        monkeypatch.setattr(credpath.checks.engine, "check", broken)
     else:
         monkeypatch.setattr(credpath.cli, "app", broken)
     monkeypatch.setattr(sys, "argv", ["credpath", "validate", name])

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import credpath
-from credpath.interop import ctdl as ctdl_module
+from credpath.publish import ctdl as ctdl_module
 
 ROOT = Path(__file__).parents[1]
 DATA = Path(__file__).parent / "data" / "ctdl"
@@ -303,7 +303,7 @@ def test_a_pathway_of_components_referenced_by_uri_keeps_every_condition(tmp_pat
 def test_unprefixed_compacted_and_expanded_documents_import_alike(tmp_path: Path) -> None:
     """A graph with unprefixed terms, or an expanded JSON-LD document, gave "no CTDL
     credential or pathway in it": prefixed keys were matched by hand."""
-    from credpath.interop.jsonld import expand
+    from credpath.exchange.jsonld import expand
 
     nodes = _badgr_like()
     prefixed = tmp_path / "prefixed.json"
@@ -454,7 +454,7 @@ def test_several_files_import_as_one_project(tmp_path: Path) -> None:
 
 
 def test_no_context_is_ever_fetched(tmp_path: Path) -> None:
-    from credpath.interop.jsonld import ContextRefused, load_document
+    from credpath.exchange.jsonld import ContextRefused, load_document
 
     assert load_document("http://credreg.net/ctdl/schema/context/json")["document"]
     with pytest.raises(ContextRefused):

@@ -88,7 +88,7 @@ def test_html_report_escapes_data_and_is_deterministic(drift_project: Path) -> N
 def test_html_report_without_graphviz_says_the_map_is_left_out(
     drift_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("credpath.render.convert.has_dot", lambda: False)
+    monkeypatch.setattr("credpath.publish.render.convert.has_dot", lambda: False)
     run = credpath("drift", "records.csv", "--project", "project", "-f", "html")
     assert run.exit_code == 0
     assert "The map is left out" in run.stdout
@@ -100,8 +100,8 @@ def test_html_report_without_graphviz_says_the_map_is_left_out(
 
 def test_a_long_read_shows_a_progress_bar_on_a_terminal(drift_project: Path) -> None:
     from credpath.analytics.records import ReadOptions, read_records
-    from credpath.context import Options
-    from credpath.engine import check
+    from credpath.checks.context import Options
+    from credpath.checks.engine import check
 
     catalog = check(Path("project"), Path.cwd(), Options()).catalog
     records = Path("[bold] records.csv")  # rich would take the name for markup

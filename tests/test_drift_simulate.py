@@ -17,8 +17,8 @@ from credpath.analytics.drift import analyse_records
 from credpath.analytics.privacy import publish
 from credpath.analytics.records import ReadOptions
 from credpath.analytics.simulate import Probabilities, simulate
-from credpath.context import Options
-from credpath.engine import check
+from credpath.checks.context import Options
+from credpath.checks.engine import check
 
 ROOT = Path(__file__).parents[1]
 SEEDS = range(12)

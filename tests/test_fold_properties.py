@@ -32,9 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import write_files
-from credpath.context import Options
-from credpath.diagnostics import Diagnostic, Subject, SubjectKind, fold
-from credpath.engine import check
+from credpath.base.diagnostics import Diagnostic, Subject, SubjectKind, fold
+from credpath.checks.context import Options
+from credpath.checks.engine import check
 from strategies import Project, projects
 
 OK = "fixed-ok"

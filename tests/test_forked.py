@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from credpath import forked
-from credpath.output import close_source
+from credpath.base import forked
+from credpath.base.output import close_source
 
 needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="forked workers need Linux, 2 cores")
 

@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Files, Run, credpath, write_files
-from credpath.context import Options
-from credpath.engine import check
+from credpath.checks.context import Options
+from credpath.checks.engine import check
 
 Project = Callable[..., str]
 
@@ -492,7 +492,7 @@ def test_the_cache_hashes_exactly_the_bytes_it_checked(
     name = project({"sql.yaml": CLEAN})
     target = Path(name) / "sql.yaml"
     broken = CLEAN.replace("requires: [sql@1]", "requires: [sql@1, nope]")
-    import credpath.project as loading
+    import credpath.compiler.project as loading
 
     real = loading.Project.parse
 
@@ -558,7 +558,7 @@ def test_a_link_to_dev_zero_is_never_read(project: Project) -> None:
 def test_a_file_growing_past_the_limit_is_read_no_further(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from credpath import files
+    from credpath.compiler import files
 
     name = project({"credpath.yaml": "max_file_mib: 0.001\n", "sql.yaml": CLEAN})
     sizes: list[int] = []

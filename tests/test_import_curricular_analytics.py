@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brute_force import metrics_by_enumeration
-from credpath.importers.curricular_analytics import (
+from credpath.analytics.metrics import compute_metrics
+from credpath.exchange.curricular_analytics import (
     HOURS_PER_ECTS,
     CACourse,
     CACurriculum,
@@ -24,7 +25,6 @@ from credpath.importers.curricular_analytics import (
     read_curricular_analytics,
     render_project,
 )
-from credpath.metrics import compute_metrics
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curricular_analytics"
 REFERENCE = Path(__file__).parents[1].parent / "shared/reference/curricular-analytics"

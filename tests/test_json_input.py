@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from credpath.json_input import MAX_DEPTH, JsonInputError, parse_json, read_json
+from credpath.base.json_input import MAX_DEPTH, JsonInputError, parse_json, read_json
 
 
 def nested(depth: int) -> bytes:

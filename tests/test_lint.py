@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import credpath
-from credpath.rules import RULES
+from credpath.checks.rules import RULES
 
 Project = Callable[..., str]
 CURRICULA = Path(__file__).parent.parent / "curricula"

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import yaml
 
-from credpath.report import REPORTERS
-from credpath.rules import RULES
-from credpath.rules._docs import markdown, to_markdown
+from credpath.checks.report import REPORTERS
+from credpath.checks.rules import RULES
+from credpath.checks.rules._docs import markdown, to_markdown
 
 ROOT = Path(__file__).parent.parent
 
 
 def test_rules_md_is_up_to_date() -> None:
-    """Regenerate with: .venv/bin/python -m credpath.rules docs/rules.md"""
+    """Regenerate with: .venv/bin/python -m credpath.checks.rules docs/rules.md"""
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == markdown()
 
 
@@ -84,7 +84,7 @@ def test_ci_docs_name_every_format() -> None:
 
 
 def test_python_m_credpath_rules_writes_the_docs(tmp_path: Path) -> None:
-    from credpath.rules.__main__ import main
+    from credpath.checks.rules.__main__ import main
 
     assert main([str(tmp_path / "rules.md")]) == 0
     assert (tmp_path / "rules.md").read_text(encoding="utf-8") == markdown()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, credpath
-from credpath.rules import RULES
+from credpath.checks.rules import RULES
 
 LINT_RULES = FIXTURES / "lint" / "rules"
 AUTHORING = sorted(rule.id for rule in RULES.values() if rule.lint_only)

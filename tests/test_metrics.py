@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brute_force import metrics_by_enumeration
-from credpath.metrics import (
+from credpath.analytics.metrics import (
     CredentialMetrics,
     CurriculumMetrics,
     CycleError,

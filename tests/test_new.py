@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import credpath
-from credpath.new import NewError, add_entry
+from credpath.editor.new import NewError, add_entry
 
 Project = Callable[..., str]
 

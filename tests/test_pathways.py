@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from credpath.checks.context import Options
+from credpath.checks.engine import check
 from credpath.cli import app
-from credpath.context import Options
-from credpath.engine import check
-from credpath.pathways import EXACT_LIMIT, derive, hours
-from credpath.semantics import Semantics, satisfied, stages
+from credpath.compiler.pathways import EXACT_LIMIT, derive, hours
+from credpath.compiler.semantics import Semantics, satisfied, stages
 from strategies import Project as StrategyProject
 from strategies import projects as strategy_projects
 
@@ -339,7 +339,7 @@ def test_the_exact_search_budget_covers_the_shipped_curricula(folder: str) -> No
     """Where at most EXACT_LIMIT credentials can lead to an outcome, the budget must not
     cut the exact search short on real curricula (it once did, and a pathway grew by
     75 hours)."""
-    from credpath.pathways import EXACT_LIMIT
+    from credpath.compiler.pathways import EXACT_LIMIT
 
     sem = semantics_of(Path(__file__).parent.parent / "curricula" / folder)
     exact = 0
@@ -453,7 +453,7 @@ def test_every_plan_is_irredundant(
         sem = semantics_of(root)
     ids = sorted(sem.catalog.credentials)
     start = sem.learner([ids[i] for i in holding if i < len(ids)], {})
-    with mock.patch("credpath.pathways.EXACT_LIMIT", -1 if heuristic else EXACT_LIMIT):
+    with mock.patch("credpath.compiler.pathways.EXACT_LIMIT", -1 if heuristic else EXACT_LIMIT):
         for outcome_id, outcome in sorted(sem.catalog.outcomes.items()):
             derived = derive(sem, outcome_id, start)
             if derived is None:

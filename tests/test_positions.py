@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import credpath
-from credpath.loader import SourceFile, parse_source
+from credpath.compiler.loader import SourceFile, parse_source
 
 ROOT = Path(__file__).parents[1]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import credpath
-from credpath import engine
-from credpath.loader import parse_source
-from credpath.resolve import prevalidate
+from credpath.checks import engine
+from credpath.compiler.loader import parse_source
+from credpath.compiler.resolve import prevalidate
 
 Project = Callable[..., str]
 

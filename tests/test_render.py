@@ -17,18 +17,18 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, assert_golden, credpath
-from credpath.context import Options
-from credpath.engine import Result, check
-from credpath.pathways import derive
-from credpath.render import (
+from credpath.checks.context import Options
+from credpath.checks.engine import Result, check
+from credpath.compiler.pathways import derive
+from credpath.publish.render import (
     credential_neighbourhood,
     curated_pathway,
     derived_pathway,
     project_map,
 )
-from credpath.render.dot import to_dot
-from credpath.render.mermaid import mermaid_text
-from credpath.render.model import Diagram, safe_url, wrap
+from credpath.publish.render.dot import to_dot
+from credpath.publish.render.mermaid import mermaid_text
+from credpath.publish.render.model import Diagram, safe_url, wrap
 
 RENDER = FIXTURES / "render"
 GOLDEN = RENDER / "golden"

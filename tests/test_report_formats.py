@@ -27,10 +27,10 @@ from rich.console import Console
 
 from conftest import FIXTURES, assert_golden, credpath
 from credpath import __version__
+from credpath.base.diagnostics import Diagnostic, Location, Severity
+from credpath.checks.report import REPORTERS, Report, github
+from credpath.checks.rules import RULES
 from credpath.commands import _print_coloured
-from credpath.diagnostics import Diagnostic, Location, Severity
-from credpath.report import REPORTERS, Report, github
-from credpath.rules import RULES
 
 GOLDEN = FIXTURES / "lint" / "golden"
 EXPECTED = GOLDEN / "expected"

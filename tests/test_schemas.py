@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from credpath.schema import json_schema
+from credpath.compiler.schema import json_schema
 
 ROOT = Path(__file__).parents[1]
 

@@ -19,10 +19,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credpath.context import Options
-from credpath.engine import check
-from credpath.requirements import refs
-from credpath.semantics import Semantics, all_chain, satisfied
+from credpath.checks.context import Options
+from credpath.checks.engine import check
+from credpath.compiler.requirements import refs
+from credpath.compiler.semantics import Semantics, all_chain, satisfied
 from strategies import Project, credential_data, projects
 
 STRUCTURAL = {

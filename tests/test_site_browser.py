@@ -472,9 +472,9 @@ def test_the_map_agrees_with_next_for_random_states(driver: WebDriver, careers: 
 
 
 def test_a_long_list_is_listed_whole_a_page_at_a_time(driver: WebDriver, tmp_path: Path) -> None:
-    from credpath.context import Options
-    from credpath.engine import check
-    from credpath.site import unlocks_in_order
+    from credpath.checks.context import Options
+    from credpath.checks.engine import check
+    from credpath.publish.site import unlocks_in_order
     from test_site_pages import layered_catalog
 
     catalog = tmp_path / "layers"

@@ -127,7 +127,8 @@ def site_files(site: Path) -> dict[str, bytes]:
 def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from credpath import forked, site
+    from credpath.base import forked
+    from credpath.publish import site
 
     catalog = tmp_path / "layers"
     layered_catalog(catalog, layers=3, per_layer=200)
@@ -187,7 +188,7 @@ def test_a_worker_that_fails_leaves_no_staging_folder_behind(
     """One worker fails while the other is still writing pages into the staging folder:
     the command stops with an internal error, and once it has, no file and no folder of
     the build is left (the folder goes only after the other worker has stopped)."""
-    from credpath import site
+    from credpath.publish import site
 
     catalog = tmp_path / "layers"
     layered_catalog(catalog, layers=4, per_layer=300)

@@ -27,10 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from credpath.checks.context import Options
+from credpath.checks.engine import check
 from credpath.cli import app
-from credpath.context import Options
-from credpath.engine import check
-from credpath.site.data import catalog_data
+from credpath.publish.site.data import catalog_data
 from strategies import Project, projects
 
 ROOT = Path(__file__).parents[1]

@@ -253,8 +253,8 @@ def test_linting_one_file_reports_no_unused_suppression_of_another(project: Proj
 def test_an_entry_comment_is_scoped_from_the_first_parse_without_parsing_the_file_again() -> None:
     from pathlib import Path
 
-    from credpath.loader import parse_source
-    from credpath.suppress import collect
+    from credpath.checks.suppress import collect
+    from credpath.compiler.loader import parse_source
 
     text = (
         "credentials:\n"

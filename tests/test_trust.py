@@ -636,7 +636,7 @@ def test_ctrl_c_during_render_all_leaves_the_old_folder_whole(
     name = project({"c.yaml": HELD})
     assert credpath("render", name, "--all", "-f", "dot", "-o", "site").exit_code == 0
     before = {p.name: p.read_bytes() for p in Path("site").iterdir()}
-    import credpath.render as render
+    import credpath.publish.render as render
 
     calls = {"n": 0}
     real = render.export
@@ -779,7 +779,7 @@ def test_a_staging_folder_goes_when_let_go_but_never_from_a_forked_worker(tmp_pa
     go of it must not remove the folder the other workers are writing into."""
     import gc
 
-    from credpath.output import Staging
+    from credpath.base.output import Staging
 
     staging = Staging(tmp_path / "site")
     folder = staging.folder

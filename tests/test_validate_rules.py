@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from conftest import FIXTURES, credpath
-from credpath.rules import RULES
+from credpath.checks.rules import RULES
 
 RULE_FIXTURES = FIXTURES / "rules"
 

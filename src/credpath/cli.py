@@ -199,7 +199,7 @@ def _report(
     quiet: bool,
     force: bool,
 ) -> ReportOptions:
-    from credpath.diagnostics import Severity
+    from credpath.base.diagnostics import Severity
 
     level = Severity.parse(fail_level.value) if fail_level is not None else Severity.ERROR
     return ReportOptions(
@@ -780,7 +780,7 @@ def lsp() -> None:
     from credpath.commands import Document
 
     def serve(_: None) -> Document:
-        from credpath.lsp.server import serve as start
+        from credpath.editor.server import serve as start
 
         start()
         return Document("")

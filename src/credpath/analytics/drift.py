@@ -41,8 +41,8 @@ from credpath.analytics.records import ReadOptions, ReadSummary, Step, no_step, 
 if TYPE_CHECKING:
     import duckdb
 
-    from credpath.pathways import DerivedPathway
-    from credpath.semantics import Semantics
+    from credpath.compiler.pathways import DerivedPathway
+    from credpath.compiler.semantics import Semantics
 
 CLASSES = ("door", "no-door", "outcome")
 """An earning's moment: had a next door toward an outcome, had none (a dead end), or had
@@ -387,7 +387,7 @@ def _moments(
     con: duckdb.DuckDBPyConnection, sem: Semantics, members: list[tuple[int, list[str]]]
 ) -> None:
     """The table ``moments(held, class, doors)``: each distinct held set looked at once."""
-    from credpath.semantics import satisfied
+    from credpath.compiler.semantics import satisfied
 
     outcomes = sem.catalog.outcomes
     outcomes_of = sem.outcomes_of
@@ -412,7 +412,7 @@ def _moments(
 def structural_notes(sem: Semantics, credential_id: str) -> tuple[str, ...]:
     """The structural findings that touch a credential: it leads to no outcome, or a
     credential it opens cannot be earned (a gap, a cycle, ...)."""
-    from credpath.semantics import Explainer
+    from credpath.compiler.semantics import Explainer
 
     notes = []
     if credential_id in sem.reachable and credential_id not in sem.leads_to:
@@ -430,7 +430,7 @@ def _funnels(
     con: duckdb.DuckDBPyConnection, sem: Semantics, members: list[tuple[int, list[str]]]
 ) -> tuple[Funnel, ...]:
     """Each learner's credentials in the end are the held set of their last earning."""
-    from credpath.semantics import satisfied
+    from credpath.compiler.semantics import satisfied
 
     outcomes = sem.catalog.outcomes
     finals = dict(
@@ -486,7 +486,7 @@ _DERIVED: weakref.WeakKeyDictionary[Semantics, dict[str, DerivedPathway | None]]
 def _derived(sem: Semantics) -> dict[str, DerivedPathway | None]:
     """Each outcome's derived pathway, searched once per project (records analysed again
     and again, as the tests and the demo do, reuse them)."""
-    from credpath.pathways import derive_all
+    from credpath.compiler.pathways import derive_all
 
     if sem not in _DERIVED:
         _DERIVED[sem] = derive_all(sem)

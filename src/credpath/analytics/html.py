@@ -30,8 +30,8 @@ from credpath.analytics.reports import SUPPRESSED, count_text
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from credpath.render.model import Diagram
-    from credpath.semantics import Semantics
+    from credpath.compiler.semantics import Semantics
+    from credpath.publish.render.model import Diagram
 
 RATE_BANDS = (
     (0.40, "#F4A582", "under 40%"),
@@ -175,7 +175,7 @@ def flows(diagram: Diagram, report: Published) -> dict[tuple[str, str], int]:
     An edge into or out of a junction or a competency carries the learners from the
     credentials before it to the credentials after it.
     """
-    from credpath.render.model import credential_node_id
+    from credpath.publish.render.model import credential_node_id
 
     went = {
         credential_node_id(c.credential): {
@@ -217,11 +217,11 @@ def flows(diagram: Diagram, report: Published) -> dict[tuple[str, str], int]:
 
 def map_svg(report: Published, sem: Semantics) -> str:
     """The project map with the learners drawn on it, as an ``<svg>`` element."""
-    from credpath.render.convert import layout
-    from credpath.render.dot import attr_text, quoted, to_dot
-    from credpath.render.model import credential_node_id
-    from credpath.render.style import legend
-    from credpath.render.views import project_map
+    from credpath.publish.render.convert import layout
+    from credpath.publish.render.dot import attr_text, quoted, to_dot
+    from credpath.publish.render.model import credential_node_id
+    from credpath.publish.render.style import legend
+    from credpath.publish.render.views import project_map
 
     drawn = project_map(sem)
     by_node = {credential_node_id(c.credential): c for c in report.credentials}
@@ -280,7 +280,7 @@ def _environment() -> Environment:
 
 def html_report(report: Published, sem: Semantics) -> tuple[str, tuple[str, ...]]:
     """The page, and notes for standard error (the map left out without Graphviz)."""
-    from credpath.render.convert import GraphvizMissing
+    from credpath.publish.render.convert import GraphvizMissing
 
     notes: tuple[str, ...] = ()
     try:

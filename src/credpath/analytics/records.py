@@ -23,14 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from credpath.errors import UsageError
-from credpath.json_input import JsonInputError, parse_json, read_json
-from credpath.text import escape, suggest
+from credpath.base.errors import UsageError
+from credpath.base.json_input import JsonInputError, parse_json, read_json
+from credpath.base.text import escape, suggest
 
 if TYPE_CHECKING:
     import duckdb
 
-    from credpath.resolve import Catalog
+    from credpath.compiler.resolve import Catalog
 
 FIELDS = ("learner", "credential", "date", "event")
 """What a row holds; ``event`` may be missing (every row is then an earning)."""
@@ -483,8 +483,8 @@ _REASONS = {
 def _names(catalog: Catalog) -> list[tuple[str, str]]:
     """Every value that names a credential (lower case) -> its id: the id, its url, its
     CTID and the achievement id of ``export ob3``."""
-    from credpath.interop.ctdl import entity_ctid, settings
-    from credpath.interop.ob3 import achievement_id
+    from credpath.publish.ctdl import entity_ctid, settings
+    from credpath.publish.ob3 import achievement_id
 
     base = settings(catalog, True).base
     names: dict[str, str] = {}

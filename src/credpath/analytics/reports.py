@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from credpath.analytics.privacy import Cell, Interval, Published, PublishedCredential, Row
-from credpath.text import escape, json_text, markdown_text
+from credpath.base.text import escape, json_text, markdown_text
 
 SUPPRESSED = "suppressed"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from credpath.semantics import Semantics, State, satisfied
+from credpath.compiler.semantics import Semantics, State, satisfied
 
 MAX_GAP_DAYS = 60
 """Well inside the default window of 180 days: whoever goes on, continues."""

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 
-from credpath.errors import UsageError
+from credpath.base.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from credpath.diagnostics import Diagnostic, Severity
-    from credpath.output import Staging, Written
+    from credpath.base.diagnostics import Diagnostic, Severity
+    from credpath.base.output import Staging, Written
 
 
 class ExitStatus(enum.IntEnum):
@@ -130,13 +130,13 @@ def report_format(options: ReportOptions) -> str:
 
 
 def fail_level(options: ReportOptions) -> Severity:
-    from credpath.diagnostics import Severity
+    from credpath.base.diagnostics import Severity
 
     return options.fail_level if options.fail_level is not None else Severity.ERROR
 
 
 def _present_findings(result: Findings) -> int:
-    from credpath.report import REPORTERS, Report, summary
+    from credpath.checks.report import REPORTERS, Report, summary
 
     options = result.report
     level = fail_level(options)
@@ -148,7 +148,7 @@ def _present_findings(result: Findings) -> int:
     for note in result.notes:
         typer.echo(f"credpath: {note}", err=True)
     if options.output is not None:
-        from credpath.output import write_file
+        from credpath.base.output import write_file
 
         write_file(options.output, rendered.encode("utf-8"), force=options.force)
     elif name == "text" and _terminal(sys.stdout):
@@ -174,7 +174,7 @@ def _print_coloured(diagnostics: Sequence[Diagnostic], console: Console | None =
     from rich.console import Console
     from rich.text import Text
 
-    from credpath.report import SEVERITY_STYLES
+    from credpath.checks.report import SEVERITY_STYLES
 
     console = console or Console(highlight=False, soft_wrap=True)
     for d in diagnostics:
@@ -189,7 +189,7 @@ def _print_coloured(diagnostics: Sequence[Diagnostic], console: Console | None =
 def _present_document(result: Document) -> int:
     data = result.content.encode("utf-8") if isinstance(result.content, str) else result.content
     if result.output is not None:
-        from credpath.output import write_file
+        from credpath.base.output import write_file
 
         write_file(result.output, data, force=result.force)
     elif isinstance(result.content, bytes) and _terminal(sys.stdout):
@@ -204,7 +204,7 @@ def _present_document(result: Document) -> int:
 
 
 def _present_tree(result: Tree) -> int:
-    from credpath.output import write_tree
+    from credpath.base.output import write_tree
 
     files = result.files
     if not isinstance(files, Mapping) and result.count is not None:
@@ -249,7 +249,7 @@ def run(command: Callable[[Options], Result], options: Options) -> NoReturn:
 
 def _stop(message: str, code: int) -> NoReturn:
     """One escaped line on standard error, then exit with ``code``."""
-    from credpath.text import escape
+    from credpath.base.text import escape
 
     typer.echo(f"credpath: {escape(message)}", err=True)
     raise typer.Exit(code)
@@ -264,7 +264,7 @@ def progress(items: Iterable[Item], label: str, *, total: int | None = None) -> 
     ``total`` is how many there are when ``items`` has no length. Only long work shows a
     bar (more than a few items); a pipe or a CI log gets none.
     """
-    from credpath.output import close_source
+    from credpath.base.output import close_source
 
     length = total if total is not None else len(items) if isinstance(items, Sized) else 0
     try:
@@ -282,7 +282,7 @@ def progress(items: Iterable[Item], label: str, *, total: int | None = None) -> 
 
 def pick_unknown(kind: str, wanted: str, known: Sequence[str] | Mapping[str, object]) -> NoReturn:
     """Stop with "unknown <kind> 'x' (did you mean 'y'?)" naming the ids there are."""
-    from credpath.text import suggest
+    from credpath.base.text import suggest
 
     ids = sorted(known)
     if not ids:

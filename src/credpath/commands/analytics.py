@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from credpath.base.diagnostics import Diagnostic
+from credpath.base.errors import UsageError
+from credpath.base.text import escape
+from credpath.checks.context import Options
 from credpath.commands import Document, Tree, pick_unknown
-from credpath.context import Options
-from credpath.diagnostics import Diagnostic
-from credpath.errors import UsageError
-from credpath.text import escape
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,15 @@ class MetricsOptions:
 
 def metrics(options: MetricsOptions) -> Document:
     """Blocking, delay, centrality and complexity of the credential prerequisite graph."""
-    from credpath.engine import check
-    from credpath.metrics import (
+    from credpath.analytics.metrics import (
         CycleError,
         compute_metrics,
         metrics_to_csv,
         metrics_to_json,
         metrics_to_table,
     )
-    from credpath.pathways import derive
+    from credpath.checks.engine import check
+    from credpath.compiler.pathways import derive
 
     result = check(options.path, Path.cwd(), Options())
     sem = result.context.semantics
@@ -88,7 +88,7 @@ class ImportOptions:
 
 def import_curricular_analytics(options: ImportOptions) -> Document | Tree:
     """A credpath project from a Curricular Analytics CSV (one credential per course)."""
-    from credpath.importers.curricular_analytics import read_curricular_analytics, render_project
+    from credpath.exchange.curricular_analytics import read_curricular_analytics, render_project
 
     result = read_curricular_analytics(options.source)
     if result.findings or result.curriculum is None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from credpath.base.errors import UsageError
 from credpath.commands import Document
-from credpath.errors import UsageError
 
 
 def rules(_: None) -> Document:
     """Every rule: its id, default severity, which commands run it, what it finds."""
-    from credpath.rules import RULES
-    from credpath.rules._docs import default_text, runs_in
+    from credpath.checks.rules import RULES
+    from credpath.checks.rules._docs import default_text, runs_in
 
     width = max(len(rule_id) for rule_id in RULES)
     lines = [
@@ -25,9 +25,9 @@ def rules(_: None) -> Document:
 
 def explain(rule_id: str) -> Document:
     """A rule's documentation, with a failing and a passing example."""
-    from credpath.rules import RULES
-    from credpath.rules._docs import default_text, runs_in, to_text
-    from credpath.text import suggest
+    from credpath.base.text import suggest
+    from credpath.checks.rules import RULES
+    from credpath.checks.rules._docs import default_text, runs_in, to_text
 
     found = RULES.get(rule_id.strip().strip("[]"))
     if found is None:
@@ -41,7 +41,7 @@ def explain(rule_id: str) -> Document:
 
 def schema(kind: str) -> Document:
     """The JSON Schema of curriculum files or of credpath.yaml."""
-    from credpath.schema import json_schema
+    from credpath.compiler.schema import json_schema
 
     return Document(json_schema(kind))
 
@@ -55,7 +55,7 @@ class NewOptions:
 
 def new(options: NewOptions) -> Document:
     """Append a template entry to a curriculum file, leaving the rest of it as it was."""
-    from credpath.new import KEYS, NewError, add_to_file
+    from credpath.editor.new import KEYS, NewError, add_to_file
 
     target = options.file or Path(f"{KEYS[options.kind]}.yaml")
     try:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from credpath.base.text import escape
+from credpath.checks.context import Options
 from credpath.commands import Findings, ReportOptions
-from credpath.context import Options
-from credpath.text import escape
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class CheckOptions:
 
 def validate(options: CheckOptions) -> Findings:
     """Every finding of the project holding ``options.paths[0]``."""
-    from credpath.engine import check
+    from credpath.checks.engine import check
 
     result = check(
         options.paths[0], Path.cwd(), Options(options.no_drafts), use_cache=options.use_cache
@@ -34,7 +34,7 @@ def validate(options: CheckOptions) -> Findings:
 
 def lint(options: CheckOptions) -> Findings:
     """The findings, authoring rules included, located in the files and folders named."""
-    from credpath.engine import lint as lint_paths
+    from credpath.checks.engine import lint as lint_paths
 
     found = lint_paths(
         options.paths,

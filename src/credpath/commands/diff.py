@@ -1,7 +1,7 @@
 """``diff BASE HEAD``: what a change to a project does to learners.
 
 Each side is a folder, or ``git:REV``: the same project folder as it is at that git
-revision, read from git's objects into a temporary folder (``credpath.git_revision``:
+revision, read from git's objects into a temporary folder (``credpath.compiler.git_revision``:
 the work tree is never touched, and nothing in it runs). The project folder of a
 ``git:`` side is the other side's folder when that is a folder, else the current folder.
 """
@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from credpath.base.diagnostics import Diagnostic, Severity
+from credpath.base.errors import UsageError
+from credpath.checks.context import Options
 from credpath.commands import Document
-from credpath.context import Options
-from credpath.diagnostics import Diagnostic, Severity
-from credpath.errors import UsageError
 
 GIT_PREFIX = "git:"
 
@@ -35,10 +35,10 @@ class DiffOptions:
 def diff(options: DiffOptions) -> Document:
     """Compare the two sides; exit 1 when the change adds a failing finding or strands an
     outcome."""
-    from credpath.config import find_root
-    from credpath.diff import compare, to_json, to_markdown, to_text
-    from credpath.engine import check
-    from credpath.files import display_path
+    from credpath.checks.diff import compare, to_json, to_markdown, to_text
+    from credpath.checks.engine import check
+    from credpath.compiler.config import find_root
+    from credpath.compiler.files import display_path
 
     folder = next(
         (Path(s) for s in (options.head, options.base) if not s.startswith(GIT_PREFIX)),
@@ -74,7 +74,7 @@ def diff(options: DiffOptions) -> Document:
 def _label(side: str, root: Path, here: str) -> str:
     """Where a side's findings are: its project root as the user sees it, or
     ``REV:folder`` (what ``git show`` takes)."""
-    from credpath.files import display_path
+    from credpath.compiler.files import display_path
 
     if side.startswith(GIT_PREFIX):
         return f"{side[len(GIT_PREFIX) :]}:{'' if here == '.' else here}"
@@ -93,8 +93,8 @@ def _under(label: str, d: Diagnostic) -> Diagnostic:
 def _materialise(side: str, project_root: Path, notes: list[str]) -> Iterator[Path]:
     """The project root of ``side``: a folder's own, or a temporary copy at a revision
     (adding to ``notes`` what that copy leaves out)."""
-    from credpath.config import find_root
-    from credpath.git_revision import snapshot
+    from credpath.compiler.config import find_root
+    from credpath.compiler.git_revision import snapshot
 
     if not side.startswith(GIT_PREFIX):
         path = Path(side)

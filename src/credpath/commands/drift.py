@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from credpath.base.errors import UsageError
+from credpath.checks.context import Options
 from credpath.commands import Document
-from credpath.context import Options
-from credpath.errors import UsageError
 
 if TYPE_CHECKING:
     import duckdb
@@ -77,7 +77,7 @@ def drift(options: DriftOptions) -> Document:
         read_records,
     )
     from credpath.analytics.reports import FORMATS
-    from credpath.engine import check
+    from credpath.checks.engine import check
 
     if options.encoding not in ENCODINGS:
         raise UsageError(f"--encoding: '{options.encoding}' is not one of {', '.join(ENCODINGS)}")
@@ -189,7 +189,7 @@ def simulate(options: SimulateOptions) -> Document:
     """Synthetic records (CSV) of learners walking the project's pathways."""
     from credpath.analytics.simulate import Probabilities
     from credpath.analytics.simulate import simulate as run_simulation
-    from credpath.engine import check
+    from credpath.checks.engine import check
 
     for value in options.chances:
         if not 0.0 <= value <= 1.0:

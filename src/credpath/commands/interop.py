@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from credpath.base.text import escape, json_text
+from credpath.checks.context import Options
 from credpath.commands import Document, Findings, ReportOptions, Tree
-from credpath.context import Options
-from credpath.text import escape, json_text
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class ExportOptions:
 
 def export_ctdl(options: ExportOptions) -> Document | Findings:
     """One CTDL JSON-LD document; with ``check``, what the Registry would refuse instead."""
-    from credpath.engine import check
-    from credpath.interop.ctdl import export, readiness
+    from credpath.checks.engine import check
+    from credpath.publish.ctdl import export, readiness
 
     # Without --drafts, drafts are not published: the pathways must not lean on them.
     result = check(options.path, Path.cwd(), Options(no_drafts=not options.drafts))
@@ -44,9 +44,9 @@ def export_ctdl(options: ExportOptions) -> Document | Findings:
 
 def export_ob3(options: ExportOptions) -> Tree:
     """One Open Badges 3.0 Achievement (JSON) per credential, into a folder."""
-    from credpath.engine import check
-    from credpath.errors import UsageError
-    from credpath.interop.ob3 import export
+    from credpath.base.errors import UsageError
+    from credpath.checks.engine import check
+    from credpath.publish.ob3 import export
 
     if options.output is None:
         raise UsageError("export ob3 writes a folder of achievements: give it with -o DIR")
@@ -71,8 +71,8 @@ def import_ctdl(options: CtdlImportOptions) -> Tree:
     """A credpath project from CTDL documents (as export ctdl writes, or the Registry
     publishes): what came in and what was left out are counted on stderr, and listed with
     their JSON paths in ``--report``."""
-    from credpath.interop.ctdl_import import project
-    from credpath.output import write_file
+    from credpath.base.output import write_file
+    from credpath.exchange.ctdl_import import project
 
     imported = project(list(options.sources))
     files = {name: text.encode("utf-8") for name, text in imported.files.items()}
@@ -104,7 +104,7 @@ class EscoImportOptions:
 
 def import_esco(options: EscoImportOptions) -> Tree:
     """The start of a project, designed backwards from an ESCO occupation."""
-    from credpath.interop.esco import Esco, start_project
+    from credpath.exchange.esco import Esco, start_project
 
     occupation = Esco(options.data).find(options.occupation)
     files = {name: text.encode("utf-8") for name, text in start_project(occupation).items()}
@@ -126,14 +126,14 @@ class CoverageOptions:
 
 def coverage(options: CoverageOptions) -> Document:
     """Per outcome with an ESCO occupation: the essential skills its pathway covers."""
-    from credpath.engine import check
-    from credpath.interop.esco import (
+    from credpath.checks.engine import check
+    from credpath.exchange.esco import (
         Esco,
         coverage_json,
         coverage_markdown,
         coverage_text,
     )
-    from credpath.interop.esco import coverage as measure
+    from credpath.exchange.esco import coverage as measure
 
     esco = Esco(options.data)
     result = check(options.path, Path.cwd(), Options())

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from credpath.base.text import json_text
+from credpath.checks.context import Options
 from credpath.commands import Document, pick_unknown
-from credpath.context import Options
-from credpath.text import json_text
 
 if TYPE_CHECKING:
-    from credpath.engine import Result
-    from credpath.semantics import State
+    from credpath.checks.engine import Result
+    from credpath.compiler.semantics import State
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class PlanOptions:
 
 
 def _learner(result: Result, have: str) -> State:
-    from credpath.pathways import parse_have
+    from credpath.compiler.pathways import parse_have
 
     holding = parse_have(result.catalog, have)
     return result.context.semantics.learner(holding.credentials, holding.levels)
@@ -37,8 +37,8 @@ def _state_json(state: State) -> dict[str, Any]:
 
 
 def _credential_line(result: Result, cid: str) -> str:
-    from credpath.pathways import hours
-    from credpath.text import escape
+    from credpath.base.text import escape
+    from credpath.compiler.pathways import hours
 
     model = result.catalog.credentials[cid].model
     h = hours(result.catalog.credentials[cid])
@@ -48,9 +48,9 @@ def _credential_line(result: Result, cid: str) -> str:
 
 def plan(options: PlanOptions) -> Document:
     """The stages still to go from what a learner holds to an outcome."""
-    from credpath.engine import check
-    from credpath.pathways import derive, hours
-    from credpath.text import escape
+    from credpath.base.text import escape
+    from credpath.checks.engine import check
+    from credpath.compiler.pathways import derive, hours
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts))
     catalog = result.catalog
@@ -118,8 +118,8 @@ def plan(options: PlanOptions) -> Document:
 
 def _why_not(result: Result, outcome: str, state: State) -> str:
     """The root cause, from the learner's state rather than from the empty one."""
-    from credpath.requirements import Ref
-    from credpath.semantics import Explainer, unmet
+    from credpath.compiler.requirements import Ref
+    from credpath.compiler.semantics import Explainer, unmet
 
     sem = result.context.semantics
     reach = state.copy()
@@ -136,7 +136,7 @@ def _why_not(result: Result, outcome: str, state: State) -> str:
 
 def next_doors(options: PlanOptions) -> Document:
     """The credentials a learner can start now that add something, and where each leads."""
-    from credpath.engine import check
+    from credpath.checks.engine import check
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts))
     state = _learner(result, options.have)
@@ -175,8 +175,8 @@ class CompileOptions:
 
 def compile_manifest(options: CompileOptions) -> Document:
     """The resolved project as a JSON manifest; exit 1 when the project has an error."""
-    from credpath.engine import check
-    from credpath.manifest import build, dumps
+    from credpath.checks.engine import check
+    from credpath.publish.manifest import build, dumps
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts), use_cache=True)
     text = dumps(build(result.context, result.diagnostics))

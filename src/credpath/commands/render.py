@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from credpath.base.errors import UsageError
+from credpath.checks.context import Options
 from credpath.commands import Document, Tree, pick_unknown, progress
-from credpath.context import Options
-from credpath.errors import UsageError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from credpath.engine import Result
-    from credpath.render import Diagram
+    from credpath.checks.engine import Result
+    from credpath.publish.render import Diagram
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ class RenderOptions:
 
 def render(options: RenderOptions) -> Document | Tree:
     """One diagram (the map by default), or with ``all`` every diagram."""
-    from credpath.engine import check
-    from credpath.render import has_dot, needs_graphviz
-    from credpath.render.convert import INSTALL_HINT
+    from credpath.checks.engine import check
+    from credpath.publish.render import has_dot, needs_graphviz
+    from credpath.publish.render.convert import INSTALL_HINT
 
     views = [
         name
@@ -71,7 +71,7 @@ def render(options: RenderOptions) -> Document | Tree:
         notes = (f"wrote {len(files)} diagrams to {options.output}", *notes)
         return Tree(options.output, files, options.force, notes=notes)
     diagram, warning = _view(result, options)
-    from credpath.render import export
+    from credpath.publish.render import export
 
     data = export(diagram, fmt)
     content: str | bytes = data if fmt in {"png", "pdf"} else data.decode("utf-8")
@@ -80,7 +80,7 @@ def render(options: RenderOptions) -> Document | Tree:
 
 def _suffix_format(output: Path | None) -> str | None:
     """The diagram format -o's suffix names; a suffix credpath does not know is an error."""
-    from credpath.render import SUFFIXES
+    from credpath.publish.render import SUFFIXES
 
     if output is None or not output.suffix:
         return None
@@ -92,14 +92,14 @@ def _suffix_format(output: Path | None) -> str | None:
 
 
 def _names_a_diagram(output: Path) -> bool:
-    from credpath.render import SUFFIXES
+    from credpath.publish.render import SUFFIXES
 
     return output.suffix.lower() in SUFFIXES
 
 
 def _errors_note(result: Result) -> tuple[str, ...]:
     """A diagram of a broken project is a review; say that there is more to read."""
-    from credpath.diagnostics import Severity
+    from credpath.base.diagnostics import Severity
 
     errors = sum(1 for d in result.diagnostics if d.severity >= Severity.ERROR)
     if not errors:
@@ -111,13 +111,13 @@ def _errors_note(result: Result) -> tuple[str, ...]:
 
 
 def _view(result: Result, options: RenderOptions) -> tuple[Diagram, tuple[str, ...]]:
-    from credpath.render import (
+    from credpath.compiler.semantics import satisfied
+    from credpath.publish.render import (
         credential_neighbourhood,
         curated_pathway,
         derived_pathway,
         project_map,
     )
-    from credpath.semantics import satisfied
 
     catalog = result.catalog
     sem = result.context.semantics
@@ -148,7 +148,7 @@ def _view(result: Result, options: RenderOptions) -> tuple[Diagram, tuple[str, .
 
 def _all(result: Result, fmt: str, show_competencies: bool) -> dict[str, bytes]:
     """Every diagram, drawn in memory: nothing is written until all is."""
-    from credpath.render import diagram_jobs, draw
+    from credpath.publish.render import diagram_jobs, draw
 
     pages = diagram_jobs(result.context, fmt)
     diagrams = [
@@ -175,7 +175,7 @@ def submit_exports(
     """Hand the diagrams to ``pool``, one ``dot`` process each. (One ``dot`` over several
     graphs would start fewer processes, but it lays out each graph after the first a
     little differently: a diagram would depend on its neighbours.)"""
-    from credpath.render import export
+    from credpath.publish.render import export
 
     return [pool.submit(export, diagram, fmt) for diagram in diagrams]
 

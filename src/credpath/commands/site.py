@@ -1,12 +1,12 @@
-"""``site``: the static learner site (credpath/site), written whole into one folder."""
+"""``site``: the static learner site (credpath/publish/site), written whole into one folder."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from credpath.checks.context import Options
 from credpath.commands import Tree
-from credpath.context import Options
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,10 @@ class SiteOptions:
 
 def site(options: SiteOptions) -> Tree:
     """Every page, the scripts, their data and the outcome diagrams, written as they are drawn."""
-    from credpath.engine import check
-    from credpath.output import Staging
-    from credpath.render import has_dot
-    from credpath.site import build
+    from credpath.base.output import Staging
+    from credpath.checks.engine import check
+    from credpath.publish.render import has_dot
+    from credpath.publish.site import build
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts))
     context = result.context

@@ -1,0 +1,2 @@
+"""Rules over the compiled project, their findings, suppressions, the cache and the
+reporters."""

@@ -1,0 +1,54 @@
+"""Two entries share an id; both places are reported.
+
+Ids are unique across the project and across all four kinds. The first
+definition in path order is the one every other check uses.
+
+Failing::
+
+    competencies:
+      - {id: sql, title: SQL}
+    credentials:
+      - {id: sql, title: SQL course, type: course}
+
+Passing::
+
+    competencies:
+      - {id: sql, title: SQL}
+    credentials:
+      - {id: sql-course, title: SQL course, type: course}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credpath.base.diagnostics import Diagnostic, Severity, Subject, SubjectKind
+from credpath.checks.context import Context
+from credpath.checks.rules.base import Rule
+from credpath.compiler.facts import DuplicateId
+
+ID = "duplicate-id"
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for fact in ctx.catalog.facts:
+        if not isinstance(fact, DuplicateId):
+            continue
+        here = fact.here.locate("id")
+        there = fact.first.locate("id")
+        yield Diagnostic(
+            here.path,
+            here.line,
+            here.column,
+            ID,
+            f"duplicate id '{fact.id}': already defined at {there}; this {fact.kind} is "
+            "left out until it has an id of its own",
+            Severity.ERROR,
+            here.end_line,
+            here.end_column,
+            (there,),
+            subject=Subject(SubjectKind.DUPLICATE, fact.id),
+        )
+
+
+RULE = Rule(ID, __doc__ or "", check, Severity.ERROR)

@@ -1,0 +1,1 @@
+"""The author's tools: the language server and `credpath new`."""

@@ -1,0 +1,1 @@
+"""What credpath reads from other tools: CTDL, ESCO, Curricular Analytics."""

@@ -1,1 +1,0 @@
-"""Importers: turn curricula kept in other tools' formats into credpath projects."""
