@@ -265,17 +265,9 @@ def map_svg(report: Published, sem: Semantics) -> str:
 
 
 def _environment() -> Environment:
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from credpath.base.templates import environment
 
-    return Environment(
-        loader=PackageLoader("credpath.analytics", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    return environment("credpath.analytics")
 
 
 def html_report(report: Published, sem: Semantics) -> tuple[str, tuple[str, ...]]:

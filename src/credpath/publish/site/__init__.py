@@ -48,18 +48,9 @@ OUTCOMES_PER_JOB = 20
 
 
 def _environment() -> Environment:
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from credpath.base.templates import environment
 
-    env = Environment(
-        loader=PackageLoader("credpath.publish.site", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    return env
+    return environment("credpath.publish.site")
 
 
 def site_key(catalog: Catalog) -> str:
