@@ -4,9 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CURRICULA := curricula
 
-.PHONY: install graphviz browser axe ctdl-validate test lint typecheck unit demo docs-images bench schemas clean
+.PHONY: install graphviz node browser axe ctdl-validate test lint typecheck unit demo docs-images bench schemas clean
 
-install: $(BIN)/credpath graphviz browser axe ctdl-validate
+install: $(BIN)/credpath graphviz node browser axe ctdl-validate
 
 $(BIN)/credpath: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ endef
 # The Graphviz `dot` program renders SVG/PNG/PDF.
 graphviz:
 	$(call system_programs,graphviz,command -v dot >/dev/null 2>&1,graphviz,install Graphviz (https://graphviz.org/download/) for SVG/PNG/PDF output)
+
+# Node.js runs the site's JavaScript against the Python answers (tests/test_site_semantics.py,
+# which never skips in CI) and installs axe-core.
+node:
+	$(call system_programs,node,command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1,nodejs npm,install Node.js or the JavaScript tests skip outside CI)
 
 # Headless Chromium and its driver run the learner site's browser tests (Debian's packages:
 # Selenium never downloads a browser of its own).
