@@ -3,7 +3,7 @@
 ``credpath next`` and ``credpath plan`` are run (in process, through the CLI) on random
 projects from the property tests' generator (tests/strategies.py: nested all/any/choose,
 levels, drafts, retired, assumed, cycles, workloads, outcomes, a curated pathway) and on
-the shipped curricula; the site's script (site/assets/credpath.js) answers the same
+the shipped curricula; the site's script (publish/site/assets/credpath.js) answers the same
 questions under Node from the data the site embeds. Every answer must be equal: the
 state the learner is understood to hold, the next doors in order, and each plan stage
 by stage, with hours, the reason an outcome cannot be reached, and whether the pathway
@@ -35,7 +35,7 @@ from credpath.publish.site.data import catalog_data
 from strategies import Project, projects
 
 ROOT = Path(__file__).parents[1]
-SCRIPT = ROOT / "src" / "credpath" / "site" / "assets" / "credpath.js"
+SCRIPT = ROOT / "src" / "credpath" / "publish" / "site" / "assets" / "credpath.js"
 HARNESS = Path(__file__).parent / "js" / "answers.js"
 RANDOM_PAIRS = 1000
 """Random (project, learner state) pairs compared, at least."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -699,6 +700,26 @@ def test_two_processes_with_different_hash_seeds_print_the_same_bytes(
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_two_site_builds_with_their_maps_are_the_same_bytes(tmp_path: Path) -> None:
+    """Each outcome page holds its map as Graphviz laid it out: one dot run over several
+    graphs laid them out differently on every run, so the site changed with nothing
+    changed (found by the wheel test)."""
+    import subprocess
+    import sys
+
+    sites = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"site-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "CREDPATH_NO_CACHE": "1"}
+        argv = [sys.executable, "-m", "credpath", "site", str(CURRICULA / "data-careers")]
+        done = subprocess.run([*argv, "-o", str(out)], capture_output=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        sites.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert sites[0] == sites[1]
+    assert any(b"<svg" in page for page in sites[0].values())
 
 
 def test_a_refused_folder_leaves_nothing_behind(project: Project) -> None:

@@ -210,7 +210,7 @@ def site_pathway(semantics: Semantics, outcome_id: str, *, limit: int = SITE_LIM
             found = (
                 [ref.target]
                 if ref.kind == "credential"
-                else [c.id for c in sem.servers(ref) if c.id not in everything]
+                else sorted(c.id for c in sem.servers(ref) if c.id not in everything)
             )
             for other in [c for c in found if c in reachable and c not in everything][:PER_NEED]:
                 if len(others) < ALTERNATIVES or other in others:

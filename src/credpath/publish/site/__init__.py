@@ -204,7 +204,6 @@ more than they save."""
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_SVG_START = re.compile(rb"(?=<\?xml )")
 """Where each SVG document starts in what one ``dot`` run over several graphs writes."""
 
 
@@ -337,26 +336,21 @@ class Pages:
     def diagrams(self, outcomes: tuple[str, ...]) -> dict[str, Diagram]:
         """The outcomes' pathway maps, laid out by Graphviz here (in the worker that draws
         their pages: the diagrams are drawn on every core) and written into the pages,
-        where the learner's script colours them. One ``dot`` lays out the job's diagrams
-        (a ``dot`` process spends more starting than laying out one of them); when it
-        fails, each is laid out alone, so that one that fails leaves the others drawn."""
+        where the learner's script colours them. Each is laid out by its own ``dot`` run:
+        one run over several graphs is faster (a run spends more starting than laying out
+        one of these), but Graphviz then lays out the same graphs differently from run to
+        run, and the site must be the same bytes every time. One that fails leaves the
+        others drawn."""
         from credpath.publish.render import LayoutFailed, export
-        from credpath.publish.render.convert import layout
-        from credpath.publish.render.dot import to_dot
         from credpath.publish.render.views import site_pathway
 
         drawn = [site_pathway(self.sem, o) for o in outcomes]
-        try:
-            svgs = _SVG_START.split(layout("".join(to_dot(d.diagram) for d in drawn), "svg"))[1:]
-        except LayoutFailed:
-            svgs = []
-        if len(svgs) != len(drawn):
-            svgs = []
-            for one in drawn:
-                try:
-                    svgs.append(export(one.diagram, "svg"))
-                except LayoutFailed:
-                    svgs.append(b"")
+        svgs = []
+        for one in drawn:
+            try:
+                svgs.append(export(one.diagram, "svg"))
+            except LayoutFailed:
+                svgs.append(b"")
         return {
             outcome_id: Diagram(_inline(svg), one.left_out, one.total)
             for outcome_id, one, svg in zip(outcomes, drawn, svgs, strict=True)
