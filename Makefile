@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CURRICULA := curricula
 
-.PHONY: install graphviz node browser axe ctdl-validate test lint typecheck unit demo docs-images bench schemas clean
+.PHONY: install graphviz node browser axe ctdl-validate test test-fast lint typecheck unit demo docs-images bench schemas clean
 
 install: $(BIN)/credpath graphviz node browser axe ctdl-validate
 
@@ -85,6 +85,11 @@ typecheck:
 
 unit:
 	$(BIN)/pytest
+
+# The edit loop: lint, types, and every test but the slow ones (property tests, the browser,
+# the built wheel; see tests/conftest.py). `make test` runs everything.
+test-fast: lint typecheck
+	$(BIN)/pytest -m "not slow"
 
 # Validate every example project, draw all its diagrams into build/<project>/diagrams/ and
 # build its learner site into build/<project>/site/ (open build/<project>/site/index.html).

@@ -95,3 +95,25 @@ def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
 def _no_result_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test checks for real; tests/test_cache.py turns the cache on where it is the subject."""
     monkeypatch.setenv("CREDPATH_NO_CACHE", "1")
+
+
+SLOW_MODULES = frozenset(
+    {
+        "test_wheel",  # builds and installs the wheel
+        "test_site_browser",  # a real browser
+        "test_drift_browser",
+        "test_every_command_survives",  # every command on many broken and planted projects
+        "test_bounded_work",  # hostile inputs that once took minutes
+        "test_drift_simulate",  # thousands of simulated learners
+    }
+)
+"""Test files whose every test is slow; every hypothesis property test is slow too."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what ``make test-fast`` leaves out for the edit loop: ``make test`` runs all."""
+    for item in items:
+        module = item.module.__name__ if isinstance(item, pytest.Function) else ""
+        is_property = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if module in SLOW_MODULES or is_property:
+            item.add_marker(pytest.mark.slow)
