@@ -224,6 +224,86 @@ def test_a_second_root_on_the_same_credential_is_reported_in_either_order(
     assert run.exit_code == 1
 
 
+BROKEN_AND_GAP = """\
+competencies:
+  - {{id: k0, title: K0}}
+credentials:
+  - {{id: c0, title: C0, type: course, requires: [c0x, k0]}}{fixed}
+outcomes:
+  - {{id: job1, title: Job, requires: [c0]}}
+"""
+"""From the fix-and-check property test: 'c0' has a broken reference and a gap."""
+
+JOB1_BEHIND_C0 = (
+    "project/a.yaml:{line}:10: error: outcome 'job1' cannot be reached: it requires 'c0', "
+    "which has an invalid requirement (project/a.yaml:4:50){gap} [unreachable-outcome]"
+)
+
+
+def test_what_waits_on_a_credential_with_a_broken_reference_of_its_own_is_reported(
+    project: Project,
+) -> None:
+    """'job1' is not folded into "'c0' can never be earned": once the gap is fixed, that
+    finding is folded into c0's own broken reference, and 'job1' would appear then."""
+    run = credpath("validate", project({"a.yaml": BROKEN_AND_GAP.format(fixed="")}))
+    assert run.lines == [
+        "project/a.yaml:4:10: error: 'c0' can never be earned: it has an invalid requirement "
+        "(project/a.yaml:4:50), and requires 'k0', which no credential grants [unearnable]",
+        "project/a.yaml:4:50: error: unknown id 'c0x' (did you mean 'c0'?); this makes 1 "
+        "outcome unreachable [unknown-reference]",
+        "project/a.yaml:4:55: error: 'k0' is not granted by any credential (nothing grants "
+        "'k0'); this makes 1 credential and 1 outcome unreachable [gap]",
+        JOB1_BEHIND_C0.format(
+            line=6, gap=", and requires 'c0', which requires 'k0', which no credential grants"
+        ),
+    ]
+    assert run.exit_code == 1
+    grant = "\n  - {id: k0-course, title: K0, type: course, grants: [k0]}"
+    fixed = credpath("validate", project({"a.yaml": BROKEN_AND_GAP.format(fixed=grant)}))
+    assert fixed.lines == [
+        "project/a.yaml:4:50: error: unknown id 'c0x' (did you mean 'c0'?); this makes 1 "
+        "outcome unreachable [unknown-reference]",
+        JOB1_BEHIND_C0.format(line=7, gap=""),
+    ]
+
+
+def test_what_waits_on_two_broken_references_and_a_gap_is_reported(project: Project) -> None:
+    name = project(
+        {
+            "a.yaml": """\
+                competencies:
+                  - {id: k0, title: K0}
+                credentials:
+                  - {id: c2, title: C2, type: course, requires: [k0x, k0x, k0]}
+                  - {id: c5, title: C5, type: course, requires: [c2]}
+                outcomes:
+                  - {id: job0, title: Job, requires: [k0]}
+            """
+        }
+    )
+    run = credpath("validate", name)
+    typo = (
+        "project/a.yaml:4:{column}: error: unknown id 'k0x' (did you mean 'k0'?); this makes 1 "
+        "credential unreachable [unknown-reference]"
+    )
+    assert run.lines == [
+        "project/a.yaml:4:10: error: 'c2' can never be earned: it has an invalid requirement "
+        "(project/a.yaml:4:50), and has an invalid requirement (project/a.yaml:4:55), and "
+        "requires 'k0', which no credential grants [unearnable]",
+        typo.format(column=50),
+        typo.format(column=55),
+        "project/a.yaml:4:60: error: 'k0' is not granted by any credential (nothing grants "
+        "'k0'); this makes 2 credentials and 1 outcome unreachable [gap]",
+        "project/a.yaml:5:10: error: 'c5' can never be earned: it requires 'c2', which has an "
+        "invalid requirement (project/a.yaml:4:50), and requires 'c2', which has an invalid "
+        "requirement (project/a.yaml:4:55), and requires 'c2', which requires 'k0', which no "
+        "credential grants [unearnable]",
+        "project/a.yaml:7:39: error: 'k0' is not granted by any credential (nothing grants "
+        "'k0') [gap]",
+    ]
+    assert run.exit_code == 1
+
+
 PATHWAY = """\
 competencies:
   - {{id: sql, title: SQL, levels: [A, B, C]}}

@@ -796,6 +796,20 @@ class _Blocked:
         return _Blocked(chains, self.roots, self.fix)
 
 
+def _through(inner: _Blocked, credential_id: str) -> tuple[Subject, ...]:
+    """The fix of what waits on ``credential_id`` alone, blocked by several causes (or
+    none known): the credential's own finding, which names them all, is the one to fold
+    into; but not while one of them is a broken reference of its own. Once the other
+    causes are fixed, that finding is folded into the broken reference (docs/format.md),
+    which does not explain what waits on it: that would be reported again, so it is
+    reported from the start."""
+    if inner.roots and all(_own(r, credential_id) for r in inner.roots):
+        return inner.fix  # folded into its own broken references: no finding to fold into
+    if any(r.kind is SubjectKind.PART and r.name == credential_id for r in inner.roots):
+        return ()
+    return (Subject.entry(credential_id),)
+
+
 def _root(subject: Subject, chain: _Chain, *, fixed: bool = True) -> _Blocked:
     """One root; ``fixed``: fixing it, as its finding says, meets what it blocks."""
     return _Blocked((chain,), (subject,), (subject,) if fixed else ())
@@ -988,12 +1002,7 @@ class Explainer:
                 return _root(Subject.entry(owner), chain)
             inner = self._credential(leaf.target)
             if len(inner.fix) != 1:
-                # Several causes (or none known): its own finding names them; fixing what
-                # it says opens the way to what waits on it alone. Folded into its own
-                # broken references, it is no finding to fold into.
-                own = bool(inner.roots) and all(_own(r, leaf.target) for r in inner.roots)
-                fix = inner.fix if own else (Subject.entry(leaf.target),)
-                inner = _Blocked(inner.chains, inner.roots, fix)
+                inner = _Blocked(inner.chains, inner.roots, _through(inner, leaf.target))
             return inner.after(how, leaf.target)
         servers = self._servers(leaf, owner)
         if not servers:  # only the owner grants it: no cause of its own, others may be

@@ -77,7 +77,10 @@ FOLDING = [
     "- **Every cause is named.** Something blocked by two independent roots (a gap and a "
     "retired credential, say) is folded into neither: fixing one leaves it blocked. Its "
     "own finding names every cause, and each root that blocks it on its own counts it. "
-    "What waits only on it is folded into it.",
+    "What waits only on it is folded into it, unless one of those causes is a broken "
+    "reference of its own: once the others are fixed, its finding is that reference's "
+    "(the exception above), which does not explain what waits on it, so what waits on it "
+    "is reported on its own from the start, and a fix never brings a folded finding back.",
     "- **Nothing is lost.** A root that is off (`rules:` in `credpath.yaml`), suppressed, "
     "or, for `credpath lint FILE`, located in a file not linted, absorbs nothing: what it "
     "would have absorbed is reported.",
