@@ -58,10 +58,10 @@ def test_findings_are_the_same_with_entries_validated_while_parsing_or_after(
     name = project({"good.yaml": GOOD, "broken.yaml": BROKEN})
     early = credpath("validate", name, "--no-cache")
     assert early.lines == [
-        "project/broken.yaml:3:10: error: missing required field 'title'; this makes 1 "
-        "outcome unreachable [schema]",
+        "project/broken.yaml:3:10: error: missing required field 'title' [schema]",
         "project/broken.yaml:3:51: error: 'hours': input should be greater than 0 [schema]",
-        "project/broken.yaml:3:76: error: unknown id 'nope' [unknown-reference]",
+        "project/broken.yaml:3:76: error: unknown id 'nope'; this makes 1 outcome unreachable "
+        "[unknown-reference]",
         "project/broken.yaml:4:5: error: each credential is a mapping with at least 'id' and "
         "'title' [schema]",
     ]

@@ -161,7 +161,9 @@ _USABLE = {False: {"active", "draft"}, True: {"active"}}
 def repaired(ctx: Context) -> Callable[[Invalid, str], bool]:
     """Whether an invalid part of an entry's requirement, fixed as its finding suggests
     (the id or level it most likely meant, the credential without a level), would be
-    met by what a learner can earn: only then does fixing it bring the entry in reach."""
+    met by what a learner can earn: only then does fixing it bring the entry in reach.
+    An unknown id with no likely meaning asks for any id that exists: written as one a
+    learner can have, it is met."""
     from credpath.checks.rules.unknown_reference import meant
     from credpath.compiler.facts import UnknownReference, WrongReference
 
@@ -187,8 +189,10 @@ def repaired(ctx: Context) -> Callable[[Invalid, str], bool]:
         fact = facts.get((source.display, invalid.path)) if source is not None else None
         if isinstance(fact, UnknownReference) and fact.expected == "id":
             likely = meant(ctx, fact)
+            if likely is None:  # "unknown id": any id a learner can have is the fix
+                return True
             written = _text_at(fact.place.source, invalid.path)
-            return likely is not None and written is not None and met(likely, written.level)
+            return written is not None and met(likely, written.level)
         if isinstance(fact, WrongReference) and fact.code == "credential-level":
             return met(fact.target, None)
         if isinstance(fact, WrongReference) and fact.code == "no-level-name":
