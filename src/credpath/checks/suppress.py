@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from credpath.base.diagnostics import Diagnostic
-from credpath.compiler.loader import LINE_BREAK, SourceFile
+from credpath.compiler.loader import SourceFile
 from credpath.compiler.model import KINDS
 
 MARKER = "credpath:"
@@ -113,7 +113,7 @@ def collect(source: SourceFile) -> list[Suppression]:
     """The suppression comments of one file."""
     if not has_suppressions(source):
         return []
-    lines = LINE_BREAK.split(source.text)[::2]
+    lines = source.lines
     candidates: list[tuple[int, re.Match[str]]] = []
     for number, line in enumerate(lines, 1):
         if MARKER not in line:

@@ -419,6 +419,12 @@ class SourceFile:
         return found
 
     @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines without their breaks, split once (a rule that quotes what is
+        written at many places of a long line must not split the file each time)."""
+        return LINE_BREAK.split(self.text)[::2]
+
+    @cached_property
     def _lines(self) -> list[str]:
         """The text's lines, each with its line break."""
         parts = LINE_BREAK.split(self.text)  # lines and the breaks between them

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from credpath.base.diagnostics import Subject, SubjectKind
 from credpath.base.text import closest
 from credpath.checks.context import Context, part_subject
-from credpath.compiler.loader import LINE_BREAK, Path_, SourceFile
+from credpath.compiler.loader import Path_, SourceFile
 from credpath.compiler.requirements import (
     Invalid,
     Ref,
@@ -208,5 +208,5 @@ def _text_at(source: SourceFile, path: Path_) -> Ref | None:
     line, column, end_line, end_column = source.locate(path)
     if line != end_line:
         return None
-    text = LINE_BREAK.split(source.text)[::2][line - 1][column - 1 : end_column - 1]
+    text = source.lines[line - 1][column - 1 : end_column - 1]
     return parse_reference(text.strip("'\""), path, lambda *_: None)
