@@ -19,23 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Run, credpath
+from test_hostile import CLEAN
 
 Project = Callable[..., str]
-
-CLEAN = """\
-competencies:
-  - id: sql
-    title: SQL querying
-credentials:
-  - id: sql-foundations
-    title: SQL Foundations
-    type: micro-credential
-    grants: [sql@1]
-outcomes:
-  - id: junior-analyst
-    title: Junior Analyst
-    requires: [sql@1]
-"""
 
 SECRET = "competencies:\n  - id: s3cr3t-token\n    title: hunter2\n"
 """Stands for a file outside the project that must never be read or quoted."""
