@@ -118,6 +118,7 @@ docs-images:
 	-$(BIN)/credpath render tests/fixtures/render/problems -o docs/render-review.png --force
 	$(BIN)/python tests/screenshots.py
 	$(BIN)/python tests/drift_screenshot.py
+	$(BIN)/python tests/serve_screenshot.py
 
 bench:
 	$(BIN)/python bench/run.py
@@ -127,6 +128,7 @@ bench:
 	$(BIN)/python bench/bench_render.py --sizes 500,2000 --catalog mixed
 	$(BIN)/python bench/bench_site.py
 	$(BIN)/python bench/bench_lsp.py
+	$(BIN)/python bench/bench_serve.py
 
 schemas:
 	$(BIN)/credpath schema --kind curriculum > schemas/curriculum.schema.json

@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "analytics": 4,
     "exchange": 4,
     "editor": 5,
+    "preview": 5,
     "commands": 6,
     "cli": 7,
     "__main__": 8,

@@ -522,6 +522,34 @@ def site(
 
 
 @app.command(cls=_Command)
+def serve(
+    path: PathArg = Path("."),
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="The port (0: any free one).")
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="The address to listen on. Default: this machine only; another address "
+            "lets others reach the preview (with a warning).",
+        ),
+    ] = "127.0.0.1",
+    open_: Annotated[bool, typer.Option("--open", help="Open the site in the browser.")] = False,
+    no_drafts: NoDraftsOpt = False,
+) -> None:
+    """Preview the learner site while you edit: each save re-checks the project, open pages
+    reload when what they show changes, and every finding shows over the page (docs/serve.md).
+
+    Serves from memory (nothing is written) to this machine only, until Ctrl-C.
+    """
+    from credpath.commands.serve import ServeOptions
+    from credpath.commands.serve import serve as command
+
+    run(command, ServeOptions(path, port, host, open_, no_drafts))
+
+
+@app.command(cls=_Command)
 def metrics(
     path: PathArg = Path("."),
     outcome: Annotated[
