@@ -22,6 +22,7 @@ pathway on any machine.
 from __future__ import annotations
 
 import heapq
+import weakref
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,6 +61,10 @@ class DerivedPathway:
         return tuple(c for stage in self.stages for c in stage)
 
 
+_ESTIMATORS: weakref.WeakKeyDictionary[Semantics, _Estimator] = weakref.WeakKeyDictionary()
+"""Per semantics, the estimator from the assumed competencies: one serves every outcome."""
+
+
 def derive(
     semantics: Semantics, outcome_id: str, start: State | None = None
 ) -> DerivedPathway | None:
@@ -85,10 +90,10 @@ def derive(
         optimal = chosen is not None
     if chosen is None:
         if start is None:
-            estimator = semantics.memo.get("estimator")
+            estimator = _ESTIMATORS.get(semantics)
             if estimator is None:
                 order = [credentials[c] for c in earned]
-                estimator = semantics.memo["estimator"] = _Estimator(semantics, origin, order)
+                estimator = _ESTIMATORS[semantics] = _Estimator(semantics, origin, order)
         else:
             estimator = _Estimator(semantics, origin, [credentials[c] for c in earned])
         chosen = _heuristic(semantics, outcome.requires, origin, candidates, estimator)

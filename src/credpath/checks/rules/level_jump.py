@@ -86,16 +86,7 @@ def _earnable_without(ctx: Context, credential: CredentialDef, competency: str, 
             break
         if granter.id != credential.id and rounds.get(granter.id, own + 1) <= own:
             return True
-    without: dict[str, dict[str, int]] = sem.memo.setdefault("levels-without", {})
-    if credential.id not in without:
-        state = sem.start()
-        others = [c for c in sem.active if c.id != credential.id]
-        for other in others:  # the earlier rounds, earned without looking
-            if rounds.get(other.id, own + 1) <= own:
-                state.earn(other)
-        sem.closure(state, others)
-        without[credential.id] = state.levels
-    return without[credential.id].get(competency, 0) >= level
+    return sem.levels_without(credential.id).get(competency, 0) >= level
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
