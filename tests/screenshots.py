@@ -1,8 +1,8 @@
 """The site screenshots in docs/ (``make docs-images``), taken with the tests' browser.
 
 Builds the learner site of curricula/data-careers and photographs, for a learner who
-holds two credentials, the home page, an outcome page, its pathway map and a credential
-page: what a learner sees.
+holds two credentials, the home page, an outcome page, its pathway map, a credential
+page and the "Your pathway" page: what a learner sees.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ SHOTS = {
     "outcomes/junior-data-analyst.html": ("site-outcome.png", None),
     "outcomes/junior-data-analyst.html#map": ("site-map.png", "#diagram-heading"),
     "credentials/advanced-sql-performance.html": ("site-credential.png", None),
+    "your-pathway.html": ("site-pathway.png", None),
 }
 """Page -> (picture, the element scrolled to the top first, if any)."""
 

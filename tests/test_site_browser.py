@@ -277,6 +277,7 @@ def requested(driver: WebDriver) -> list[str]:
 def test_no_page_loads_from_the_network_or_logs_an_error(driver: WebDriver, careers: Path) -> None:
     pages = ["index.html", "outcomes/junior-data-analyst.html", "credentials/sql-foundations.html"]
     pages += ["credentials.html", "competencies.html", "outcomes/bi-developer.html"]
+    pages += ["your-pathway.html"]
     for page in pages:
         driver.get_log("performance")
         driver.get_log("browser")
@@ -299,7 +300,7 @@ def test_no_serious_accessibility_violation(driver: WebDriver, careers: Path, da
     scheme = [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": scheme})
     pages = ["index.html", "outcomes/junior-data-analyst.html", "credentials/sql-foundations.html"]
-    pages += ["competencies.html", "credentials.html"]
+    pages += ["competencies.html", "credentials.html", "your-pathway.html"]
     try:
         for page in pages:
             open_page(driver, careers / page, ["sql-foundations"])
@@ -396,10 +397,26 @@ def map_states(driver: WebDriver) -> dict[str, str]:
 
 
 def map_label(driver: WebDriver, credential_id: str) -> str:
-    link = driver.find_element(
-        By.CSS_SELECTOR, f"[data-role='map'] g[id='credential:{credential_id}'] a"
+    toggle = driver.find_element(
+        By.CSS_SELECTOR, f"[data-role='map'] g[id='credential:{credential_id}'] .map-toggle"
     )
-    return link.get_attribute("aria-label") or ""
+    return toggle.get_attribute("aria-label") or ""
+
+
+def map_toggle(driver: WebDriver, credential_id: str) -> Any:
+    return driver.find_element(
+        By.CSS_SELECTOR, f"[data-role='map'] [data-toggle='{credential_id}']"
+    )
+
+
+def click_box(driver: WebDriver, credential_id: str) -> None:
+    """Click a credential's box on the map near its left edge (its name, in the middle, is
+    the link to its page)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    box = map_toggle(driver, credential_id)
+    width = box.rect["width"]
+    ActionChains(driver).move_to_element_with_offset(box, -width / 2 + 4, 0).click().perform()
 
 
 def test_the_map_marks_held_startable_and_locked_credentials_as_the_learner_marks_them(
@@ -422,21 +439,48 @@ def test_the_map_marks_held_startable_and_locked_credentials_as_the_learner_mark
     assert colour == "rgb(31, 95, 191)"  # can start now: the accent border
     driver.find_element(By.CSS_SELECTOR, "[data-role='plan'] [data-earn='sql-basics']").click()
     assert map_states(driver) == {"sql-basics": "held", "sql-more": "start", "viz-basics": "start"}
-    assert map_label(driver, "sql-basics") == "SQL Basics: held"
+    assert map_label(driver, "sql-basics") == "SQL Basics: earned"
     driver.refresh()
     assert map_states(driver)["sql-basics"] == "held"
 
 
+def test_clicking_a_credentials_box_on_the_map_marks_it_and_its_name_opens_its_page(
+    driver: WebDriver, small: tuple[Path, Path]
+) -> None:
+    project, site = small
+    open_page(driver, site / "outcomes" / "analyst.html")
+    box = map_toggle(driver, "sql-basics")
+    assert box.get_attribute("aria-pressed") == "false"
+    click_box(driver, "sql-basics")
+    assert box.get_attribute("aria-pressed") == "true"
+    assert map_states(driver) == {"sql-basics": "held", "sql-more": "start", "viz-basics": "start"}
+    assert stored(driver) == ["sql-basics"]
+    expected = cli_plan(project, "analyst", ["sql-basics"])["stages"]
+    assert plan_stages(driver) == [[c["id"] for c in s["credentials"]] for s in expected]
+    status = driver.find_element(By.CSS_SELECTOR, "[data-role='status']").text
+    assert status == "SQL Basics: marked as earned."
+    click_box(driver, "sql-basics")  # again: no longer marked
+    assert map_toggle(driver, "sql-basics").get_attribute("aria-pressed") == "false"
+    assert stored(driver) == []
+    assert map_states(driver)["sql-basics"] == "start"
+    driver.find_element(
+        By.CSS_SELECTOR, "[data-role='map'] g[id='credential:sql-more'] a text"
+    ).click()
+    WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith("credentials/sql-more.html"))
+
+
 def test_the_map_is_usable_with_the_keyboard(driver: WebDriver, small: tuple[Path, Path]) -> None:
-    """Tab reaches each credential of the map; focus says where the learner stands with it
-    (the label a screen reader reads, and the caption under the map); Enter opens its page."""
+    """Tab reaches each credential of the map: first its box, a toggle button (its label and
+    aria-pressed say where the learner stands, the caption under the map repeats it), then
+    its name, a link. Space or Enter on the box marks it earned; Enter on the name opens its
+    page."""
     _, site = small
     open_page(driver, site / "outcomes" / "analyst.html")
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     labels = []
-    for _ in range(40):
+    for _ in range(60):
         active = driver.switch_to.active_element
-        if active.get_attribute("data-why"):
+        if active.get_attribute("data-toggle"):
             labels.append(active.get_attribute("aria-label"))
             if labels[-1].startswith("More SQL"):
                 break
@@ -446,9 +490,80 @@ def test_the_map_is_usable_with_the_keyboard(driver: WebDriver, small: tuple[Pat
         "SQL Basics: you can start it now; stage 1 of your plan",
     ]
     caption = driver.find_element(By.CSS_SELECTOR, "[data-role='map-why']").text
-    assert caption == labels[-1]
-    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    assert caption == labels[-1] + " (select to mark it earned)"
+    box = driver.switch_to.active_element
+    assert box.get_attribute("role") == "button"
+    box.send_keys(Keys.SPACE)
+    box = driver.switch_to.active_element
+    assert box.get_attribute("data-toggle") == "sql-more"  # focus stays on it
+    assert box.get_attribute("aria-pressed") == "true"
+    assert map_states(driver)["sql-more"] == "held"
+    assert stored(driver) == ["sql-more"]
+    box.send_keys(Keys.ENTER)
+    assert box.get_attribute("aria-pressed") == "false"
+    assert stored(driver) == []
+    box.send_keys(Keys.TAB)
+    link = driver.switch_to.active_element
+    assert link.get_attribute("aria-label") == "More SQL: open its page"
+    link.send_keys(Keys.ENTER)
     WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith("credentials/sql-more.html"))
+
+
+def view_box(driver: WebDriver) -> list[float]:
+    svg = driver.find_element(By.CSS_SELECTOR, "[data-role='map'] svg")
+    box = driver.execute_script("return arguments[0].getAttribute('viewBox')", svg)
+    return [float(n) for n in box.split()]
+
+
+def test_on_a_phone_the_map_zooms_and_pans_and_a_drag_marks_nothing(
+    driver: WebDriver, careers: Path
+) -> None:
+    """At a phone's size (390 x 844): + and - zoom, a drag moves the map once zoomed in
+    (and marks nothing, opens nothing), a pinch of two fingers zooms, "Whole map" shows it
+    all again; nothing scrolls sideways."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    try:
+        page = careers / "outcomes" / "junior-data-analyst.html"
+        open_page(driver, page)
+        whole = view_box(driver)
+        zoom_out = driver.find_element(By.CSS_SELECTOR, "[data-zoom='out']")
+        assert zoom_out.get_attribute("disabled") == "true"  # the whole map already
+        driver.find_element(By.CSS_SELECTOR, "[data-zoom='in']").click()
+        closer = view_box(driver)
+        assert closer[2] == pytest.approx(whole[2] / 1.5)
+        assert closer[3] == pytest.approx(whole[3] / 1.5)
+        svg = driver.find_element(By.CSS_SELECTOR, "[data-role='map'] svg")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+        ActionChains(driver).move_to_element(svg).click_and_hold().move_by_offset(
+            -60, -10
+        ).move_by_offset(-40, 0).release().perform()
+        moved = view_box(driver)
+        assert moved[0] > closer[0]  # dragged left: the view moves right over the map
+        assert moved[2:] == closer[2:]
+        assert stored(driver) == []
+        assert driver.current_url == page.as_uri()
+        pinch = """
+            const svg = arguments[0];
+            const box = svg.getBoundingClientRect();
+            const [x, y] = [box.left + box.width / 2, box.top + box.height / 2];
+            const send = (type, id, dx) => svg.dispatchEvent(new PointerEvent(type,
+              {pointerId: id, pointerType: 'touch', clientX: x + dx, clientY: y, bubbles: true}));
+            send('pointerdown', 1, -20); send('pointerdown', 2, 20);
+            send('pointermove', 2, 60);
+            send('pointerup', 1, -20); send('pointerup', 2, 60);
+        """
+        driver.execute_script(pinch, svg)
+        pinched = view_box(driver)
+        assert pinched[2] == pytest.approx(moved[2] / 2)  # fingers twice as far apart
+        driver.find_element(By.CSS_SELECTOR, "[data-zoom='reset']").click()
+        assert view_box(driver) == whole
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_the_map_agrees_with_next_for_random_states(driver: WebDriver, careers: Path) -> None:
@@ -469,6 +584,113 @@ def test_the_map_agrees_with_next_for_random_states(driver: WebDriver, careers: 
         doors = {door["id"] for door in answer["next"]}
         assert {c for c, s in states.items() if s == "held"} == held & set(states), have
         assert all(states[d] == "start" for d in doors & set(states)), have
+
+
+def pathway_outcomes(driver: WebDriver) -> list[dict[str, Any]]:
+    """What the "Your pathway" page shows per outcome drawn in full, in its order."""
+    found = []
+    for section in driver.find_elements(By.CSS_SELECTOR, "[data-role='pathway'] section"):
+        stages = section.find_elements(By.CSS_SELECTOR, "[data-stage]")
+        found.append(
+            {
+                "outcome": section.get_attribute("data-outcome"),
+                "summary": section.find_element(By.CSS_SELECTOR, "[data-role='summary']").text,
+                "stages": [
+                    [
+                        (e.get_attribute("data-credential"), e.get_attribute("data-state"))
+                        for e in s.find_elements(By.CSS_SELECTOR, "[data-credential]")
+                    ]
+                    for s in stages
+                ],
+            }
+        )
+    return found
+
+
+def test_your_pathway_answers_as_next_and_plan_for_random_states(
+    driver: WebDriver, careers: Path
+) -> None:
+    """The "Your pathway" page: the next doors are ``credpath next``'s; per outcome the
+    learner started (or, with none, every outcome), the stages are ``credpath plan``'s,
+    the first stage "can start now", the later ones locked with why, or the CLI's reason
+    it cannot be reached; the outcomes nearest first (fewest hours, then credentials)."""
+    ids = sorted(p.stem for p in (careers / "credentials").glob("*.html"))
+    outcomes = sorted(p.stem for p in (careers / "outcomes").glob("*.html"))
+    chance = random.Random(131)
+    states = [[], ["sql-foundations"]]
+    states += [sorted(chance.sample(ids, chance.randint(1, 5))) for _ in range(4)]
+    for have in states:
+        open_page(driver, careers / "your-pathway.html", have)
+        assert next_doors(driver) == cli_next(DATA_CAREERS, have), have
+        shown = pathway_outcomes(driver)
+        plans = {o: cli_plan(DATA_CAREERS, o, have) for o in outcomes}
+        args = ["--have", ",".join(have)] if have else []
+        held = set(
+            json.loads(credpath("next", str(DATA_CAREERS), *args, "--format", "json").stdout)[
+                "have"
+            ]["credentials"]
+        )
+        started = [o for o in outcomes if held & set(credpath_leads(careers, o))]
+        nearest = sorted(started or outcomes, key=lambda o: closeness(plans[o]))
+        assert [s["outcome"] for s in shown] == nearest[:10], have
+        for entry in shown:
+            plan = plans[entry["outcome"]]
+            assert [[c for c, _ in stage] for stage in entry["stages"]] == [
+                [c["id"] for c in s["credentials"]] for s in plan["stages"]
+            ], (have, entry["outcome"])
+            for number, stage in enumerate(entry["stages"], 1):
+                assert {state for _, state in stage} == {"start" if number == 1 else "locked"}
+            if not plan["reachable"]:
+                assert entry["summary"].endswith(
+                    f"cannot be reached from here: it {plan['reason']}."
+                )
+            elif plan["met"]:
+                assert entry["summary"].startswith("You meet ")
+
+
+def closeness(plan: dict[str, Any]) -> tuple[float, int, str]:
+    """How near a plan of ``credpath plan --format json`` is: hours, then credentials."""
+    if not plan["reachable"]:
+        return (float("inf"), 0, plan["outcome"])
+    return (plan["total_hours"], plan["credentials"], plan["outcome"])
+
+
+def credpath_leads(site: Path, outcome: str) -> list[str]:
+    """The credentials leading to an outcome, as the site's data says (``leads``)."""
+    import base64
+
+    text = (site / "assets" / "data.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    entry = next(o for o in data["outcomes"] if o["id"] == outcome)
+    bits = base64.b64decode(entry["leads"])
+    return [
+        c["id"]
+        for i, c in enumerate(data["credentials"])
+        if i >> 3 < len(bits) and bits[i >> 3] >> (i & 7) & 1
+    ]
+
+
+def test_your_pathway_marks_a_locked_credential_with_why_and_updates_when_marked(
+    driver: WebDriver, small: tuple[Path, Path]
+) -> None:
+    _, site = small
+    open_page(driver, site / "index.html")
+    driver.find_element(By.CSS_SELECTOR, "header.site a[href='your-pathway.html']").click()
+    WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith("your-pathway.html"))
+    note = driver.find_element(By.CSS_SELECTOR, "[data-role='pathway-note']").text
+    assert note == "You have not started any outcome yet: every outcome, the nearest first."
+    analyst = driver.find_element(By.CSS_SELECTOR, "[data-role='pathway'] [data-outcome='analyst']")
+    locked = analyst.find_element(By.CSS_SELECTOR, "[data-credential='sql-more'] .locked")
+    assert locked.text == "locked: needs sql@1: take SQL Basics"
+    analyst.find_element(By.CSS_SELECTOR, "[data-earn='sql-basics']").click()
+    note = driver.find_element(By.CSS_SELECTOR, "[data-role='pathway-note']").text
+    assert note == "The 1 outcome you have started, the nearest first."
+    shown = pathway_outcomes(driver)
+    assert [s["outcome"] for s in shown] == ["analyst"]
+    assert shown[0]["stages"] == [[("sql-more", "start"), ("viz-basics", "start")]]
+    assert stored(driver) == ["sql-basics"]
+    rest = driver.find_elements(By.CSS_SELECTOR, ".pathway-rest li")
+    assert sorted(li.get_attribute("data-outcome") for li in rest) == ["reader", "welder"]
 
 
 def test_a_long_list_is_listed_whole_a_page_at_a_time(driver: WebDriver, tmp_path: Path) -> None:
@@ -500,6 +722,20 @@ def test_a_long_list_is_listed_whole_a_page_at_a_time(driver: WebDriver, tmp_pat
     browse.find_element(By.TAG_NAME, "input").send_keys("Layer 2")  # every word, any case
     assert shown() == [t for t in expected if "layer" in t and "2" in t][:50]
     assert "matching (of 81)" in browse.find_element(By.CSS_SELECTOR, "p.meta").text
+
+    # a group of "What it unlocks": those leading to one outcome, listed whole
+    driver.refresh()
+    button = driver.find_element(By.CSS_SELECTOR, "[data-more='unlocks-toward']")
+    role = (button.get_attribute("data-of") or "").split(" ")[1]
+    toward = [
+        sem.catalog.credentials[c].model.title
+        for c, _ in unlocks_in_order(sem, "c0-0")
+        if role in sem.outcomes_of.get(c, ())
+    ]
+    assert len(toward) > 5
+    button.click()
+    browse = driver.find_element(By.CSS_SELECTOR, "[data-browse='unlocks-toward']")
+    assert [a.text for a in browse.find_elements(By.CSS_SELECTOR, "li > a")] == toward[:50]
 
 
 def test_a_stage_of_the_catalog_page_is_listed_whole(driver: WebDriver, tmp_path: Path) -> None:

@@ -150,7 +150,7 @@ def test_a_site_drawn_by_forked_workers_is_the_site_drawn_in_one_process(
     assert len([n for n in shared_files if n.startswith("credentials/")]) == 600
     assert shared_files == site_files(tmp_path / "alone")
     for run, name in ((shared, "shared"), (alone, "alone")):
-        assert run.stderr == f"wrote the site (623 pages) to {tmp_path / name}; open index.html\n"
+        assert run.stderr == f"wrote the site (624 pages) to {tmp_path / name}; open index.html\n"
 
 
 def test_pages_written_by_forked_workers_are_known_as_credpaths_own(tmp_path: Path) -> None:
@@ -296,28 +296,64 @@ def test_each_credential_page_draws_where_it_sits(tmp_path: Path) -> None:
     }
 
 
+def unlock_groups(page: Path) -> list[tuple[str, int, list[str]]]:
+    """The "What it unlocks" section of a credential page: (the outcome its group leads
+    to, how many, the titles listed) per group, in the page's order."""
+    html = page.read_text(encoding="utf-8")
+    section = html[html.index('id="unlocks-heading"') : html.index('id="leads"')]
+    groups = re.findall(
+        r'<h3 class="toward">(?:Toward <a [^>]*>([^<]+)</a>|Toward no job outcome) '
+        r'<span class="meta">([\d,]+)</span></h3>\s*<ul>(.*?)</ul>',
+        section,
+        re.S,
+    )
+    return [
+        (outcome, int(count.replace(",", "")), re.findall(r"<li><a [^>]*>([^<]+)</a>", body))
+        for outcome, count, body in groups
+    ]
+
+
 def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) -> None:
-    """The figure names five per step; the page's lists name the first twenty, nearest and
-    most relevant first, then a button that lists them all in the browser."""
+    """The figure names five per step; "What it unlocks" groups what it opens by the
+    outcome each leads to (the outcomes most lead to first), five per group, the nearest
+    first (those naming it before those asking for a level it grants), each group then a
+    button that lists it whole in the browser, and a last button that lists all."""
+    from credpath.checks.context import Options
+    from credpath.checks.engine import check
+    from credpath.publish.site import unlocks_in_order
+
     catalog = tmp_path / "layers"
     layered_catalog(catalog, layers=3, per_layer=200)
     site = tmp_path / "site"
     assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
+    sem = check(catalog, catalog, Options(False)).context.semantics
+    opened = [c for c, _ in unlocks_in_order(sem, "c0-0")]
+    title = {c: sem.catalog.credentials[c].model.title for c in opened}
     page = site / "credentials" / "c0-0.html"
-    opens = section_links(page, "unlocks-heading")
+    groups = unlock_groups(page)
+    assert len(groups) == 4
+    counts = [count for _, count, _ in groups]
+    assert counts == sorted(counts, reverse=True)
+    shown: set[str] = set()
+    for outcome, count, listed in groups:
+        role = next(
+            o for o in sem.catalog.outcomes if sem.catalog.outcomes[o].model.title == outcome
+        )
+        members = [c for c in opened if role in sem.outcomes_of.get(c, ())]
+        assert count == len(members)
+        assert listed == [title[c] for c in members[:5]]
+        shown.update(members[:5])
     toward = section_links(page, "leads")
-    assert (len(opens), len(toward)) == (20, 20)
-    named = [f"Credential {slot} of layer 1" for slot in (0, 199)]  # they name it: first
-    assert opens[:2] == named
+    assert len(toward) == 20
     steps = figure_steps(page)
-    assert steps["after"] == [*opens[:5], "and 76 more"]
+    assert steps["after"] == [*[title[c] for c in opened[:5]], "and 76 more"]
     assert steps["toward"] == [*toward[:5], "and 15 more"]
     html = page.read_text(encoding="utf-8")
     assert '<a href="#unlocks-heading">and 76 more</a>' in html
     assert '<a href="#leads">and 15 more</a>' in html
     assert (
         '<li class="more"><button type="button" class="more" data-more="unlocks" '
-        'data-of="c0-0" aria-expanded="false">and 61 more: list all 81</button></li>'
+        f'data-of="c0-0" aria-expanded="false">and {81 - len(shown)} more: list all 81</button>'
     ) in html
     assert 'data-more="leads"' not in html  # twenty outcomes: all on the page
 
@@ -340,10 +376,15 @@ def test_long_lists_stay_within_the_page_budget(tmp_path: Path) -> None:
     site = tmp_path / "site"
     run = credpath("site", str(catalog), "-o", str(site), "--no-diagrams")
     assert run.exit_code == 0, run.stderr
-    assert run.stderr == f"wrote the site (257 pages) to {site}; open index.html\n"
-    assert len(section_links(site / "credentials" / "root.html", "unlocks-heading")) == 20
+    assert run.stderr == f"wrote the site (258 pages) to {site}; open index.html\n"
+    assert unlock_groups(site / "credentials" / "root.html") == [
+        ("Job", 1, ["C0"]),
+        ("", 249, ["C1", "C2", "C3", "C4", "C5"]),
+    ]
     root = (site / "credentials" / "root.html").read_text(encoding="utf-8")
-    assert "and 230 more: list all 250" in root
+    assert 'data-more="unlocks-toward" data-of="root"' in root  # those leading to no outcome
+    assert "and 244 more: list all 249" in root
+    assert "and 244 more: list all 250" in root  # the last button: all it unlocks
     listed = (site / "credentials.html").read_text(encoding="utf-8")
     assert 'data-more="stage" data-of="stage-2" aria-expanded="false">and 50 more' in listed
     pages = sorted(p.name for p in site.glob("competencies*.html"))
@@ -384,3 +425,171 @@ def test_a_credential_opens_nothing_among_its_own_prerequisites(tmp_path: Path) 
     assert figure_steps(pages / "adv.html")["after"] == ["Reporting"]
     assert section_links(pages / "inter.html", "unlocks-heading") == ["Advanced SQL", "Reporting"]
     assert section_links(pages / "basics.html", "unlocks-heading") == ["Intermediate SQL"]
+
+
+# -- credpath site --drift REPORT.json ----------------------------------------------------
+
+DRIFT_CATALOG = """
+credentials:
+  - {id: a, title: Alpha, grants: [k]}
+  - {id: b, title: '<b>Beta</b>', requires: [a]}
+  - {id: c, title: Gamma, requires: [a]}
+  - {id: d, title: Delta, requires: [a]}
+  - {id: e, title: Epsilon}
+competencies:
+  - {id: k, title: K}
+outcomes:
+  - {id: job, title: Job, requires: [b]}
+"""
+
+
+def drift_row(
+    credential: str, continued: int | None, went: list[tuple[str, int]], **counts: int | None
+) -> dict[str, object]:
+    """A credential's row as ``credpath drift --format json`` writes it."""
+    cells = {"earnings": None, "continued": continued, "drifted": None, "censored": None}
+    cells.update(counts)
+    return {
+        "id": credential,
+        "title": credential,
+        **cells,
+        "suppressed": [name for name, value in cells.items() if value is None],
+        "continuation": None,
+        "median_days": None,
+        "went_next": [{"id": i, "learners": n, "offered": True} for i, n in went],
+        "structure": [],
+    }
+
+
+def drift_site(tmp_path: Path, report: object) -> tuple[object, Path]:
+    import json
+
+    project = tmp_path / "project"
+    if not project.exists():
+        project.mkdir()
+        (project / "catalog.yaml").write_text(DRIFT_CATALOG)
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report) if not isinstance(report, str) else report)
+    site = tmp_path / "site"
+    run = credpath("site", str(project), "-o", str(site), "--no-diagrams", "--drift", str(path))
+    return run, site
+
+
+def went_line(site: Path, credential: str) -> str | None:
+    html = (site / "credentials" / f"{credential}.html").read_text(encoding="utf-8")
+    found = re.search(r'<p class="went" data-role="went-next">(.*?)</p>', html, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else None
+
+
+def test_drift_shows_where_most_learners_went_next_from_shown_counts_only(tmp_path: Path) -> None:
+    """Percentages of those who went on; a destination below the report's min_group is
+    never named (even when a report lists it), nor a row whose ``continued`` is
+    suppressed; ids the catalog does not know are left out; titles escaped."""
+    report = {
+        "min_group": 10,
+        "credentials": [
+            drift_row("a", 200, [("b", 120), ("c", 50), ("d", 12), ("zzz", 15), ("e", 9)]),
+            drift_row("b", None, [("c", 40)], earnings=300),  # continued suppressed
+            drift_row("c", 8, [("d", 8)]),  # a small cell a hand-edited report shows
+            drift_row("nowhere", 50, [("a", 50)]),
+        ],
+    }
+    run, site = drift_site(tmp_path, report)
+    assert run.exit_code == 0, run.stderr
+    assert went_line(site, "a") == (
+        "Most learners who finished this went on to: &lt;b&gt;Beta&lt;/b&gt; (60%), "
+        "Gamma (25%), Delta (6%). Of the 200 who went on to another credential, from this "
+        "institution's records (credpath drift)."
+    )
+    assert went_line(site, "b") is None
+    assert went_line(site, "c") is None
+    assert went_line(site, "e") is None
+    off = tmp_path / "without"
+    assert (
+        credpath("site", str(tmp_path / "project"), "-o", str(off), "--no-diagrams").exit_code == 0
+    )
+    assert "went-next" not in (off / "credentials" / "a.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("report", "says"),
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "the document is not a JSON object"),
+        ({"credentials": []}, "min_group is missing"),
+        ({"min_group": 10, "credentials": [{"id": "a"}]}, "credentials[0].suppressed"),
+        (
+            {"min_group": 10, "credentials": [drift_row("a", 20, [("b", 30)])]},
+            "credentials[0].went_next[0].learners is more than",
+        ),
+        (
+            {"min_group": 10, "credentials": [drift_row("a", 20, [("b", -1)])]},
+            "credentials[0].went_next[0].learners is not a count",
+        ),
+        ("[" * 5000 + "]" * 5000, "nested deeper"),
+    ],
+)
+def test_a_malformed_drift_report_exits_2_naming_the_file(
+    tmp_path: Path, report: object, says: str
+) -> None:
+    run, site = drift_site(tmp_path, report)
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"credpath: {tmp_path / 'report.json'}: not a drift report")
+    assert says in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not site.exists()
+
+
+def test_the_your_pathway_page_is_linked_from_every_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run = credpath(
+        "site", str(ROOT / "curricula" / "data-careers"), "-o", str(site), "--no-diagrams"
+    )
+    assert run.exit_code == 0, run.stderr
+    page = (site / "your-pathway.html").read_text(encoding="utf-8")
+    assert "<title>Your pathway · " in page
+    assert 'data-role="pathway"' in page
+    for other in ("index.html", "credentials/sql-foundations.html", "outcomes/bi-developer.html"):
+        html = (site / other).read_text(encoding="utf-8")
+        assert re.search(r'<a href="(\.\./)?your-pathway\.html">Your pathway</a>', html), other
+
+
+@pytest.mark.slow  # thousands of simulated learners
+def test_a_report_credpath_drift_wrote_is_shown_as_it_says(tmp_path: Path) -> None:
+    """End to end: simulated records, ``credpath drift --format json``, then ``site
+    --drift``: each credential page names the report's three most taken known next
+    credentials with their share of those who went on, and only where ``continued`` is
+    shown."""
+    import json
+
+    project = ROOT / "curricula" / "data-careers"
+    records, report = tmp_path / "records.csv", tmp_path / "report.json"
+    simulate = ["simulate", str(project), "--learners", "3000", "--seed", "2", "-o", str(records)]
+    assert credpath(*simulate).exit_code == 0
+    drift = ["drift", str(records), "--project", str(project), "--format", "json", "-o"]
+    assert credpath(*drift, str(report)).exit_code == 0
+    site = tmp_path / "site"
+    run = credpath("site", str(project), "-o", str(site), "--no-diagrams", "--drift", str(report))
+    assert run.exit_code == 0, run.stderr
+    rows = json.loads(report.read_text(encoding="utf-8"))["credentials"]
+    titles = {  # as each page writes it (escaped)
+        page.stem: page.read_text(encoding="utf-8").split("<h1>", 1)[1].split("</h1>", 1)[0]
+        for page in (site / "credentials").glob("*.html")
+    }
+    shown = 0
+    for row in rows:
+        line = went_line(site, row["id"])
+        if row["continued"] is None or not row["went_next"]:
+            assert line is None, row["id"]
+            continue
+        top = sorted(row["went_next"], key=lambda w: (-w["learners"], w["id"]))[:3]
+        parts = [
+            f"{titles[w['id']]} ({round(100 * w['learners'] / row['continued'])}%)" for w in top
+        ]
+        assert line == (
+            f"Most learners who finished this went on to: {', '.join(parts)}. Of the "
+            f"{row['continued']:,} who went on to another credential, from this institution's "
+            "records (credpath drift)."
+        ), row["id"]
+        shown += 1
+    assert shown > 10

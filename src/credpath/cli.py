@@ -508,6 +508,16 @@ def site(
     ] = False,
     no_drafts: NoDraftsOpt = False,
     force: ForceOpt = False,
+    drift: Annotated[
+        Path | None,
+        typer.Option(
+            "--drift",
+            metavar="REPORT.json",
+            help="Show on each credential page where most learners went next, from a "
+            "report of credpath drift --format json (aggregates only).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write the learner site: where a learner stands, what to take next, the plan to each outcome.
 
@@ -518,7 +528,7 @@ def site(
     from credpath.commands.site import SiteOptions
     from credpath.commands.site import site as build_site
 
-    run(build_site, SiteOptions(path, output, no_drafts, not no_diagrams, force))
+    run(build_site, SiteOptions(path, output, no_drafts, not no_diagrams, force, drift))
 
 
 @app.command(cls=_Command)

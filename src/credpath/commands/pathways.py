@@ -47,7 +47,10 @@ def _credential_line(result: Result, cid: str) -> str:
 
 
 def plan(options: PlanOptions) -> Document:
-    """The stages still to go from what a learner holds to an outcome."""
+    """The stages still to go from what a learner holds to an outcome.
+
+    Mirrored in credpath.js by ``planAnswer``: change both together.
+    """
     from credpath.base.text import escape
     from credpath.checks.engine import check
     from credpath.compiler.pathways import derive, hours
@@ -117,7 +120,10 @@ def plan(options: PlanOptions) -> Document:
 
 
 def _why_not(result: Result, outcome: str, state: State) -> str:
-    """The root cause, from the learner's state rather than from the empty one."""
+    """The root cause, from the learner's state rather than from the empty one.
+
+    Mirrored in credpath.js by ``Semantics.whyNot``: change both together.
+    """
     from credpath.compiler.requirements import Ref
     from credpath.compiler.semantics import Explainer, unmet
 
@@ -135,7 +141,10 @@ def _why_not(result: Result, outcome: str, state: State) -> str:
 
 
 def next_doors(options: PlanOptions) -> Document:
-    """The credentials a learner can start now that add something, and where each leads."""
+    """The credentials a learner can start now that add something, and where each leads.
+
+    Mirrored in credpath.js by ``nextAnswer``: change both together.
+    """
     from credpath.checks.engine import check
 
     result = check(options.path, Path.cwd(), Options(options.no_drafts))

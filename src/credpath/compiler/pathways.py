@@ -68,7 +68,10 @@ _ESTIMATORS: weakref.WeakKeyDictionary[Semantics, _Estimator] = weakref.WeakKeyD
 def derive(
     semantics: Semantics, outcome_id: str, start: State | None = None
 ) -> DerivedPathway | None:
-    """The pathway to ``outcome_id`` from ``start`` (default: assumed only); None if unreachable."""
+    """The pathway to ``outcome_id`` from ``start`` (default: assumed only); None if unreachable.
+
+    Mirrored in credpath.js by ``Semantics.derive``: change both together.
+    """
     outcome = semantics.catalog.outcomes[outcome_id]
     origin = start.copy() if start is not None else semantics.start()
     if satisfied(outcome.requires, origin):
@@ -121,6 +124,7 @@ def _search(
     frontier once. Work is counted in parts of requirements: for each set taken from the
     frontier, the size of the goal and of every candidate's requirement, counted before
     they are checked.
+    Mirrored in credpath.js by ``search``: change both together.
     """
     ordered = sorted(candidates, key=lambda c: c.id)
     costs = [hours(c) for c in ordered]
@@ -160,6 +164,7 @@ class _Estimator:
     outcome, so one estimator serves every outcome from the same start. Sets are
     bit sets (Python ints), so a 10,000-long chain of prerequisites costs kilobytes
     per estimate, not a copy of every set before it.
+    Mirrored in credpath.js by ``Estimator``: change both together.
     """
 
     def __init__(self, semantics: Semantics, start: State, order: list[CredentialDef]) -> None:
@@ -174,7 +179,10 @@ class _Estimator:
                 self.estimates[credential.id] = self._union([needed, (self.costs[i], 1, 1 << i)])
 
     def _union(self, parts: Iterable[Estimate]) -> Estimate:
-        """The union of the parts, with the hours and count of what it holds."""
+        """The union of the parts, with the hours and count of what it holds.
+
+        Mirrored in credpath.js by ``Estimator.union``: change both together.
+        """
         total, count, members = 0.0, 0, 0
         for part_hours, part_count, part in parts:
             if part & ~members == 0:
@@ -192,6 +200,7 @@ class _Estimator:
         return (total, count, members)
 
     def ids(self, members: int) -> list[str]:
+        """Mirrored in credpath.js by ``Estimator.ids``: change both together."""
         found = []
         while members:
             low = members & -members
@@ -200,6 +209,7 @@ class _Estimator:
         return found
 
     def meet(self, requirement: Requirement) -> Estimate | None:
+        """Mirrored in credpath.js by ``Estimator.meet``: change both together."""
         if isinstance(requirement, Ref):
             if self.start.has(requirement):
                 return (0.0, 0, 0)
@@ -227,6 +237,7 @@ class _Estimator:
 
 
 def _cost(estimate: Estimate) -> tuple[float, int]:
+    """Mirrored in credpath.js by ``cheaper``: change both together."""
     return estimate[0], estimate[1]
 
 
@@ -245,6 +256,7 @@ def _heuristic(
     every way to the goal needs (named outside any/choose, or the only member that
     grants a level asked for that way) are never tried, so a credential that requires
     a thousand others costs one round, not a thousand.
+    Mirrored in credpath.js by ``heuristic``: change both together.
     """
     chosen = estimator.meet(goal)
     assert chosen is not None
@@ -272,7 +284,10 @@ def _heuristic(
 def _essential(goal: Requirement, start: State, members: list[CredentialDef]) -> set[str]:
     """Members that no irredundant subset can do without: what the goal and the
     essential members need on every way (all_chain), named by id, or granted by
-    only one member."""
+    only one member.
+
+    Mirrored in credpath.js by ``essential``: change both together.
+    """
     from credpath.compiler.semantics import all_chain
 
     by_id = {c.id: c for c in members}

@@ -238,7 +238,10 @@ def refs(requirement: Requirement) -> list[Ref]:
     """Every reference in an expression, in written order, in any branch.
 
     A loop over a stack rather than nested generators: checks call it for every
-    credential many times, and a 10,000-credential catalog made it a hot spot."""
+    credential many times, and a 10,000-credential catalog made it a hot spot.
+
+    Mirrored in credpath.js by ``refs``: change both together.
+    """
     found: list[Ref] = []
     stack = [requirement]
     while stack:
@@ -252,7 +255,10 @@ def refs(requirement: Requirement) -> list[Ref]:
 
 def size(requirement: Requirement) -> int:
     """How many parts an expression has, every operator and reference counted, aliases
-    expanded: what checking it may cost, so work is counted by the input's size."""
+    expanded: what checking it may cost, so work is counted by the input's size.
+
+    Mirrored in credpath.js by ``size``: change both together.
+    """
     count = 0
     stack = [requirement]
     while stack:

@@ -24,6 +24,7 @@ from credpath.compiler.requirements import All, AnyOf, Choose, Ref, refs
 from credpath.publish.site.data import PER_PAGE
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from jinja2 import Environment
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from credpath.compiler.requirements import Requirement
     from credpath.compiler.resolve import Catalog, CredentialDef
     from credpath.compiler.semantics import Semantics
+    from credpath.publish.site.drift import WentNext
 
 ASSETS = ("credpath.js", "learner.js", "site.css")
 
@@ -253,8 +255,16 @@ class Pages:
     workers (credpath.base.forked), which inherit it with the catalog; nothing it caches
     changes a page."""
 
-    def __init__(self, context: Context, *, with_diagrams: bool) -> None:
+    def __init__(
+        self,
+        context: Context,
+        *,
+        with_diagrams: bool,
+        went_next: Mapping[str, WentNext] | None = None,
+    ) -> None:
         self.with_diagrams = with_diagrams
+        self.went_next = went_next or {}
+        """Per credential, where its earners went next (``--drift``); empty without it."""
         self.sem = context.semantics
         self.catalog = context.catalog
         self.env = _environment()
@@ -297,6 +307,7 @@ class Pages:
         pages = [competencies[i : i + PER_PAGE] for i in range(0, len(competencies), PER_PAGE)]
         return [
             self.page("index.html", "index.html", outcomes=home),
+            self.your_pathway(),
             self.page(
                 "credentials.html",
                 "credentials.html",
@@ -378,12 +389,26 @@ class Pages:
                 views.competency_item(g.target, g.number, "../") for g in credential.grants
             ),
             requires=views.requirement(credential.requires, "../"),
-            unlocks=capped(
-                views, _unlocks(views, opened[:SHOWN]), "unlocks", credential_id, len(opened)
-            ),
+            unlocks=unlock_groups(views, credential_id, opened, self.outcome_links),
             leads=capped(views, leads[0], "leads", credential_id),
             around=self.around(credential, [c for c, _ in opened], leads[1]),
+            went=self.went(credential_id),
         )
+
+    def your_pathway(self) -> tuple[str, bytes]:
+        """The "Your pathway" page: the learner's plan toward each outcome they started,
+        drawn in the browser from the data (learner.js); the page is its frame."""
+        return self.page("your-pathway.html", "your-pathway.html")
+
+    def went(self, credential_id: str) -> tuple[int, list[tuple[Link, int]]]:
+        """Where most learners who earned the credential went next (``--drift``): how many
+        went on, and the credentials of this catalog they went to, each with the percent
+        of those who went on; nothing without a report or nothing to show."""
+        found = self.went_next.get(credential_id)
+        if found is None:
+            return 0, []
+        shares = found.shares(self.catalog.credentials)
+        return found.went_on, [(self.views.credential_link(c), share) for c, share in shares]
 
     def around(self, credential: CredentialDef, opened: list[str], toward: Markup) -> Around:
         """The "where it sits" figure; ``opened``: the credentials it unlocks, by id;
@@ -421,7 +446,12 @@ class Job:
     ids: tuple[str, ...] = ()
 
 
-def build(context: Context, diagrams: bool, folder: Path) -> SiteFiles:
+def build(
+    context: Context,
+    diagrams: bool,
+    folder: Path,
+    went_next: Mapping[str, WentNext] | None = None,
+) -> SiteFiles:
     """Every file of the site, written into the staging ``folder`` as they are drawn.
     ``diagrams`` is False without them (or when Graphviz is missing: the outcome pages
     then say so).
@@ -429,6 +459,7 @@ def build(context: Context, diagrams: bool, folder: Path) -> SiteFiles:
     The pages are shared out to forked workers; each worker lays out the diagrams of the
     outcome pages it draws (Graphviz on every core) and writes its pages, so that this
     process, which writes the assets, only hands on their names and digests.
+    ``went_next``: where learners went after each credential (``--drift``), for its page.
     """
     from functools import partial
 
@@ -438,7 +469,7 @@ def build(context: Context, diagrams: bool, folder: Path) -> SiteFiles:
     sem.outcomes_of  # noqa: B018 - computed once, before the workers fork
     sem.unlocks  # noqa: B018
     sem.rounds  # noqa: B018
-    pages = Pages(context, with_diagrams=diagrams)
+    pages = Pages(context, with_diagrams=diagrams, went_next=went_next)
     outcomes, ids = pages.outcomes, pages.credentials
     jobs = [Job("lists"), Job("data")]
     jobs += [
@@ -450,7 +481,7 @@ def build(context: Context, diagrams: bool, folder: Path) -> SiteFiles:
     shared = len(ids) > CHUNK or (diagrams and len(outcomes) > 2)
     drawn = forked_map(write, jobs) if shared else map(write, jobs)
     lists = 1 + max(1, -(-len(sem.catalog.competencies) // PER_PAGE))
-    count = 1 + len(outcomes) + len(ids) + lists  # home, outcomes, credentials, the lists
+    count = 2 + len(outcomes) + len(ids) + lists  # home, your pathway, outcomes, ...
     return SiteFiles(count, count + len(ASSETS) + 1, _files(drawn))
 
 
@@ -483,7 +514,10 @@ def _first(views: Views, items: list[str], section: str, total: int | None = Non
 def unlocks_in_order(sem: Semantics, credential_id: str) -> list[tuple[str, Ref]]:
     """What a credential unlocks (``Semantics.unlocks``), nearest and most relevant first:
     those that name it before those that ask for a level it grants, then those leading to
-    more outcomes, then by id (``unlocksInOrder`` in learner.js lists the same)."""
+    more outcomes, then by id.
+
+    Mirrored in learner.js by ``unlocksInOrder``: change both together.
+    """
     outcomes_of = sem.outcomes_of
     return sorted(
         sem.unlocks.get(credential_id, {}).items(),
@@ -503,6 +537,57 @@ def _unlocks(views: Views, opened: list[tuple[str, Ref]]) -> list[str]:
         item(cid, "requires it" if ref.kind == "credential" else f"asks for {ref.text}", "../")
         for cid, ref in opened
     ]
+
+
+UNLOCK_GROUPS = 4
+"""Outcomes the "What it unlocks" list of a credential page is grouped by, at most."""
+PER_GROUP = 5
+"""Credentials a group of "What it unlocks" shows before "and N more"."""
+
+
+@dataclass(frozen=True)
+class UnlockGroup:
+    """The credentials a credential unlocks that lead to one outcome (``outcome`` None:
+    to none), the nearest first, the first ``PER_GROUP`` drawn."""
+
+    outcome: Link | None
+    count: int
+    items: Markup
+
+
+def unlock_groups(
+    views: Views, credential_id: str, opened: list[tuple[str, Ref]], outcomes: Mapping[str, Link]
+) -> tuple[list[UnlockGroup], Markup]:
+    """What a credential unlocks (``unlocks_in_order``), grouped by the outcome each leads
+    to: the outcomes most of them lead to first (then by id), those leading to none last;
+    in each group the nearest first (those requiring it before those asking for a level it
+    grants). An entry leading to several outcomes is in each of their groups. The browser
+    lists a group whole ("and N more", learner.js ``unlocks-toward``); past
+    ``UNLOCK_GROUPS`` groups, or when a group leaves some out, a last button lists all."""
+    outcomes_of = views.sem.outcomes_of
+    grouped: dict[str, list[tuple[str, Ref]]] = {}
+    for entry in opened:
+        for outcome in outcomes_of.get(entry[0]) or ("",):
+            grouped.setdefault(outcome, []).append(entry)
+    order = sorted(grouped, key=lambda o: (o == "", -len(grouped[o]), o))[:UNLOCK_GROUPS]
+    groups = [
+        UnlockGroup(
+            outcomes.get(outcome),
+            len(grouped[outcome]),
+            capped(
+                views,
+                _unlocks(views, grouped[outcome][:PER_GROUP]),
+                "unlocks-toward",
+                f"{credential_id} {outcome}".rstrip(),
+                len(grouped[outcome]),
+                PER_GROUP,
+            ),
+        )
+        for outcome in order
+    ]
+    shown = {c for o in order for c, _ in grouped[o][:PER_GROUP]}
+    rest = views.rest("unlocks", credential_id, len(shown), len(opened))
+    return groups, listing([rest] if len(shown) < len(opened) else [])
 
 
 @dataclass(frozen=True)
@@ -588,7 +673,10 @@ def _competencies(views: Views) -> list[CompetencyView]:
 
 
 def level_name(catalog: Catalog, competency: str, level: int) -> str:
-    """``level 2 (Intermediate)``; nothing for a competency with a single level."""
+    """``level 2 (Intermediate)``; nothing for a competency with a single level.
+
+    Mirrored in learner.js by ``levelName``: change both together.
+    """
     definition = catalog.competencies.get(competency)
     names = definition.levels if definition is not None else ()
     if len(names) < 2:

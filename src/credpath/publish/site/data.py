@@ -11,12 +11,17 @@ unreachable credential can never be earned, which levels are gaps); and the
 competencies' titles for the search box. For the long lists the browser completes
 (``assets/learner.js``): each credential's stage on the catalog page (``rounds``, 0 when
 no learner can earn it) and status when not active, the competencies' level names, the
-competencies per page of their list; and the prefix of the achievement ids ``credpath
-export ob3`` writes, to match the Open Badges a learner loads. Requirements are tagged
-arrays::
+competencies per page of their list; the prefix of the achievement ids ``credpath
+export ob3`` writes, to match the Open Badges a learner loads; and the limits the plan's
+search works within (``pathways.EXACT_LIMIT``, ``pathways.SEARCH_BUDGET``), so the script
+never carries a copy that could drift from them. Requirements are tagged arrays::
 
     ["credential", id, text]            ["competency", id, level, text]
     ["all", [...]]  ["any", [...]]  ["choose", n, [...]]  ["invalid"]
+
+where a reference's text is left out when it is its default (``id``, ``id@level``), and
+a credential's ``usable`` when it is true: the home page reads the whole file before it
+is usable, and at 10,000 credentials these were a sixth of it.
 """
 
 from __future__ import annotations
@@ -26,11 +31,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from credpath.compiler.pathways import hours
+from credpath.compiler.pathways import EXACT_LIMIT, SEARCH_BUDGET, hours
 from credpath.compiler.requirements import All, AnyOf, Choose, Ref, Requirement, refs
 from credpath.compiler.semantics import Explainer, Semantics
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the shape of the data changes, so a stale script refuses it."""
 
 PER_PAGE = 100
@@ -42,8 +47,11 @@ competency's page from this number in the data."""
 def requirement_data(requirement: Requirement) -> list[Any]:
     if isinstance(requirement, Ref):
         if requirement.kind == "credential":
-            return ["credential", requirement.target, requirement.text]
-        return ["competency", requirement.target, requirement.number, requirement.text]
+            said = [] if requirement.text == requirement.target else [requirement.text]
+            return ["credential", requirement.target, *said]
+        default = f"{requirement.target}@{requirement.number}"
+        said = [] if requirement.text == default else [requirement.text]
+        return ["competency", requirement.target, requirement.number, *said]
     if isinstance(requirement, All):
         return ["all", [requirement_data(item) for item in requirement.items]]
     if isinstance(requirement, AnyOf):
@@ -65,7 +73,7 @@ def catalog_data(sem: Semantics) -> dict[str, Any]:
             "title": c.model.title,
             "type": c.model.type,
             "hours": hours(c),
-            "usable": sem.usable(c),
+            **({} if sem.usable(c) else {"usable": False}),
             "requires": requirement_data(c.requires),
             "grants": [[g.target, g.number] for g in c.grants],
             **({"status": c.status} if c.status != "active" else {}),
@@ -105,6 +113,7 @@ def catalog_data(sem: Semantics) -> dict[str, Any]:
                 gaps.append(f"{ref.target}@{ref.number}")
     return {
         "format": FORMAT,
+        "limits": {"exact": EXACT_LIMIT, "searchBudget": SEARCH_BUDGET},
         "assumed": dict(sorted(catalog.assumed.items())),
         "credentials": credentials,
         "outcomes": outcomes,

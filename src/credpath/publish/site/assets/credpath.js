@@ -2,9 +2,12 @@
  *
  * Two parts in one file, with no build step and nothing fetched:
  *  1. The semantics: the same answers as `credpath next` and `credpath plan` for any set of
- *     held credentials. Each function mirrors one in credpath's Python code (named in its
- *     comment), step for step, including the order in which things are tried, because
- *     derived pathways break ties by that order. Tests run it under Node against the CLI.
+ *     held credentials. Each function marked `// mirrors credpath.<module>.<name>` repeats
+ *     that Python function step for step, including the order in which things are tried,
+ *     because derived pathways break ties by that order; the Python side says so in its
+ *     docstring, and tests/test_js_mirror.py holds both marks. Limits the Python code
+ *     sets (EXACT_LIMIT, SEARCH_BUDGET) come with the data (site/data.py), never copied
+ *     here. Tests run it under Node against the CLI (tests/test_site_semantics.py).
  *  2. The page: reads the learner's credentials from the link (#have=a,b) or from
  *     localStorage, and fills the elements marked with data-role.
  * Only credential ids are stored, in this browser; nothing is sent anywhere.
@@ -15,17 +18,18 @@
  * 1. Semantics (docs/format.md sections 3 and 4)
  * ------------------------------------------------------------------------------------- */
 
-const EXACT_LIMIT = 20; // pathways.EXACT_LIMIT
-const SEARCH_BUDGET = 250000; // pathways.SEARCH_BUDGET
-const DATA_FORMAT = 1; // site/data.py FORMAT
+const DATA_FORMAT = 2; // the shape of data this script reads (site/data.py FORMAT, bumped with it)
 
-/** Requirement arrays from site/data.py as objects: refs have a kind, operators an op. */
+/** Requirement arrays from site/data.py as objects: refs have a kind, operators an op (a
+ * reference's text is left out of the data when it is the default one). */
 function readRequirement(data) {
   switch (data[0]) {
     case "credential":
-      return { kind: "credential", target: data[1], number: 1, text: data[2] };
-    case "competency":
-      return { kind: "competency", target: data[1], number: data[2], text: data[3] };
+      return { kind: "credential", target: data[1], number: 1, text: data.length > 2 ? data[2] : data[1] };
+    case "competency": {
+      const text = data.length > 3 ? data[3] : `${data[1]}@${data[2]}`;
+      return { kind: "competency", target: data[1], number: data[2], text };
+    }
     case "all":
     case "any":
       return { op: data[0], items: data[1].map(readRequirement) };
@@ -36,14 +40,30 @@ function readRequirement(data) {
   }
 }
 
-/** requirements.refs: the references in a requirement, in written order. */
+/** The references in a requirement, in written order. */
+// mirrors credpath.compiler.requirements.refs
 function refs(requirement, found = []) {
   if (requirement.kind) found.push(requirement);
   else for (const item of requirement.items) refs(item, found);
   return found;
 }
 
-/** semantics.all_chain: references every way of meeting the requirement needs. */
+/** How many parts a requirement has, every operator and reference counted: the search's
+ * unit of work. */
+// mirrors credpath.compiler.requirements.size
+function size(requirement) {
+  let count = 0;
+  const stack = [requirement];
+  while (stack.length) {
+    const node = stack.pop();
+    count += 1;
+    if (!node.kind && node.op !== "invalid") stack.push(...node.items);
+  }
+  return count;
+}
+
+/** References every way of meeting the requirement needs. */
+// mirrors credpath.compiler.semantics.all_chain
 function allChain(requirement, found = []) {
   if (requirement.kind) found.push(requirement);
   else if (
@@ -56,14 +76,16 @@ function allChain(requirement, found = []) {
   return found;
 }
 
-/** semantics.wants: the requirement names the credential in a part not met yet. */
+/** The requirement names the credential in a part not met yet. */
+// mirrors credpath.compiler.semantics.wants
 function wants(requirement, id, state) {
   if (satisfied(requirement, state)) return false;
   if (requirement.kind) return requirement.kind === "credential" && requirement.target === id;
   return (requirement.items || []).some((item) => wants(item, id, state));
 }
 
-/** semantics.State: the credentials held and, per competency, the highest level held. */
+/** The credentials held and, per competency, the highest level held. */
+// mirrors credpath.compiler.semantics.State
 class State {
   constructor(held = new Set(), levels = new Map()) {
     this.held = held;
@@ -95,7 +117,7 @@ class State {
   }
 }
 
-/** semantics.satisfied */
+// mirrors credpath.compiler.semantics.satisfied
 function satisfied(requirement, state) {
   if (requirement.kind) return state.has(requirement);
   switch (requirement.op) {
@@ -115,7 +137,8 @@ function satisfied(requirement, state) {
   }
 }
 
-/** semantics.unmet, first leaf only: the reference that keeps the requirement unmet. */
+/** The first reference that keeps the requirement unmet (the first leaf unmet yields). */
+// mirrors credpath.compiler.semantics.unmet
 function firstUnmet(requirement, state) {
   if (satisfied(requirement, state)) return null;
   if (requirement.kind || requirement.op === "invalid") return requirement;
@@ -130,7 +153,8 @@ const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const compareStrings = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const sumHours = (credentials) => credentials.reduce((total, c) => total + c.hours, 0);
 
-/** semantics.stages: round k holds what is earnable once rounds 1..k-1 are held. */
+/** Round k holds what is earnable once rounds 1..k-1 are held. */
+// mirrors credpath.compiler.semantics.stages
 function stages(chosen, start) {
   const remaining = new Map(chosen.map((c) => [c.id, c]));
   const watchers = new Map();
@@ -160,21 +184,34 @@ function stages(chosen, start) {
   return found;
 }
 
-/** The catalog and what is derived from it once (semantics.Semantics). */
+/** The catalog and what is derived from it once (what credpath.compiler.semantics.Semantics
+ * holds; each method that repeats one of its methods names it). */
 class Semantics {
   constructor(data) {
     if (data.format !== DATA_FORMAT) throw new Error("credpath: this data is for another version");
     this.data = data;
+    this.limits = data.limits; // pathways.EXACT_LIMIT and SEARCH_BUDGET, as the CLI has them
     this.assumed = new Map(Object.entries(data.assumed));
-    this.credentials = data.credentials.map((c, index) => ({ ...c, index, requires: readRequirement(c.requires) }));
+    this.credentials = data.credentials.map((c, index) => ({
+      ...c,
+      index,
+      usable: c.usable !== false, // the data says it only when false
+      requires: readRequirement(c.requires),
+    }));
     this.credential = new Map(this.credentials.map((c) => [c.id, c]));
     this.outcomes = data.outcomes.map((o) => ({ ...o, requires: readRequirement(o.requires) }));
     this.outcome = new Map(this.outcomes.map((o) => [o.id, o]));
-    // Semantics.outcomes_of: per credential, the outcomes it leads to (sorted by id).
+    // Semantics.outcomes_of: per credential, the outcomes it leads to (sorted by id), from
+    // the data's bit sets, visiting only the bits set (a page loads it before anything).
     const outcomesOf = this.credentials.map(() => []);
     for (const outcome of [...this.outcomes].sort(byId)) {
-      const leading = this.leadingTo(outcome.id);
-      for (let i = 0; i < leading.length; i++) if (leading[i]) outcomesOf[i].push(outcome.id);
+      const bits = atob(outcome.leads);
+      for (let byte = 0; byte < bits.length; byte++) {
+        for (let value = bits.charCodeAt(byte); value; value &= value - 1) {
+          const i = byte * 8 + 31 - Math.clz32(value & -value);
+          if (i < outcomesOf.length) outcomesOf[i].push(outcome.id);
+        }
+      }
     }
     this.credentials.forEach((credential, i) => {
       credential.outcomes = outcomesOf[i];
@@ -227,11 +264,12 @@ class Semantics {
     return new State(new Set(), new Map(this.assumed));
   }
 
-  /** Guarantees.of: what holding a credential guarantees (itself, its grants, and what
+  /** What holding a credential guarantees (itself, its grants, and what
    * its requirements name on every way of meeting them, transitively). In a loop each
    * member guarantees the others: a result that still lacks a member being worked out is
    * kept aside for this call only (and worked out again once that member is done), so
    * answers do not depend on which was asked first. */
+  // mirrors credpath.compiler.semantics.Guarantees.of
   guarantees(credentialId) {
     const stack = [credentialId];
     const pending = new Set();
@@ -267,6 +305,7 @@ class Semantics {
     return this.guaranteed.get(credentialId);
   }
 
+  // mirrors credpath.compiler.semantics.Guarantees._combine
   combine(credentialId, partial, pending) {
     const result = new State(new Set([credentialId]), new Map());
     const lacking = new Set();
@@ -295,7 +334,8 @@ class Semantics {
     return [result, lacking];
   }
 
-  /** Semantics.learner: a learner who holds these credentials (and the assumed levels). */
+  /** A learner who holds these credentials (and the assumed levels). */
+  // mirrors credpath.compiler.semantics.Semantics.learner
   learner(credentialIds) {
     const state = this.start();
     for (const id of credentialIds) {
@@ -306,7 +346,8 @@ class Semantics {
     return state;
   }
 
-  /** Semantics.adds_something: a level the learner lacks, or itself where still needed. */
+  /** A level the learner lacks, or itself where still needed. */
+  // mirrors credpath.compiler.semantics.Semantics.adds_something
   addsSomething(credential, state) {
     if (credential.grants.some(([target, number]) => state.level(target) < number)) return true;
     return (this.naming.get(credential.id) || []).some(
@@ -314,8 +355,9 @@ class Semantics {
     );
   }
 
-  /** Semantics.next_doors: what a learner can start now and that adds something, the
-   * credentials leading to most outcomes first, then by id. */
+  /** What a learner can start now and that adds something, the credentials leading to
+   * most outcomes first, then by id. */
+  // mirrors credpath.compiler.semantics.Semantics.next_doors
   nextDoors(state) {
     const doors = this.active.filter(
       (c) => !state.held.has(c.id) && satisfied(c.requires, state) && this.addsSomething(c, state),
@@ -324,8 +366,9 @@ class Semantics {
     return doors;
   }
 
-  /** Semantics.closure: earn everything earnable (in place); return what was earned, in
-   * order. `allowed` limits which credentials may be earned. */
+  /** Earn everything earnable (in place); return what was earned, in order. `allowed`
+   * limits which credentials may be earned. */
+  // mirrors credpath.compiler.semantics.Semantics.closure
   closure(state, allowed = null) {
     const pool = allowed === null ? this.active : allowed;
     const allowedIds = allowed === null ? null : new Set(allowed.map((c) => c.id));
@@ -346,7 +389,8 @@ class Semantics {
     return earned;
   }
 
-  /** Semantics.servers: the usable credentials that grant a reference, or are it. */
+  /** The usable credentials that grant a reference, or are it. */
+  // mirrors credpath.compiler.semantics.Semantics.servers
   servers(ref) {
     if (ref.servers) return ref.servers; // remembered on the reference itself
     const key = `${ref.kind}:${ref.target}@${ref.number}`;
@@ -365,8 +409,9 @@ class Semantics {
     return found;
   }
 
-  /** Semantics.leading_to_outcome: the credentials (a byte per catalog index) that serve
-   * the outcome's requirements, or those of a credential that does; from the data. */
+  /** The credentials (a byte per catalog index) that serve the outcome's requirements,
+   * or those of a credential that does: computed by Python, read from the data. */
+  // mirrors credpath.compiler.semantics.Semantics.leading_to_outcome
   leadingTo(outcomeId) {
     const outcome = this.outcome.get(outcomeId);
     if (!outcome.leading) {
@@ -379,25 +424,27 @@ class Semantics {
     return outcome.leading;
   }
 
-  /** pathways.derive: the pathway from `start` to the outcome, or null when unreachable.
+  /** The pathway from `start` to the outcome, or null when unreachable.
    * {stages: [[id...]...], hours, optimal}; no stages when the outcome is already met. */
+  // mirrors credpath.compiler.pathways.derive
   derive(outcomeId, start) {
     const goal = this.outcome.get(outcomeId).requires;
     const origin = start.copy();
     if (satisfied(goal, origin)) return { stages: [], hours: 0, optimal: true };
     const known = this.reached(start);
     if (!satisfied(goal, known.reach)) return null;
-    // The candidates: what the learner can earn that leads there. Past EXACT_LIMIT of
+    // The candidates: what the learner can earn that leads there. Past the exact limit of
     // them the heuristic takes over, which needs no list: stop counting there.
+    const { exact, searchBudget } = this.limits;
     const relevant = this.leadingTo(outcomeId);
     const candidates = [];
     for (const c of known.earned) {
-      if (relevant[c.index] && candidates.push(c) > EXACT_LIMIT) break;
+      if (relevant[c.index] && candidates.push(c) > exact) break;
     }
     let chosen = null;
     let optimal = false;
-    if (candidates.length <= EXACT_LIMIT) {
-      chosen = search(goal, origin, candidates);
+    if (candidates.length <= exact) {
+      chosen = search(goal, origin, candidates, searchBudget);
       optimal = chosen !== null;
     }
     if (chosen === null) {
@@ -420,7 +467,8 @@ class Semantics {
     return known;
   }
 
-  /** commands/pathways._why_not: why the outcome cannot be reached from this state. */
+  /** Why the outcome cannot be reached from this state. */
+  // mirrors credpath.commands.pathways._why_not
   whyNot(outcomeId, state) {
     const reach = state.copy();
     this.closure(reach);
@@ -487,20 +535,22 @@ function entryLess(a, b) {
   return a.members.length < b.members.length;
 }
 
-/** pathways._search: uniform-cost search over sets of held candidates; null when over
- * the work budget. Each set enters the frontier once; work counts requirement checks. */
-function search(goal, start, candidates) {
+/** Uniform-cost search over sets of held candidates; null when over the work `budget`.
+ * Each set enters the frontier once; work counts the parts of the requirements checked. */
+// mirrors credpath.compiler.pathways._search
+function search(goal, start, candidates, budget) {
   const ordered = [...candidates].sort(byId);
+  const step = size(goal) + ordered.reduce((total, c) => total + size(c.requires), 0);
   const frontier = new Heap(entryLess);
   frontier.push({ cost: 0, count: 0, members: [], mask: 0 });
   const pushed = new Set([0]);
   let work = 0;
   while (frontier.size) {
     const { cost, count, members, mask } = frontier.pop();
+    work += step;
+    if (work > budget) return null;
     const state = start.copy();
     for (const i of members) state.earn(ordered[i]);
-    work += 1 + ordered.length;
-    if (work > SEARCH_BUDGET) return null;
     if (satisfied(goal, state)) return members.map((i) => ordered[i]);
     ordered.forEach((credential, i) => {
       const grown = mask | (1 << i);
@@ -513,8 +563,9 @@ function search(goal, start, candidates) {
   return null;
 }
 
-/** pathways._Estimator: per credential, the cheapest estimated set of credentials that
- * earns it, as {hours, count, bits} with bits a bit set over the fixpoint's order. */
+/** Per credential, the cheapest estimated set of credentials that earns it, as
+ * {hours, count, bits} with bits a bit set over the fixpoint's order. */
+// mirrors credpath.compiler.pathways._Estimator
 class Estimator {
   constructor(sem, start, order) {
     this.sem = sem;
@@ -532,8 +583,9 @@ class Estimator {
     });
   }
 
-  /** _union: the union of the parts, adding the hours of each new member in the order of
-   * its index (floating-point sums depend on the order). */
+  /** The union of the parts, adding the hours of each new member in the order of its
+   * index (floating-point sums depend on the order). */
+  // mirrors credpath.compiler.pathways._Estimator._union
   union(parts) {
     let hours = 0;
     let count = 0;
@@ -565,6 +617,7 @@ class Estimator {
     return { hours, count, bits: members };
   }
 
+  // mirrors credpath.compiler.pathways._Estimator.ids
   ids(bits) {
     const found = [];
     for (let w = 0; w < this.words; w++) {
@@ -578,7 +631,8 @@ class Estimator {
     return found;
   }
 
-  /** meet: the cheapest estimated way to meet a requirement, or null. */
+  /** The cheapest estimated way to meet a requirement, or null. */
+  // mirrors credpath.compiler.pathways._Estimator.meet
   meet(requirement) {
     if (requirement.kind) {
       if (this.start.has(requirement)) return this.empty;
@@ -614,10 +668,12 @@ function subset(part, whole) {
   return true;
 }
 
+// mirrors credpath.compiler.pathways._cost
 const cheaper = (a, b) => a.hours < b.hours || (a.hours === b.hours && a.count < b.count);
 
-/** pathways._heuristic: the cheapest estimated providers, then drop what is not needed,
- * costliest first, never trying the members every way needs. */
+/** The cheapest estimated providers, then drop what is not needed, costliest first,
+ * never trying the members every way needs. */
+// mirrors credpath.compiler.pathways._heuristic
 function heuristic(sem, goal, start, estimator) {
   const chosen = estimator.meet(goal);
   let members = estimator.ids(chosen.bits).sort(compareStrings).map((id) => sem.credential.get(id));
@@ -633,7 +689,8 @@ function heuristic(sem, goal, start, estimator) {
   return members;
 }
 
-/** pathways._essential: members no irredundant subset can do without. */
+/** Members no irredundant subset can do without. */
+// mirrors credpath.compiler.pathways._essential
 function essential(goal, start, members) {
   const member = new Map(members.map((c) => [c.id, c]));
   const grants = new Map();
@@ -667,12 +724,14 @@ function essential(goal, start, members) {
 }
 
 /** What `credpath next --format json` lists for a learner holding `have`. */
+// mirrors credpath.commands.pathways.next_doors
 function nextAnswer(sem, have) {
   const state = sem.learner(have);
   return sem.nextDoors(state).map((c) => ({ id: c.id, title: c.title, outcomes: c.outcomes }));
 }
 
 /** What `credpath plan OUTCOME --format json` says for a learner holding `have`. */
+// mirrors credpath.commands.pathways.plan
 function planAnswer(sem, outcomeId, have) {
   const state = sem.learner(have);
   const derived = sem.derive(outcomeId, state);
@@ -924,13 +983,27 @@ if (typeof document !== "undefined") {
     for (const card of cards) if (watcher) watcher.observe(card);
     window.addEventListener("beforeprint", () => cards.forEach(fillCard));
 
+    /* The cards are filled after the page is usable, one per task: each derives a pathway
+     * (a tenth of a second in a 10,000-credential catalog), and the next doors, the
+     * buttons and the search must not wait for them. */
+    const queued = [];
+    function fillLater(list) {
+      if (!queued.length) setTimeout(fillQueued, 0);
+      queued.push(...list);
+    }
+    function fillQueued() {
+      const card = queued.shift();
+      if (card) fillCard(card);
+      if (queued.length) setTimeout(fillQueued, 0);
+    }
+
     function update() {
       const state = sem.learner(have);
       current = state;
       for (const container of document.querySelectorAll("[data-role='next']")) renderNext(container, state);
-      // the first cards (a screenful) at once, without waiting for a layout; the observer
-      // fills the others as they come into view
-      (watcher ? [...cards.slice(0, FIRST_CARDS), ...inView] : cards).forEach(fillCard);
+      // the first cards (a screenful), without waiting for a layout; the observer fills the
+      // others as they come into view
+      fillLater(watcher ? [...cards.slice(0, FIRST_CARDS), ...inView] : cards);
       for (const container of document.querySelectorAll("[data-role='plan']")) renderPlan(container, state);
       for (const container of document.querySelectorAll("[data-role='have']")) renderHave(container, state);
       for (const button of document.querySelectorAll("[data-earn]")) {
@@ -943,15 +1016,21 @@ if (typeof document !== "undefined") {
       document.dispatchEvent(new CustomEvent("credpath:update")); // learner.js redraws the map
     }
 
+    /** Mark the credential earned, or no longer; say so. */
+    function toggle(id) {
+      const marked = !have.includes(id);
+      setEarned(id, marked);
+      say(`${sem.credential.get(id).title}: ${marked ? "marked as earned" : "no longer marked"}.`);
+      return marked;
+    }
+
     document.addEventListener("click", (event) => {
       const button = event.target.closest("[data-earn]");
       if (button) {
         const id = button.dataset.earn;
-        const marked = !have.includes(id);
-        setEarned(id, marked);
+        toggle(id);
         const again = document.querySelector(`[data-earn="${CSS.escape(id)}"]`);
         if (again) again.focus();
-        say(`${sem.credential.get(id).title}: ${marked ? "marked as earned" : "no longer marked"}.`);
         return;
       }
       const action = event.target.closest("[data-action]");
@@ -1030,6 +1109,12 @@ if (typeof document !== "undefined") {
       element,
       say,
       state: () => current,
+      marked: (id) => have.includes(id),
+      toggle,
+      credentialItem,
+      heldToward,
+      hoursText,
+      plural,
       earn(ids) {
         have = [...new Set([...have, ...ids])].sort(compareStrings);
         store(have);
