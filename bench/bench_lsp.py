@@ -3,9 +3,10 @@
 Starts the real server over stdio (pygls's client), opens a file, then makes one-line
 edits (a title changed, and back) and times each from ``didChange`` to the publication
 of that file's diagnostics (the server publishes the edited file last, so all the
-project's findings are in by then). Goals (issue 17): within 200 ms on the shipped
-curricula, within 1 s on the 10,000-credential benchmark catalog. Prints the median and
-the slowest beside the goal; asserts nothing.
+project's findings are in by then). Goals: within 200 ms on the shipped curricula
+(issue 17); within 100 ms on the 10,000-credential benchmark catalog (issue 28: the
+server keeps the project in the resident engine, ``checks.workspace``). Prints the
+median and the slowest beside the goal; asserts nothing.
 
     python bench/bench_lsp.py [--sizes 10000] [--edits 9]
 """
@@ -85,7 +86,7 @@ def main() -> None:
         ("curricula/cybersecurity", ROOT / "curricula/cybersecurity/outcomes.yaml", 0.2),
     ]
     for n in [int(s) for s in args.sizes.split(",") if s]:
-        targets.append((f"{n} credentials", generate(n) / "outcomes.yaml", 1.0))
+        targets.append((f"{n} credentials", generate(n) / "outcomes.yaml", 0.1))
     for name, path, goal in targets:
         opened, times = asyncio.run(latencies(path, args.edits))
         print(

@@ -224,12 +224,21 @@ def validate(
     no_cache: NoCacheOpt = False,
     force: ForceOpt = False,
     no_fold: NoFoldOpt = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Keep checking: print the findings again after each save (Ctrl-C stops, "
+            "with the last run's exit code).",
+        ),
+    ] = False,
 ) -> None:
     """Check a curriculum project: format, references, gaps, dead-ends, cycles."""
-    from credpath.commands.check import CheckOptions, validate
+    from credpath.commands.check import CheckOptions, validate, validate_watch
 
     report = _report(format_, output, strict, fail_level, quiet, force)
-    run(validate, CheckOptions([path], report, no_drafts, not no_cache, not no_fold))
+    options = CheckOptions([path], report, no_drafts, not no_cache, not no_fold)
+    run(validate_watch if watch else validate, options)
 
 
 @app.command(cls=_Command)

@@ -21,6 +21,11 @@ A second cache keeps each file's parse by the hash of its bytes (``load_parses``
 ``store_parses``), one entry per project: after an edit, only the edited files are
 parsed again, and the findings are checked again over the whole catalog.
 
+A third keeps the graph rules' findings (``load_graph``, ``store_graph``), one entry
+per project, folder and mode, under a key of what those rules see (``graph_key``: each
+file's ``engine.graph_view``, blind to titles, descriptions and comments): after such an
+edit only the cheap rules run again.
+
 The cache lives in ``$CREDPATH_CACHE_DIR``, else ``$XDG_CACHE_HOME/credpath``,
 else ``~/.cache/credpath``; ``CREDPATH_NO_CACHE=1`` or ``--no-cache`` turns it
 off. It is JSON, never pickle: a cache file is data, not code.
@@ -331,3 +336,86 @@ def store_parses(
     body = json.dumps(files, ensure_ascii=False, separators=(",", ":")).encode()
     header = json.dumps({"depends": slot[1], "seal": hashlib.sha256(body).hexdigest()})
     _write_atomically(slot[0], header.encode() + b"\n" + body)
+
+
+@dataclass(frozen=True)
+class GraphEntry:
+    """What the graph rules found in an earlier run, and what they saw then."""
+
+    key: str
+    """The digest of everything they saw (``graph_key``)."""
+    views: dict[bytes, bytes]
+    """Each file's graph view (``engine.graph_view``) by the hash of its bytes: a file
+    parsed from the parse cache needs no view taken again."""
+    findings: dict[str, list[Diagnostic]]
+    """Each graph rule's findings, raw (before suppressions and settling)."""
+
+
+def _graph_slot(project: Project, cwd: Path, mode: str) -> Path | None:
+    folder = directory()
+    if folder is None:
+        return None
+    name = hashlib.sha256(f"graph\0{project.root.resolve()}\0{cwd}\0{mode}".encode()).hexdigest()
+    return folder / f"graph-{name[:32]}.json"
+
+
+def graph_key(project: Project, cwd: Path, mode: str, views: Sequence[bytes], facts: bytes) -> str:
+    """The digest of what the graph rules see of a run: credpath's code and libraries, the
+    mode, the folder, credpath.yaml, each file's path and graph view, the facts' places."""
+    digest = hashlib.sha256()
+    for part in (*_depends(), mode, str(cwd)):
+        digest.update(part.encode() + b"\0")
+    digest.update(b"\0".join(str(p).encode() for p in project.named) + b"\0")
+    config = project.config_source
+    digest.update(hashlib.sha256(config.text.encode() if config is not None else b"").digest())
+    for raw, view in zip(project.files, views, strict=True):
+        digest.update(raw.path.relative_to(project.root).as_posix().encode() + b"\0" + view)
+    digest.update(facts)
+    return digest.hexdigest()
+
+
+def load_graph(project: Project, cwd: Path, mode: str) -> GraphEntry | None:
+    """The graph rules' entry of this project, folder and mode; None on a miss or for a
+    file credpath did not write exactly so."""
+    slot = _graph_slot(project, cwd, mode)
+    if slot is None:
+        return None
+    try:
+        stored = parse_json(_read(slot))
+    except (Unreadable, JsonInputError):
+        return None
+    if not isinstance(stored, dict) or set(stored) != {"key", "views", "findings", "seal"}:
+        return None
+    key, views, findings = stored["key"], stored["views"], stored["findings"]
+    if stored["seal"] != _seal(str(key), [views, findings]):
+        return None
+    if not (
+        isinstance(key, str)
+        and isinstance(views, dict)
+        and all(isinstance(v, str) for v in views.values())
+        and isinstance(findings, dict)
+        and all(isinstance(f, list) and all(_well_formed(d) for d in f) for f in findings.values())
+    ):
+        return None
+    try:
+        seen = {bytes.fromhex(d): bytes.fromhex(v) for d, v in views.items()}
+    except ValueError:
+        return None
+    found = {rule: [_diagnostic(d) for d in f] for rule, f in findings.items()}
+    return GraphEntry(key, seen, found)
+
+
+def store_graph(project: Project, cwd: Path, mode: str, entry: GraphEntry) -> None:
+    """Keep the graph rules' findings of this run (atomically; or not at all)."""
+    slot = _graph_slot(project, cwd, mode)
+    if slot is None:
+        return
+    views = {d.hex(): v.hex() for d, v in entry.views.items()}
+    findings = {rule: [_as_json(d) for d in f] for rule, f in entry.findings.items()}
+    document = {
+        "key": entry.key,
+        "views": views,
+        "findings": findings,
+        "seal": _seal(entry.key, [views, findings]),
+    }
+    _write_atomically(slot, json.dumps(document).encode())

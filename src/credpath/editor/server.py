@@ -4,20 +4,22 @@ The server finds the project of each file it is told about (``credpath.yaml`` up
 a file with none above it, or a buffer that is not a file on disk, gets nothing), checks
 it with the engine as ``validate`` does, and publishes the findings of every file of the
 project (an empty list clears a file's). Editors' unsaved text counts: open documents are
-read from the editor, the rest from disk. Parsed files are kept in memory by content, so
-after an edit only the edited file is parsed again.
+read from the editor, the rest from disk. Each project is held by the resident engine
+(``checks.workspace``, shared with ``validate --watch`` and ``serve``): after an edit only
+the edited file is parsed again, and what the edit cannot change is not checked again.
 
 Checks run one at a time on a worker thread: the server goes on answering while one runs,
 and edits that arrive meanwhile are checked together once it ends (a burst of keystrokes
-costs at most one more check, not one each). A request about a project being checked
-waits for the check a moment (``CHECK_WAIT``), then answers from the previous one.
+costs at most one more check, not one each). Each check published is then indexed for
+navigation on a second worker, so the next keystroke's check does not wait for it. A
+request about a project being checked waits for the check and its indexing a moment
+(``CHECK_WAIT``), then answers from the previous one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import re
 import traceback
 from collections.abc import Awaitable, Callable
@@ -36,9 +38,8 @@ from credpath import __version__
 from credpath.base.diagnostics import Diagnostic, Severity
 from credpath.base.text import escape
 from credpath.checks.context import Options
-from credpath.checks.engine import Result
+from credpath.checks.workspace import Workspace as Engine
 from credpath.compiler.files import has_config
-from credpath.compiler.loader import SourceFile
 from credpath.compiler.model import ID_PATTERN
 from credpath.editor import navigate
 from credpath.editor.navigate import ANSWER_ITEMS, Index
@@ -140,13 +141,19 @@ class Workspace:
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
-        self.parsed: dict[tuple[Path, str], SourceFile] = {}
-        self.published: dict[Path, set[str]] = {}
+        self.engines: dict[Path, Engine] = {}
+        """The resident engine of each project, by its root."""
+        self.published: dict[Path, dict[str, list[lsp.Diagnostic]]] = {}
+        """What the client was last sent, by project and file (files with findings)."""
         self.indexes: dict[Path, Index] = {}
         self.checking: dict[Path, asyncio.Task[None]] = {}
         self.edited_again: set[Path] = set()
         self.last_edited: dict[Path, str] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credpath-check")
+        self.latest: dict[Path, Index] = {}
+        """The latest check published, by project (``indexes`` holds the latest indexed)."""
+        self.warming: dict[Path, asyncio.Task[None]] = {}
+        self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credpath-index")
 
     @property
     def columns(self) -> Columns:
@@ -157,29 +164,17 @@ class Workspace:
         return None if document is None else document.source
 
     def check(self, root: Path) -> Index:
-        """Check the project at ``root`` with the editor's unsaved text (on the worker)."""
-        from credpath.checks.rules import RULE_BOOK
-        from credpath.compiler.project import RawFile, open_project, parse_raw
-
-        project = open_project(root, root, RULE_BOOK, require_files=False)
-        sources = []
-        kept: dict[tuple[Path, str], SourceFile] = {}
-        for raw in project.files:
-            text = self.editor_text(raw.path)
-            data = text.encode("utf-8", "surrogatepass") if text is not None else raw.data
-            digest = hashlib.sha256(data).hexdigest() if data is not None else ""
-            key = (raw.path, digest)
-            source = self.parsed.get(key)
-            if source is None:
-                source = parse_raw(RawFile(raw.path, raw.display, data, raw.problem))
-            kept[key] = source
-            sources.append(source)
-        for key in [k for k in self.parsed if root in k[0].parents]:
-            del self.parsed[key]
-        self.parsed.update(kept)
-        result = Result(project, Options(), cwd=root, parsed=sources, long_lived=True)
-        _ = result.diagnostics  # found here, on the worker, not when published
-        return Index(result)
+        """Check the project at ``root`` with the editor's unsaved text (on the worker):
+        its resident engine re-reads, parses and checks only what changed."""
+        engine = self.engines.get(root)
+        if engine is None:
+            engine = self.engines[root] = Engine(root, root, Options())
+        texts = {}
+        for uri, document in list(self.server.workspace.text_documents.items()):
+            path = path_of(uri)
+            if path is not None and root in path.parents:
+                texts[path] = document.source
+        return Index(engine.update(texts))
 
     def schedule(self, root: Path, uri: str) -> asyncio.Task[None]:
         """Check the project soon: now, or once the check under way ends."""
@@ -193,7 +188,9 @@ class Workspace:
         return task
 
     async def _keep_checking(self, root: Path) -> None:
-        """Check until no edit arrived during the last check; publish that one."""
+        """Check until no edit arrived during the last check; publish that one, and index
+        it on the other worker (a keystroke's check never waits for the index of the
+        check before: at 10,000 credentials indexing takes far longer than checking)."""
         loop = asyncio.get_running_loop()
         try:
             while True:
@@ -202,8 +199,8 @@ class Workspace:
                 if root in self.edited_again:
                     continue
                 self.publish(root, index, self.last_edited[root])
-                await loop.run_in_executor(self.worker, index.warm)
-                self.indexes[root] = index
+                self.latest[root] = index
+                self.warming[root] = loop.create_task(self._index(root, index))
                 if root not in self.edited_again:
                     return
         except Exception:  # the server must outlive any project
@@ -211,17 +208,41 @@ class Workspace:
         finally:
             del self.checking[root]
 
+    async def _index(self, root: Path, index: Index) -> None:
+        """Index a check for the requests, unless a later check came meanwhile; requests
+        are answered from it once indexed."""
+        loop = asyncio.get_running_loop()
+        try:
+            if await loop.run_in_executor(self.indexer, self._warm_if_latest, root, index):
+                self.indexes[root] = index
+        except Exception:  # the server must outlive any project
+            self.log(traceback.format_exc(limit=3))
+        finally:
+            if self.warming.get(root) is asyncio.current_task():
+                del self.warming[root]
+
+    def _warm_if_latest(self, root: Path, index: Index) -> bool:
+        if self.latest.get(root) is not index:
+            return False
+        index.warm()
+        return self.latest.get(root) is index
+
     async def index_for(self, uri: str) -> Index | None:
-        """The latest check of the project of ``uri``, after the one under way if it ends
-        within ``CHECK_WAIT``."""
+        """The latest check of the project of ``uri``, after the one under way (and its
+        indexing) if they end within ``CHECK_WAIT``."""
         root = root_of(uri)
         if root is None:
             return None
         task = self.checking.get(root)
-        if task is None and root not in self.indexes:
+        if task is None and root not in self.indexes and root not in self.warming:
             task = self.schedule(root, uri)
+        deadline = asyncio.get_running_loop().time() + CHECK_WAIT
         if task is not None:
             await asyncio.wait([task], timeout=CHECK_WAIT)
+        indexing = self.warming.get(root)
+        if indexing is not None:
+            left = max(deadline - asyncio.get_running_loop().time(), 0)
+            await asyncio.wait([indexing], timeout=left)
         return self.indexes.get(root)
 
     def log(self, message: str) -> None:
@@ -231,8 +252,9 @@ class Workspace:
 
     def publish(self, root: Path, index: Index, last: str) -> None:
         """The findings of every file of the project, at most ``ANSWER_ITEMS`` a file; files
-        that had some and have none now get an empty list. The file the editor changed
-        comes last, so a client that waits for it has all of them."""
+        that had some and have none now get an empty list. After the project's first
+        publication, only the files whose findings changed are sent again, and the file
+        the editor changed, always and last, so a client that waits for it has all."""
         by_file: dict[str, list[lsp.Diagnostic]] = {}
         left_out: dict[str, int] = {}
         for source in index.result.catalog.files:
@@ -252,13 +274,16 @@ class Workspace:
                 severity=lsp.DiagnosticSeverity.Information,
                 source="credpath",
             )
-        for uri in self.published.get(root, set()) - set(by_file):
+        for uri in self.published.get(root, {}).keys() - by_file.keys():
             by_file[uri] = []
+        before = self.published.get(root)
         for uri, found in sorted(by_file.items(), key=lambda item: (item[0] == last, item[0])):
+            if before is not None and uri != last and before.get(uri, []) == found:
+                continue  # the client has these already: a keystroke sends one file, not all
             self.server.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found)
             )
-        self.published[root] = {uri for uri, found in by_file.items() if found}
+        self.published[root] = {uri: found for uri, found in by_file.items() if found}
 
 
 def to_lsp(finding: Diagnostic, root: Path, index: Index, columns: Columns) -> lsp.Diagnostic:
