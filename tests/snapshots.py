@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 SNAPSHOTS = ROOT / "tests" / "fixtures" / "outputs"
-FIXTURE_PROJECTS = ("lint/golden/project", "lint/rules/*/*", "render/*", "rules/*/*")
+FIXTURE_PROJECTS = ("lint/golden/project", "render/*", "rules/*/*")
 
 
 def fixture_projects() -> list[Path]:

@@ -1,9 +1,8 @@
-"""The authoring rules of `credpath lint` (FORMAT.md section 6), one example pair each.
+"""The authoring rules of `credpath lint` (FORMAT.md section 6): which they are, their
+defaults, and how configuration and retired credentials change what they report.
 
-Every authoring rule has a folder ``fixtures/lint/rules/<rule-id>/`` with a ``bad/``
-project, the exact lines it prints for that rule in ``expected.txt``, and a ``good/``
-project, the same fixed, that prints none. Each ``bad/`` also holds the cases the rule
-must stay quiet about (retired credentials, ids and URLs, broken fields, ...).
+Each rule's own cases (a project that gives it, one that does not, and its exact lines)
+are folders: fixtures/rules/<rule-id>/, run by test_rule_cases.py.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import pytest
 from conftest import FIXTURES, credpath
 from credpath.checks.rules import RULES
 
-LINT_RULES = FIXTURES / "lint" / "rules"
+RULE_CASES = FIXTURES / "rules"
 AUTHORING = sorted(rule.id for rule in RULES.values() if rule.lint_only)
 
 
@@ -25,7 +24,7 @@ def lines_of(rule: str, stdout: str) -> list[str]:
     return [line for line in stdout.splitlines() if line.endswith(f"[{rule}]")]
 
 
-def test_every_authoring_rule_has_examples() -> None:
+def test_the_authoring_rules() -> None:
     assert (
         sorted(
             [
@@ -45,36 +44,6 @@ def test_every_authoring_rule_has_examples() -> None:
         )
         == AUTHORING
     )
-    assert sorted(p.name for p in LINT_RULES.iterdir() if p.is_dir()) == AUTHORING
-
-
-@pytest.mark.parametrize("rule", AUTHORING)
-def test_bad_example_prints_exactly_its_lines(rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(LINT_RULES / rule)
-    expected = (LINT_RULES / rule / "expected.txt").read_text(encoding="utf-8").splitlines()
-    run = credpath("lint", "bad")
-    assert expected, "an example that finds nothing shows nothing"
-    assert lines_of(rule, run.stdout) == expected
-
-
-@pytest.mark.parametrize("rule", AUTHORING)
-def test_good_example_is_quiet(rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(LINT_RULES / rule)
-    run = credpath("lint", "good")
-    assert lines_of(rule, run.stdout) == []
-
-
-@pytest.mark.parametrize("rule", AUTHORING)
-def test_validate_does_not_run_authoring_rules(rule: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(LINT_RULES / rule)
-    assert lines_of(rule, credpath("validate", "bad").stdout) == []
-
-
-def test_rule_docstrings_hold_a_failing_and_a_passing_example() -> None:
-    for rule in RULES.values():
-        assert "Failing::" in rule.doc, rule.id
-        assert "Passing::" in rule.doc, rule.id
-        assert rule.doc.index("Failing::") < rule.doc.index("Passing::"), rule.id
 
 
 def test_authoring_rules_are_lint_only_with_the_documented_defaults() -> None:
@@ -98,7 +67,7 @@ def test_authoring_rules_are_lint_only_with_the_documented_defaults() -> None:
 def test_eu_microcredential_is_off_until_configured(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(LINT_RULES / "eu-microcredential" / "bad", tmp_path / "bad")
+    shutil.copytree(RULE_CASES / "eu-microcredential" / "bad", tmp_path / "bad")
     (tmp_path / "bad" / "credpath.yaml").write_text("name: EU\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert lines_of("eu-microcredential", credpath("lint", "bad").stdout) == []
@@ -107,7 +76,7 @@ def test_eu_microcredential_is_off_until_configured(
 def test_configured_severity_applies_to_authoring_rules(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(LINT_RULES / "missing-provider" / "bad", tmp_path / "bad")
+    shutil.copytree(RULE_CASES / "missing-provider" / "bad", tmp_path / "bad")
     (tmp_path / "bad" / "credpath.yaml").write_text(
         "rules:\n  missing-provider: error\n  missing-workload: off\n", encoding="utf-8"
     )

@@ -22,13 +22,14 @@ class ExportOptions:
 
 def export_ctdl(options: ExportOptions) -> Document | Findings:
     """One CTDL JSON-LD document; with ``check``, what the Registry would refuse instead."""
-    from credpath.checks.engine import check
+    from credpath.checks.engine import check, settle
     from credpath.publish.ctdl import export, readiness
 
     # Without --drafts, drafts are not published: the pathways must not lean on them.
     result = check(options.path, Path.cwd(), Options(no_drafts=not options.drafts))
     sem = result.context.semantics
-    problems = readiness(sem, options.drafts)
+    # ctdl-readiness is a rule like the others: credpath.yaml may set its severity.
+    problems = settle(readiness(sem, options.drafts), result.config)
     if options.check:
         return Findings(problems, result.files, options.report)
     notes: tuple[str, ...] = ()

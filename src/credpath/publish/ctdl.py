@@ -12,55 +12,23 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from credpath.base.diagnostics import Diagnostic
+from credpath.checks.rules import ctdl_readiness
+
+# The Registry's minimum data is the ctdl-readiness rule's; the export writes it, and
+# exchange reads the class terms from here (``X as X``: re-exported).
+from credpath.checks.rules.ctdl_readiness import CLASS_OF_TYPE as CLASS_OF_TYPE
+from credpath.checks.rules.ctdl_readiness import CREDENTIAL_CLASSES as CREDENTIAL_CLASSES
+from credpath.checks.rules.ctdl_readiness import MIN_DESCRIPTION, Settings, ctdl_class
+from credpath.checks.rules.ctdl_readiness import settings as settings
 from credpath.compiler.requirements import All, AnyOf, Choose, Ref, Requirement, refs
 from credpath.compiler.resolve import Catalog, CredentialDef, OutcomeDef
 from credpath.compiler.semantics import Semantics
 
 CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 RESOURCES = "https://credentialengineregistry.org/resources/"
-RULE = "ctdl-readiness"
-MIN_DESCRIPTION = 15
-"""The Registry refuses a description shorter than this (Registry Assistant minimum data)."""
-
-CLASS_OF_TYPE = {
-    "micro-credential": "ceterms:MicroCredential",
-    "course": "ceterms:CertificateOfCompletion",
-    "badge": "ceterms:DigitalBadge",
-    "certificate": "ceterms:Certificate",
-    "certification": "ceterms:Certification",
-    "license": "ceterms:License",
-    "diploma": "ceterms:Diploma",
-    "apprenticeship": "ceterms:ApprenticeshipCertificate",
-    "assessment": "ceterms:ProficiencyCertificate",
-}
-"""The CTDL class of each credpath type; ``degree`` and ``ext:`` types name theirs with
-``ctdl_type`` (a degree has many subclasses, and guessing one would be invented data)."""
-
-DEGREE_CLASSES = frozenset(
-    "ceterms:" + name
-    for name in [
-        "AssociateDegree", "AssociateOfAppliedArtsDegree", "AssociateOfAppliedScienceDegree",
-        "AssociateOfArtsDegree", "AssociateOfScienceDegree", "BachelorDegree",
-        "BachelorOfArtsDegree", "BachelorOfScienceDegree", "Degree", "DoctoralDegree",
-        "MasterDegree", "MasterOfArtsDegree", "MasterOfScienceDegree", "ProfessionalDoctorate",
-        "ResearchDoctorate", "SpecialistDegree",
-    ]
-)  # fmt: skip
-CREDENTIAL_CLASSES = DEGREE_CLASSES | frozenset(CLASS_OF_TYPE.values()) | frozenset(
-    "ceterms:" + name
-    for name in [
-        "AcademicCertificate", "Badge", "BasicTechnicalCertificate", "CertificateOfParticipation",
-        "GeneralEducationDevelopment", "JourneymanCertificate", "MasterCertificate", "OpenBadge",
-        "PostBaccalaureateCertificate", "PostMasterCertificate", "PreApprenticeshipCertificate",
-        "ProfessionalCertificate", "QualityAssuranceCredential", "SecondarySchoolDiploma",
-        "WorkBasedLearningCertificate",
-    ]
-)  # fmt: skip
-"""The subclasses of ceterms:Credential a ``ctdl_type`` may name."""
 
 
 def ctid(base: str, kind: str, id_: str) -> str:
@@ -90,43 +58,6 @@ def identifier(id_: str) -> list[dict[str, Any]]:
             "ceterms:identifierValueCode": id_,
         }
     ]
-
-
-def ctdl_class(credential: CredentialDef) -> str | None:
-    named = credential.model.ctdl_type
-    if named is not None:
-        name = named if named.startswith("ceterms:") else f"ceterms:{named}"
-        return name if name in CREDENTIAL_CLASSES else None
-    return CLASS_OF_TYPE.get(credential.model.type)
-
-
-@dataclass(frozen=True)
-class Settings:
-    base: str
-    language: str
-    publisher: str | None
-    site_url: str | None
-    drafts: bool
-
-
-def settings(catalog: Catalog, drafts: bool) -> Settings:
-    config = catalog.config
-    site = config.site_url or (f"{config.base_uri.rstrip('/')}/" if config.base_uri else None)
-    return Settings(
-        config.base_uri or f"urn:credpath:{catalog.name}",
-        config.language,
-        config.publisher,
-        site,
-        drafts,
-    )
-
-
-def _webpage(credential: CredentialDef, setting: Settings) -> str | None:
-    if credential.model.url:
-        return credential.model.url
-    if setting.site_url:
-        return f"{setting.site_url.rstrip('/')}/credentials/{credential.id}.html"
-    return None
 
 
 # -- readiness ------------------------------------------------------------------------------
@@ -210,98 +141,21 @@ def missing_required(document: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def readiness(sem: Semantics, drafts: bool = False) -> list[Diagnostic]:
-    """What the Registry would refuse and no default supplies, where the author adds it."""
-    from credpath.checks.context import at_id, finding
-
-    catalog = sem.catalog
-    setting = settings(catalog, drafts)
-    found: list[Diagnostic] = []
-    told: set[str] = set()
-    # the records already reported: what they lack is for the author to add
-    for credential in _exported(catalog, setting):
-        if _author_gaps(credential, setting):
-            told.add(credential.id)
-        origin = credential.origin
-        model = credential.model
-        description = (model.description or "").strip()
-        if len(description) < MIN_DESCRIPTION:
-            where = "description" if model.description is not None else "id"
-            found.append(
-                finding(
-                    origin.source,
-                    (*origin.path, where),
-                    RULE,
-                    f"credential '{credential.id}' needs a description of at least "
-                    f"{MIN_DESCRIPTION} characters for the Credential Registry"
-                    + (" (add description:)" if where == "id" else ""),
-                )
-            )
-        if not model.provider:
-            found.append(
-                at_id(
-                    origin,
-                    RULE,
-                    f"credential '{credential.id}' needs its owning organization for the "
-                    "Credential Registry: add provider:",
-                )
-            )
-        if _webpage(credential, setting) is None:
-            found.append(
-                at_id(
-                    origin,
-                    RULE,
-                    f"credential '{credential.id}' needs a subject web page for the Credential "
-                    "Registry: add url:, or base_uri: or site_url: to credpath.yaml",
-                )
-            )
-        if ctdl_class(credential) is None:
-            known = "a subclass such as BachelorDegree" if model.type == "degree" else "its class"
-            place = "ctdl_type" if model.ctdl_type is not None else "type"
-            found.append(
-                finding(
-                    origin.source,
-                    (*origin.path, place),
-                    RULE,
-                    f"credential '{credential.id}' of type '{model.type}' needs its CTDL class: "
-                    f"add ctdl_type: with {known} (docs/ctdl.md lists them)",
-                )
-            )
-    for outcome in sorted(catalog.outcomes.values(), key=lambda o: o.id):
-        description = (outcome.model.description or "").strip()
-        if len(description) < MIN_DESCRIPTION:
-            where = "description" if outcome.model.description is not None else "id"
-            found.append(
-                finding(
-                    outcome.origin.source,
-                    (*outcome.origin.path, where),
-                    RULE,
-                    f"outcome '{outcome.id}' needs a description of at least {MIN_DESCRIPTION} "
-                    "characters: its pathway's description in the Credential Registry",
-                )
-            )
-            told.add(outcome.id)
-        if setting.publisher is None and not _owners(sem, outcome, setting):
-            found.append(
-                at_id(
-                    outcome.origin,
-                    RULE,
-                    f"the pathway to '{outcome.id}' needs an owner for the Credential Registry: "
-                    "add publisher: to credpath.yaml, or provider: to its credentials",
-                )
-            )
-            told.add(outcome.id)
-    found.extend(_unexported(sem, setting, told))
-    return sorted(found)
+    """What the Registry would refuse: the ctdl-readiness rule's findings (what the author
+    must add, where), then what the export itself leaves out of the Required list."""
+    found = ctdl_readiness.findings(sem, drafts=drafts)
+    told = ctdl_readiness.reported(sem, drafts=drafts)
+    return sorted([*found, *unexported(sem, settings(sem.catalog, drafts), told)])
 
 
-def _unexported(sem: Semantics, setting: Settings, told: set[str]) -> list[Diagnostic]:
+def unexported(sem: Semantics, setting: Settings, told: set[str]) -> list[Diagnostic]:
     """The Required properties the export itself leaves out, at the record they belong to
-    (what an author must add is reported above, in the author's words)."""
+    (what an author must add is the rule's to say, in the author's words: ``told``)."""
     from credpath.checks.context import at_id
 
     catalog = sem.catalog
     origin_of: dict[str, tuple[str, CredentialDef | OutcomeDef]] = {}
-    for credential in _exported(catalog, setting):
+    for credential in ctdl_readiness.exported(catalog, setting):
         uri = _uri(entity_ctid(setting.base, "credential", credential.id, credential.model.ctid))
         origin_of[uri] = (f"credential '{credential.id}'", credential)
     for outcome in catalog.outcomes.values():
@@ -318,7 +172,7 @@ def _unexported(sem: Semantics, setting: Settings, told: set[str]) -> list[Diagn
         found.append(
             at_id(
                 entity.origin,
-                RULE,
+                ctdl_readiness.ID,
                 f"{label}: its {cls} in the CTDL export lacks {prop}, which the Credential "
                 "Registry requires (credpath writes it: please report this)",
             )
@@ -326,26 +180,7 @@ def _unexported(sem: Semantics, setting: Settings, told: set[str]) -> list[Diagn
     return found
 
 
-def _author_gaps(credential: CredentialDef, setting: Settings) -> bool:
-    """Whether the credential misses minimum data only its author can add."""
-    model = credential.model
-    return (
-        len((model.description or "").strip()) < MIN_DESCRIPTION
-        or not model.provider
-        or _webpage(credential, setting) is None
-        or ctdl_class(credential) is None
-    )
-
-
 # -- the document ---------------------------------------------------------------------------
-
-
-def _exported(catalog: Catalog, setting: Settings) -> list[CredentialDef]:
-    return [
-        c
-        for c in sorted(catalog.credentials.values(), key=lambda c: c.id)
-        if c.status != "draft" or setting.drafts
-    ]
 
 
 def _lang(setting: Settings, text: str) -> dict[str, str]:
@@ -379,23 +214,13 @@ def _life_cycle_active() -> dict[str, Any]:
     }
 
 
-def _owners(sem: Semantics, outcome: OutcomeDef, setting: Settings) -> list[str]:
-    leading = sem.leading_to_outcome(outcome.id)
-    providers = {
-        c.model.provider
-        for c in sem.catalog.credentials.values()
-        if c.id in leading and c.model.provider and (c.status != "draft" or setting.drafts)
-    }
-    return sorted(p for p in providers if p)
-
-
 def export(sem: Semantics, *, drafts: bool = False) -> dict[str, Any]:
     """The whole project as one JSON-LD document ``{"@context", "@graph"}``."""
     catalog = sem.catalog
     setting = settings(catalog, drafts)
     base = setting.base
     graph: list[dict[str, Any]] = []
-    credentials = _exported(catalog, setting)
+    credentials = ctdl_readiness.exported(catalog, setting)
     organizations: dict[str, str] = {}
 
     def organization(name: str) -> str:
@@ -419,14 +244,14 @@ def export(sem: Semantics, *, drafts: bool = False) -> dict[str, Any]:
             node["ceterms:description"] = _lang(setting, model.description)
         if model.provider:
             node["ceterms:ownedBy"] = [organization(model.provider)]
-        webpage = _webpage(credential, setting)
+        webpage = ctdl_readiness.webpage(credential, setting)
         if webpage:
             node["ceterms:subjectWebpage"] = webpage
         if credential.grants:
             node["ceterms:requires"] = [_certifies(catalog, credential, setting)]
         graph.append(node)
     graph.extend(_framework(catalog, setting))
-    owners = {o.id: _owners(sem, o, setting) for o in catalog.outcomes.values()}
+    owners = {o.id: ctdl_readiness.owners(sem, o, setting) for o in catalog.outcomes.values()}
     for outcome_id in sorted(catalog.outcomes):
         outcome = catalog.outcomes[outcome_id]
         named = [setting.publisher] if setting.publisher else owners[outcome_id]

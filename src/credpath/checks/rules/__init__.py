@@ -3,6 +3,8 @@
 Each rule is one module with ``ID``, a docstring that is its documentation (what it
 finds, a failing and a passing example), a ``check(context)`` and ``RULE``, the
 typed ``Rule`` that the registry lists. Adding a rule is adding its module here.
+A rule ``on_demand`` is listed and documented like the others, but only its command
+runs it (``ctdl-readiness``: ``export ctdl --check``), never the engine.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 
 from credpath.base.diagnostics import Severity
 from credpath.checks.rules import (
+    ctdl_readiness,
     cycle,
     dead_end,
     draft_in_pathway,
@@ -42,8 +45,8 @@ from credpath.checks.rules import (
 from credpath.checks.rules.base import Rule
 from credpath.compiler.loader import DuplicateKey, Unparsable
 
-ALL: tuple[Rule, ...] = tuple(
-    module.RULE
+RULES: dict[str, Rule] = {
+    module.RULE.id: module.RULE
     for module in (
         yaml_syntax,
         duplicate_key,
@@ -72,10 +75,12 @@ ALL: tuple[Rule, ...] = tuple(
         duplicate_title,
         eu_microcredential,
         unused_suppression,
+        ctdl_readiness,
     )
-)
-RULES: dict[str, Rule] = {rule.id: rule for rule in ALL}
-"""The rules by id, in documentation order."""
+}
+"""Every rule by id, in documentation order: what ``rules``, ``explain`` and the docs list."""
+ALL: tuple[Rule, ...] = tuple(rule for rule in RULES.values() if not rule.on_demand)
+"""The rules the engine runs (``validate``; ``lint`` adds its own): all but those on demand."""
 FIXED = frozenset(rule.id for rule in ALL if rule.fixed)
 """Always errors, never suppressed: a file that cannot be read cannot be checked."""
 

@@ -1,9 +1,9 @@
 """The rule docstrings as Markdown: docs/rules.md, and the help text in SARIF output.
 
 The docstrings are written for ``credpath explain`` (plain text, with ``Failing::``
-and ``Passing::`` followed by an indented YAML block); this turns them into
-Markdown with fenced YAML blocks so that one text serves the terminal, the docs
-and code-scanning tools.
+and ``Passing::`` followed by an indented YAML block, and ``Gives::`` by the lines the
+failing one gives); this turns them into Markdown with fenced blocks so that one text
+serves the terminal, the docs and code-scanning tools.
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ def to_markdown(doc: str) -> str:
         if not line.rstrip().endswith("::"):
             out.append(line.replace("``", "`"))
             continue
-        out.append(line.rstrip()[:-2].replace("``", "`") + ":")
+        name = line.rstrip()[:-2]
+        out.append(name.replace("``", "`") + ":")
         block: list[str] = []
         while index < len(lines) and (not lines[index].strip() or lines[index][:1].isspace()):
             block.append(lines[index])
             index += 1
         code = textwrap.dedent("\n".join(block)).strip("\n")
-        out += ["", "```yaml", code, "```", ""]
+        out += ["", "```text" if name == "Gives" else "```yaml", code, "```", ""]
     text = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -48,6 +49,8 @@ def to_text(doc: str) -> str:
 
 
 def runs_in(rule: Rule) -> str:
+    if rule.on_demand:
+        return rule.on_demand
     return "lint" if rule.lint_only else "validate, lint"
 
 
@@ -106,7 +109,8 @@ def markdown() -> str:
         "",
         "Every finding of `credpath validate` and `credpath lint` comes from one of these "
         "rules. Rule ids are stable. `validate` runs the rules marked *validate*; `lint` runs "
-        "all of them. Change a severity, or turn a rule off, under `rules:` in "
+        "all of them but `ctdl-readiness`, which only `credpath export ctdl --check` runs. "
+        "Change a severity, or turn a rule off, under `rules:` in "
         "`credpath.yaml` (`yaml-syntax`, `duplicate-key` and `schema` are always errors); "
         "silence one place with a suppression comment:",
         "",

@@ -31,6 +31,9 @@ class Rule:
     """Always an error, never suppressed: a file that cannot be read cannot be checked."""
     after_suppressions: bool = False
     """Runs once every other finding went through the suppressions (unused-suppression)."""
+    on_demand: str = ""
+    """The command that runs it, for a rule that validate and lint never run
+    (ctdl-readiness: ``export ctdl --check``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doc", inspect.cleandoc(self.doc or ""))

@@ -5,12 +5,21 @@ loop step by step and every member.
 
 Failing::
 
+    competencies:
+      - {id: x, title: X}
     credentials:
       - {id: a, title: A, type: course, requires: [b], grants: [x@1]}
       - {id: b, title: B, type: course, requires: [x@1]}
 
+Gives::
+
+    curriculum.yaml:4:10: error: credentials wait on each other in a cycle: a -> b -> a; none of
+      them can ever be earned; remove one of these requirements to break the loop [cycle]
+
 Passing::
 
+    competencies:
+      - {id: x, title: X}
     credentials:
       - {id: a, title: A, type: course, grants: [x@1]}
       - {id: b, title: B, type: course, requires: [x@1]}

@@ -6,14 +6,28 @@ written as suggested, would lead to an outcome.
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL}
+      - {id: excel, title: Excel}
     credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
       - {id: excel-tips, title: Excel Tips, type: badge, grants: [excel@1]}
     outcomes:
       - {id: analyst, title: Analyst, requires: [sql@1]}
 
+Gives::
+
+    curriculum.yaml:6:10: warning: 'excel-tips' leads to no outcome: it grants excel@1, but no
+      outcome or credential on the way to one requires it; a learner who finishes this sees no next
+      door [dead-end]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL}
+      - {id: excel, title: Excel}
     credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
       - {id: excel-tips, title: Excel Tips, type: badge, grants: [excel@1]}
     outcomes:
       - {id: analyst, title: Analyst, requires: [sql@1, excel@1]}

@@ -5,8 +5,12 @@ today. Every draft named in a stage (in any ``any`` or ``choose`` branch) is rep
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL}
     credentials:
-      - {id: sql-foundations, title: SQL Foundations, type: course, status: draft}
+      - {id: sql-foundations, title: SQL Foundations, type: course, status: draft, grants: [sql@1]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [sql@1]}
     pathways:
       - id: fast-track
         title: Fast track
@@ -14,10 +18,19 @@ Failing::
         stages:
           - [sql-foundations]
 
+Gives::
+
+    curriculum.yaml:12:10: warning: pathway 'fast-track' includes 'sql-foundations', which is a
+      draft: publish it (status: active) or leave it out of the pathway [draft-in-pathway]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL}
     credentials:
-      - {id: sql-foundations, title: SQL Foundations, type: course, status: active}
+      - {id: sql-foundations, title: SQL Foundations, type: course, grants: [sql@1]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [sql@1]}
     pathways:
       - id: fast-track
         title: Fast track

@@ -10,6 +10,11 @@ Failing::
     credentials:
       - {id: sql, title: SQL course, type: course}
 
+Gives::
+
+    curriculum.yaml:4:10: error: duplicate id 'sql': already defined at curriculum.yaml:2:10; this
+      credential is left out until it has an id of its own [duplicate-id]
+
 Passing::
 
     competencies:

@@ -4,14 +4,23 @@ Always an error: YAML loaders disagree about which value wins.
 
 Failing::
 
-    - id: sql-foundations
-      title: SQL Foundations
-      title: SQL Basics
+    credentials:
+      - id: sql-foundations
+        title: SQL Foundations
+        title: SQL Basics
+        type: course
+
+Gives::
+
+    curriculum.yaml:4:5: error: duplicate key 'title' in this mapping; only the first one is used
+      [duplicate-key]
 
 Passing::
 
-    - id: sql-foundations
-      title: SQL Foundations
+    credentials:
+      - id: sql-foundations
+        title: SQL Foundations
+        type: course
 """
 
 from __future__ import annotations

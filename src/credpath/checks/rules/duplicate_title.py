@@ -10,6 +10,12 @@ Failing::
       - {id: sql-foundations, title: SQL Foundations, type: course}
       - {id: sql-basics, title: SQL foundations, type: badge}
 
+Gives::
+
+    curriculum.yaml:3:10: warning: credential 'sql-basics' has the same title as 'sql-foundations'
+      (curriculum.yaml:2:10): 'SQL foundations'; give each credential a title of its own
+      [duplicate-title]
+
 Passing::
 
     credentials:

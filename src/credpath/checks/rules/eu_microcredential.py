@@ -5,10 +5,13 @@ micro-credential should state. Those expressible here are: ``provider``,
 ``workload.ects``, ``eqf``, ``assessment``, ``participation``,
 ``quality_assurance`` and ``grants`` (the learning outcomes). Off by default;
 turn it on in credpath.yaml (``rules: {eu-microcredential: warning}``) for
-curricula published in the EU. Retired credentials are skipped.
+curricula published in the EU. Retired credentials are skipped. The examples below are
+checked with it on.
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL}
     credentials:
       - id: sql-foundations
         title: SQL Foundations
@@ -16,8 +19,15 @@ Failing::
         provider: Example University
         grants: [sql@1]
 
+Gives::
+
+    curriculum.yaml:4:9: warning: micro-credential 'sql-foundations' lacks EU mandatory elements:
+      workload.ects, eqf, assessment, participation, quality_assurance [eu-microcredential]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL}
     credentials:
       - id: sql-foundations
         title: SQL Foundations

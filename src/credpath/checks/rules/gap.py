@@ -13,13 +13,22 @@ is folded into that finding.
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate]}
     credentials:
       - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
     outcomes:
       - {id: analyst, title: Analyst, requires: [sql@2]}
 
+Gives::
+
+    curriculum.yaml:6:46: error: 'sql@2' is not granted by any credential (highest granted: sql@1 by
+      'sql-basics'); this makes 1 outcome unreachable [gap]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate]}
     credentials:
       - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
       - {id: sql-more, title: More SQL, type: course, requires: [sql@1], grants: [sql@2]}

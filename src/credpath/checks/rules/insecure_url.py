@@ -12,6 +12,11 @@ Failing::
         type: course
         url: http://example.edu/sql-foundations
 
+Gives::
+
+    curriculum.yaml:5:10: warning: the url of 'sql-foundations' uses http://: link to
+      https://example.edu/sql-foundations if the site serves it [insecure-url]
+
 Passing::
 
     credentials:

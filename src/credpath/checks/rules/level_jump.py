@@ -10,15 +10,28 @@ that no credential a learner can earn first grants the level below.
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate, Advanced]}
     credentials:
       - id: sql-advanced
         title: Advanced SQL
         type: course
         grants: [sql@3]
 
+Gives::
+
+    curriculum.yaml:7:14: warning: 'sql-advanced' grants 'sql@3' but requires neither
+      'sql@2' (or higher) nor a credential that brings it: learners would jump straight
+      to level 3; no credential that a learner can earn first grants 'sql@2': add one for
+      that level, then require it [level-jump]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate, Advanced]}
     credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
+      - {id: sql-more, title: More SQL, type: course, requires: [sql@1], grants: [sql@2]}
       - id: sql-advanced
         title: Advanced SQL
         type: course

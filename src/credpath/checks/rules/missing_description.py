@@ -10,6 +10,11 @@ Failing::
         title: SQL Foundations
         type: course
 
+Gives::
+
+    curriculum.yaml:2:9: warning: credential 'sql-foundations' has no description: say in a sentence
+      or two what a learner can do after earning it [missing-description]
+
 Passing::
 
     credentials:

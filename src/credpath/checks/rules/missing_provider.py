@@ -10,6 +10,11 @@ Failing::
         title: SQL Foundations
         type: course
 
+Gives::
+
+    curriculum.yaml:2:9: warning: credential 'sql-foundations' has no provider: name the institution
+      or organisation that awards it [missing-provider]
+
 Passing::
 
     credentials:

@@ -10,6 +10,11 @@ Failing::
         title: SQL Foundations
         type: course
 
+Gives::
+
+    curriculum.yaml:2:9: warning: credential 'sql-foundations' has no workload: give its notional
+      hours, ECTS credits or both (workload: {hours: 50, ects: 2}) [missing-workload]
+
 Passing::
 
     credentials:

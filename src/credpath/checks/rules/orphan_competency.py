@@ -7,6 +7,11 @@ Failing::
     competencies:
       - {id: cobol, title: COBOL}
 
+Gives::
+
+    curriculum.yaml:2:10: warning: competency 'cobol' is neither granted nor required by anything:
+      grant it in a credential, require it, or remove it [orphan-competency]
+
 Passing::
 
     competencies:

@@ -2,22 +2,42 @@
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL}
+      - {id: viz, title: Visualisation}
+    credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
+      - {id: viz-basics, title: Viz Basics, type: course, grants: [viz@1]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [sql@1, viz@1]}
     pathways:
       - id: fast-track
         title: Fast track
-        outcome: analyst          # requires sql@2 and viz@1
+        outcome: analyst
         stages:
           - [sql-basics]
 
+Gives::
+
+    curriculum.yaml:12:14: error: after the only stage of pathway 'fast-track' the learner does not
+      meet 'analyst': still missing 'viz@1' [pathway-incomplete]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL}
+      - {id: viz, title: Visualisation}
+    credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
+      - {id: viz-basics, title: Viz Basics, type: course, grants: [viz@1]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [sql@1, viz@1]}
     pathways:
       - id: fast-track
         title: Fast track
         outcome: analyst
         stages:
           - [sql-basics, viz-basics]
-          - [sql-advanced]
 """
 
 from __future__ import annotations

@@ -5,6 +5,13 @@ credential) from ``assumed`` plus stages 1..k-1; nothing in the same stage count
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Advanced]}
+    credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
+      - {id: sql-advanced, title: SQL 2, type: course, requires: [sql-basics], grants: [sql@2]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [sql@2]}
     pathways:
       - id: fast-track
         title: Fast track
@@ -13,8 +20,21 @@ Failing::
           - [sql-advanced]      # requires sql-basics
           - [sql-basics]
 
+Gives::
+
+    curriculum.yaml:13:10: error: stage 1 of pathway 'fast-track': 'sql-advanced' is not earnable at
+      the start: it requires 'sql-basics', which only stage 2 provides (move it to an earlier stage)
+      [pathway-order]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Advanced]}
+    credentials:
+      - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
+      - {id: sql-advanced, title: SQL 2, type: course, requires: [sql-basics], grants: [sql@2]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [sql@2]}
     pathways:
       - id: fast-track
         title: Fast track

@@ -14,6 +14,11 @@ Failing::
         type: course
         description: TODO describe the course
 
+Gives::
+
+    curriculum.yaml:5:18: warning: placeholder text 'TODO' in the description of credential
+      'sql-foundations': replace it with the real text [placeholder-text]
+
 Passing::
 
     credentials:

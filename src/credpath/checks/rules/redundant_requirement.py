@@ -8,15 +8,28 @@ the requirement would leave a credential that serves only it leading nowhere
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL}
     credentials:
       - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
       - {id: bi-report, title: BI Reporting, type: course, requires: [sql-basics, sql@1]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [bi-report]}
+
+Gives::
+
+    curriculum.yaml:5:79: info: 'sql@1' is already implied by 'sql-basics' in the same list (holding
+      'sql-basics' guarantees sql at level 1 or higher); drop it [redundant-requirement]
 
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL}
     credentials:
       - {id: sql-basics, title: SQL Basics, type: course, grants: [sql@1]}
       - {id: bi-report, title: BI Reporting, type: course, requires: [sql-basics]}
+    outcomes:
+      - {id: analyst, title: Analyst, requires: [bi-report]}
 """
 
 from __future__ import annotations

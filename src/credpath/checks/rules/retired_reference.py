@@ -9,6 +9,11 @@ Failing::
       - {id: sql-2019, title: SQL (2019 edition), type: course, status: retired}
       - {id: sql-reporting, title: SQL Reporting, type: course, requires: [sql-2019]}
 
+Gives::
+
+    curriculum.yaml:3:72: error: 'sql-2019' is retired and can no longer be earned: name the
+      credential that replaces it, or remove it [retired-reference]
+
 Passing::
 
     credentials:

@@ -10,6 +10,15 @@ Failing::
         type: course
         url: ftp://example.edu/sql
 
+Gives::
+
+    curriculum.yaml:2:9: error: 'SQL Foundations' is not a valid id: use lowercase letters, digits
+      and single '-', '_' or '.' between them, at most 80 characters [schema]
+    curriculum.yaml:2:9: error: missing required field 'title' [schema]
+    curriculum.yaml:3:5: error: unknown key 'titel' (did you mean 'title'?) [schema]
+    curriculum.yaml:5:10: error: 'url' must be an http or https URL, got 'ftp://example.edu/sql'
+      [schema]
+
 Passing::
 
     credentials:

@@ -8,12 +8,21 @@ loop is enough.
 
 Failing::
 
+    competencies:
+      - {id: x, title: X}
     credentials:
       - {id: a, title: A, type: course, status: retired, grants: [x@1]}
       - {id: b, title: B, type: course, requires: [a]}   # a is retired
 
+Gives::
+
+    curriculum.yaml:5:10: error: 'b' can never be earned: it requires 'a', which is retired
+      [unearnable]
+
 Passing::
 
+    competencies:
+      - {id: x, title: X}
     credentials:
       - {id: a, title: A, type: course, grants: [x@1]}
       - {id: b, title: B, type: course, requires: [a]}

@@ -2,13 +2,25 @@
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate]}
+    credentials:
+      - {id: sql-course, title: SQL, type: course, grants: [sql@2]}
     outcomes:
       - id: junior-data-analyst
         title: Junior Data Analyst
         requires: [sequel@2]
 
+Gives::
+
+    curriculum.yaml:8:16: error: unknown id 'sequel' (did you mean 'sql'?) [unknown-reference]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate]}
+    credentials:
+      - {id: sql-course, title: SQL, type: course, grants: [sql@2]}
     outcomes:
       - id: junior-data-analyst
         title: Junior Data Analyst

@@ -6,13 +6,22 @@ finding is folded into it, which then says how many outcomes it makes unreachabl
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate]}
     credentials:
       - {id: sql-course, title: SQL, type: course, status: retired, grants: [sql@2]}
     outcomes:
       - {id: analyst, title: Analyst, requires: [sql-course]}   # it is retired
 
+Gives::
+
+    curriculum.yaml:6:10: error: outcome 'analyst' cannot be reached: it requires 'sql-course',
+      which is retired [unreachable-outcome]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate]}
     credentials:
       - {id: sql-course, title: SQL, type: course, grants: [sql@2]}
     outcomes:

@@ -15,6 +15,11 @@ Failing::
         type: course
         provider: Example University
 
+Gives::
+
+    curriculum.yaml:2:46: warning: 'missing-provider' is suppressed here but reports nothing in this
+      entry: remove it from the comment [unused-suppression]
+
 Passing::
 
     credentials:

@@ -11,6 +11,12 @@ Failing::
         type: course
         workload: {hours: 50, ects: 5}
 
+Gives::
+
+    curriculum.yaml:5:15: warning: the workload of 'sql-foundations' is 50 hours for 5 ECTS, 10
+      hours per credit: one credit is 25-30 hours of learning (20-35 accepted); check both numbers
+      [workload-mismatch]
+
 Passing::
 
     credentials:

@@ -5,16 +5,29 @@ pathway named as a requirement, a credential in ``grants``.
 
 Failing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate, Advanced]}
     credentials:
+      - {id: sql-foundations, title: SQL Foundations, type: course, grants: [sql@1]}
       - id: sql-advanced
         title: Advanced SQL
         type: course
         requires: [sql-foundations@2]   # a credential has no levels
         grants: [sql@4]                 # sql has three levels
 
+Gives::
+
+    curriculum.yaml:8:16: error: 'sql-foundations@2': 'sql-foundations' is a credential and has no
+      levels; write 'sql-foundations' [wrong-reference]
+    curriculum.yaml:9:14: error: 'sql@4': 'sql' has 3 levels (Basic, Intermediate, Advanced); there
+      is no level 4 [wrong-reference]
+
 Passing::
 
+    competencies:
+      - {id: sql, title: SQL, levels: [Basic, Intermediate, Advanced]}
     credentials:
+      - {id: sql-foundations, title: SQL Foundations, type: course, grants: [sql@1]}
       - id: sql-advanced
         title: Advanced SQL
         type: course

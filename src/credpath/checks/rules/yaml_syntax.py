@@ -11,6 +11,11 @@ Failing::
       - id: sql-foundations
         title: [SQL Foundations
 
+Gives::
+
+    curriculum.yaml:3:12: error: the '[' opened here is not closed: end it with ']', and separate
+      its items with ',' [yaml-syntax]
+
 Passing::
 
     credentials:
