@@ -87,9 +87,10 @@ unit:
 	$(BIN)/pytest
 
 # The edit loop: lint, types, and every test but the slow ones (property tests, the browser,
-# the built wheel; see tests/conftest.py). `make test` runs everything.
+# the built wheel, servers and processes; see tests/conftest.py), spread over the cores
+# (pytest-xdist). `make test` runs everything.
 test-fast: lint typecheck
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto
 
 # Validate every example project, draw all its diagrams into build/<project>/diagrams/ and
 # build its learner site into build/<project>/site/ (open build/<project>/site/index.html).

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+# Imported before any test: a run with no property test (one module, say) would otherwise
+# first import hypothesis in its plugin's end-of-run summary, where a plugin that hypothesis
+# loads (trio's) warns, and the warnings-as-errors filter ends the run in a traceback.
+import hypothesis  # noqa: F401
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from credpath.cli import app
+
+# typer's CliRunner builds the click command from the app at every invoke, reading the
+# signature and type hints of each of its commands: three quarters of a typical test's
+# time. Nothing changes the app during a run, so it is built once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -105,6 +116,16 @@ SLOW_MODULES = frozenset(
         "test_every_command_survives",  # every command on many broken and planted projects
         "test_bounded_work",  # hostile inputs that once took minutes
         "test_drift_simulate",  # thousands of simulated learners
+        "test_site_semantics",  # the site's script under Node, on random projects
+        "test_lsp",  # a language server process per test
+        "test_lsp_client",
+        "test_validate_watch",  # a watching process, edited and interrupted
+        # Slow as a whole for now: most of their tests are quick, and each file leaves this
+        # list once its slow tests carry @pytest.mark.slow themselves.
+        "test_serve",  # each test waits up to 0.5 s for its server thread to stop
+        "test_trust",  # a process per command, with different hash seeds; two site builds
+        "test_hostile",  # chains of 10,000 credentials
+        "test_site_pages",  # whole sites, some drawn by forked workers
     }
 )
 """Test files whose every test is slow; every hypothesis property test is slow too."""
