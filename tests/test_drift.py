@@ -233,6 +233,106 @@ def test_small_counts_are_suppressed_in_json(drift_project: Path) -> None:
     assert a["went_next"] == []
 
 
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        (
+            "text",
+            [
+                "a                                           4 fewer than 2 fewer than 2 "
+                "fewer than 2  -                        9 (0-152)",
+                "'fewer than 2': a count below 2, or one hidden so that such a count cannot "
+                "be worked out from the others; both read the same, and no rate is computed "
+                "from either.",
+            ],
+        ),
+        (
+            "markdown",
+            ["| A (`a`) | 4 | fewer than 2 | fewer than 2 | fewer than 2 | - | 9 (0-152) |  |"],
+        ),
+        ("csv", ["a,A,4,fewer than 2,fewer than 2,fewer than 2,,,,9,0,152,,"]),
+    ],
+)
+def test_suppressed_counts_read_fewer_than_the_minimum(
+    drift_project: Path, fmt: str, expected: list[str]
+) -> None:
+    """A: 4 earners, 2 continued, 1 drifted, 1 censored. With --min-group 2, drifted and
+    censored are below 2 and continued goes with them (else it would be 4 - 1 - 1); every
+    hidden count reads the same, so the reader cannot tell which ones were small."""
+    (drift_project / "records.csv").write_text(RECORDS, encoding="utf-8")
+    run = credpath(
+        "drift", "records.csv", "--project", "project", "--window", "30",
+        "--as-of", "2024-12-31", "--min-group", "2", "-f", fmt,
+    )  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    for line in expected:
+        assert line in run.lines
+
+
+def test_the_minimum_is_the_one_given(drift_project: Path) -> None:
+    (drift_project / "records.csv").write_text(RECORDS, encoding="utf-8")
+    run = credpath("drift", "records.csv", "--project", "project", "--min-group", "5")
+    assert run.lines[0] == (
+        "Drift of fewer than 5 learners in 1 record file, as of 2024-12-20, window 180 days"
+    )
+    assert run.lines[3] == (
+        "a                                fewer than 5 fewer than 5 fewer than 5 fewer than 5  "
+        "-                        -"
+    )
+
+
+def test_running_out_of_memory_is_an_answer_not_a_traceback(
+    drift_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from credpath.analytics import drift
+
+    monkeypatch.setattr(drift, "database", partial(drift.database, "1MB"))
+    (drift_project / "records.csv").write_text(RECORDS * 200, encoding="utf-8")
+    run = credpath("drift", "records.csv", "--project", "project")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == (
+        "credpath: out of memory: these records needed more than the 1MB DuckDB may use, "
+        "and more than it could spill to a temporary folder\n"
+    )
+
+
+def _python_peak(records: str) -> int:
+    """The most memory Python itself held (tracemalloc: not DuckDB's) during one drift."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        run = credpath("drift", records, "--project", "project", "-f", "json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert run.exit_code == 0, run.stderr
+    return peak
+
+
+@pytest.mark.slow
+def test_csv_records_never_pass_through_python_memory(drift_project: Path) -> None:
+    """Ten times the records (2 MB, then 21 MB) and Python holds no more memory: the rows
+    stay in DuckDB, whose memory is capped (``database``: it spills to disk, and says so
+    when it cannot). A 2 GB file is timed in bench/bench_drift.py."""
+    import duckdb
+
+    for learners, name in [(15000, "small.csv"), (150000, "large.csv")]:
+        duckdb.sql(
+            "COPY (SELECT 'learner-' || i AS learner, c AS credential, "
+            "DATE '2023-01-01' + CAST(i % 500 + 40 * k + 30 * CAST(e = 'earned' AS INTEGER) "
+            f"AS INTEGER) AS date, e AS event FROM range({learners}) r(i), "
+            "(VALUES (0, 'a'), (1, 'b'), (2, 'c')) s(k, c), (VALUES ('started'), ('earned')) "
+            f"v(e) WHERE k <= i % 3) TO '{name}' (HEADER)"
+        )
+    grown = (drift_project / "large.csv").stat().st_size - Path("small.csv").stat().st_size
+    assert grown > 18_000_000
+    _python_peak("small.csv")  # the first run imports what drift needs
+    assert _python_peak("large.csv") - _python_peak("small.csv") < grown / 100
+
+
 def test_parquet_records(drift_project: Path) -> None:
     import duckdb
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import credpath
+from conftest import credpath, write_files
 from credpath.analytics.drift import analyse_records
 from credpath.analytics.privacy import publish
 from credpath.analytics.records import ReadOptions
@@ -46,6 +46,58 @@ def test_drift_recovers_the_simulated_continuation(tmp_path: Path, curriculum: s
         assert rate is not None
         _, low, high = rate
         held += low <= _chance(seed) <= high
+    assert held >= 10
+
+
+DEAD_END_PROJECTS = {
+    # Twelve badges, each granting a skill of its own, and no outcome: after the first
+    # badge every moment is a dead end with a door (another badge) to go through.
+    "badges": {
+        "credpath.yaml": "name: Badges\n",
+        "curriculum.yaml": "competencies:\n"
+        + "".join(f"  - {{id: skill-{i}, title: Skill {i}}}\n" for i in range(12))
+        + "credentials:\n"
+        + "".join(
+            f"  - {{id: badge-{i}, title: Badge {i}, type: badge, grants: [skill-{i}]}}\n"
+            for i in range(12)
+        ),
+    },
+    # Two chains of ten courses that lead to no outcome: one door at a time, then two.
+    "chains": {
+        "credpath.yaml": "name: Chains\n",
+        "curriculum.yaml": "competencies:\n"
+        + "".join(f"  - {{id: s-{t}{i}, title: S {t}{i}}}\n" for t in "ab" for i in range(10))
+        + "credentials:\n"
+        + "".join(
+            f"  - {{id: {t}{i}, title: {t.upper()}{i}, type: course, grants: [s-{t}{i}]"
+            + (f", requires: [{t}{i - 1}]" if i else "")
+            + "}\n"
+            for t in "ab"
+            for i in range(10)
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEAD_END_PROJECTS))
+def test_drift_recovers_the_simulated_dead_end_continuation(tmp_path: Path, name: str) -> None:
+    """``--continue-dead-end``: the continuation of earnings that had no next door toward an
+    outcome (the structure test's second row) holds the simulated chance in at least 10 of
+    12 seeded runs, as above."""
+    write_files(tmp_path / name, DEAD_END_PROJECTS[name])
+    sem = check(tmp_path / name, Path.cwd(), Options()).context.semantics
+    held = 0
+    for seed in SEEDS:
+        chance = 0.2 + 0.04 * seed
+        records = tmp_path / f"{seed}.csv"
+        chances = Probabilities(door=0.9, dead_end=chance)
+        records.write_text(simulate(sem, LEARNERS, seed, chances), encoding="utf-8")
+        analysis = analyse_records([records], sem, ReadOptions(), window=180)
+        assert analysis.structure["door"].earnings == 0
+        rate = publish(analysis, {}, min_group=10, top=5).no_door.rate
+        assert rate is not None
+        _, low, high = rate
+        held += low <= chance <= high
     assert held >= 10
 
 

@@ -32,11 +32,18 @@ import weakref
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from credpath.analytics.records import ReadOptions, ReadSummary, Step, no_step, read_records
+from credpath.analytics.records import (
+    ReadOptions,
+    ReadSummary,
+    RecordsError,
+    Step,
+    no_step,
+    read_records,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -194,6 +201,13 @@ def database(memory_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyConnection]:
     con.execute("SET enable_progress_bar = false")  # DuckDB's own goes to standard output
     try:
         yield con
+    except duckdb.OutOfMemoryException:
+        # DuckDB's message is safe, but a traceback is no answer (exit 2, like any record
+        # that cannot be read).
+        raise RecordsError(
+            f"out of memory: these records needed more than the {memory_limit} DuckDB may "
+            "use, and more than it could spill to a temporary folder"
+        ) from None
     finally:
         con.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -217,11 +231,14 @@ def analyse(
 ) -> Analysis:
     """Every count of the report, from the table ``events`` (see the module docstring).
 
-    Each learner's events are joined with their earnings once (``stepped``): a learner
-    with k earnings and n events makes k x n rows, as in any query of "the first event
-    after". The held set at an earning is a running window over the learner's earnings,
-    named by two sums of hashes of its members (a 128-bit name: two different sets share
-    one with a chance near 2^-128); only one learner's set per name is listed.
+    ``events`` may hold the same event twice: the window that finds when each enrolment
+    closed (``follows``) also drops the repeats, and counts what is left for ``read``.
+    Each learner's earnings are joined with their events once (``stepped``), keeping only
+    the rows that can matter (later events, and starts still open), so the aggregate
+    sees fewer rows than the k x n of a learner with k earnings and n events. The held
+    set at an earning is a running window over the learner's earnings, named by two sums
+    of hashes of its members (a 128-bit name: two different sets share one with a chance
+    near 2^-128); only one learner's set per name is listed.
     """
     step("Finding each earning and what the learner held")
     con.execute(
@@ -260,22 +277,29 @@ def analyse(
             CASE WHEN kind = 'started' THEN min(day) FILTER (kind <> 'started') OVER later END
                 AS closed
         FROM events
-        WINDOW later AS (PARTITION BY learner, credential ORDER BY day
-            RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
-        QUALIFY kind IN ('started', 'earned')
+        WINDOW own AS (PARTITION BY learner, credential ORDER BY day, kind <> 'started', kind),
+            later AS (own RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+        QUALIFY NOT coalesce(lag(day) OVER own = day AND lag(kind) OVER own = kind, false)
         """
     )
+    distinct = con.execute("SELECT count(*) FROM follows").fetchone()
+    assert distinct is not None
+    read = replace(read, events=distinct[0], duplicates=read.events - distinct[0])
+    con.execute("DELETE FROM follows WHERE kind NOT IN ('started', 'earned')")
     con.execute(
         """
         CREATE TABLE stepped AS
-        SELECT e.learner, e.credential, e.day, any_value(h.held) AS held,
-            min(o.day) FILTER (o.credential <> e.credential AND o.day >= e.day) AS first_day,
-            bool_or(o.kind = 'started' AND o.credential <> e.credential
-                AND o.day < e.day AND coalesce(o.closed > e.day, true)) AS open
-        FROM earnings e
+        SELECT e.learner, e.credential, e.day, h.held, e.first_day, e.open
+        FROM (
+            SELECT e.learner, e.credential, e.day, e.held_sum, e.held_xor,
+                min(o.day) FILTER (o.day >= e.day) AS first_day,
+                coalesce(bool_or(o.day < e.day), false) AS open
+            FROM earnings e LEFT JOIN follows o ON o.learner = e.learner
+                AND o.credential <> e.credential
+                AND (o.day >= e.day OR o.kind = 'started' AND coalesce(o.closed > e.day, true))
+            GROUP BY ALL
+        ) e
         JOIN held_sets h USING (held_sum, held_xor)
-        JOIN follows o USING (learner)
-        GROUP BY e.learner, e.credential, e.day
         """
     )
     con.execute(

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from credpath.analytics import reports
 from credpath.analytics.privacy import Published, PublishedCredential
-from credpath.analytics.reports import SUPPRESSED, count_text
+from credpath.analytics.reports import count_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -154,7 +155,7 @@ def funnel_charts(report: Published) -> tuple[FunnelChart, ...]:
         bars = tuple(
             Bar(
                 label,
-                SUPPRESSED if count is None else f"{count:,}",
+                count_text(count, report.min_group),
                 0.0 if count is None else BAR_WIDTH * count / widest,
                 count is None,
             )
@@ -241,7 +242,7 @@ def map_svg(report: Published, sem: Semantics) -> str:
             rate = credential.row.rate
             fill = band(rate[0] if rate is not None else None)
             tip = f"{credential.title}: {_rate_text(credential)}, "
-            tip += f"{count_text(credential.row.earnings)} earners"
+            tip += f"{count_text(credential.row.earnings, report.min_group)} earners"
             overlay.append(
                 f'  {quoted(node_id)} [fillcolor={quoted(fill)}, tooltip="{attr_text(tip)}"];'
             )
@@ -293,7 +294,7 @@ def html_report(report: Published, sem: Semantics) -> tuple[str, tuple[str, ...]
         curves=curve_chart(report),
         funnels=funnel_charts(report),
         read=reports.read_lines(report),
-        count=count_text,
+        count=partial(count_text, min_group=report.min_group),
         percent=reports.percent_text,
         days=reports.days_text,
         went=reports.went_text,

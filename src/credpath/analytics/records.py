@@ -6,10 +6,12 @@ written. Each distinct credential value is then matched with the project once (i
 without regard to case, its ``url``, its CTID or the achievement id ``export ob3``
 writes), each distinct date read once (ISO 8601: ``2024-03-01``, or the date part of a
 timestamp as written), each distinct event word mapped once (``EVENT_WORDS`` and
-``--events``); one join of the rows with those small tables keeps the distinct events up
-to ``--as-of`` in the table ``events(learner, credential, day, kind)``, the credential
-and the kind as DuckDB enums (``credential`` in id order). Rows that cannot be read are
-skipped and counted, with their first positions; no message quotes a learner.
+``--events``); one join of the rows with those small tables makes a typed table, from
+which the events up to ``--as-of`` go to the table ``events(learner, credential, day,
+kind)``, the credential and the kind as DuckDB enums (``credential`` in id order). The
+same event twice is left for the analysis's first pass to drop (``ReadSummary.events``
+is set there). Rows that cannot be read are skipped and counted, with their first
+positions; no message quotes a learner.
 
 DuckDB errors are never shown as they are: their text can quote a row.
 """
@@ -91,6 +93,7 @@ class ReadSummary:
     files: tuple[str, ...]
     rows: int
     events: int
+    """Events kept; ``read_records`` counts every row kept, the analysis the distinct ones."""
     duplicates: int
     after_as_of: int
     as_of: date
@@ -336,6 +339,8 @@ def _read_csv(
             f"FROM (SELECT DISTINCT line FROM {rejects})",
             [index],
         )
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: ``database`` says what happened
     except duckdb.Error:
         raise RecordsError(f"{display}: not a CSV file credpath can read") from None
     finally:
@@ -361,6 +366,8 @@ def _read_parquet(
             chosen,
             f"read_parquet({_literal(str(path))}, file_row_number=true)",
         )
+    except duckdb.OutOfMemoryException:
+        raise
     except duckdb.Error:
         raise RecordsError(f"{display}: not a Parquet file credpath can read") from None
     count = con.execute("SELECT count(*) FROM raw WHERE src = ?", [index]).fetchone()
@@ -538,14 +545,13 @@ def _clean(
     )
     con.execute(
         """
-        CREATE TEMP VIEW checked AS
+        CREATE TABLE checked AS
         SELECT r.src, r.rec, r.learner, c.credential, d.day, e.kind,
             CASE WHEN r.flaw IS NOT NULL THEN r.flaw
                 WHEN r.learner IS NULL THEN 'learner'
                 WHEN d.day IS NULL THEN 'date'
                 WHEN c.credential IS NULL THEN 'credential'
-                WHEN e.kind IS NULL THEN 'event' END AS problem,
-            r.credential AS credential_text, r.event AS event_text
+                WHEN e.kind IS NULL THEN 'event' END AS problem
         FROM raw r
         LEFT JOIN credential_values c ON c.text = r.credential
         LEFT JOIN date_values d ON d.text = r.date
@@ -572,13 +578,6 @@ def _clean(
             if rows
             else f"{', '.join(s.display for s in sources)}: no records"
         )
-    con.execute(
-        "CREATE TABLE events AS SELECT DISTINCT learner, credential, day, kind FROM checked "
-        "WHERE problem IS NULL AND day <= ?",
-        [as_of],
-    )
-    distinct = con.execute("SELECT count(*) FROM events").fetchone()
-    assert distinct is not None
     skipped = [
         Skipped(
             _REASONS[reason],
@@ -592,18 +591,22 @@ def _clean(
     problems = {reason for reason, *_ in found}
     hints = []
     if "credential" in problems:
-        hints += _hints(con, "credential_text", "credential", sorted(catalog.credentials))
+        hints += _hints(con, "credential", sorted(catalog.credentials))
     if "event" in problems:
-        hints += _hints(con, "event_text", "event", sorted(words))
-    con.execute("DROP VIEW checked")
+        hints += _hints(con, "event", sorted(words))
     for table in ("raw", "credential_values", "date_values", "event_values"):
         con.execute(f"DROP TABLE {table}")
-    kept = good - after_as_of
+    con.execute(
+        "CREATE TABLE events AS SELECT learner, credential, day, kind FROM checked "
+        "WHERE problem IS NULL AND day <= ?",
+        [as_of],
+    )
+    con.execute("DROP TABLE checked")
     return ReadSummary(
         tuple(s.display for s in sources),
         rows,
-        distinct[0],
-        kept - distinct[0],
+        good - after_as_of,
+        0,
         after_as_of,
         as_of,
         tuple(skipped),
@@ -611,11 +614,13 @@ def _clean(
     )
 
 
-def _hints(con: duckdb.DuckDBPyConnection, column: str, what: str, known: list[str]) -> list[str]:
+def _hints(con: duckdb.DuckDBPyConnection, what: str, known: list[str]) -> list[str]:
     """A line per unmatched value with a did-you-mean; none when there are so many distinct
     values that the column is likely the wrong one (its values could be personal)."""
     values = con.execute(
-        f"SELECT trim({column}) AS value, count(*) AS n FROM checked WHERE problem = ? "
+        f"SELECT trim(r.{what}) AS value, count(*) AS n "
+        "FROM (SELECT src, rec FROM checked WHERE problem = ?) k "
+        "JOIN raw r ON r.src = k.src AND r.rec = k.rec AND r.flaw IS NULL "
         f"GROUP BY value ORDER BY n DESC, value LIMIT {HINT_VALUES + 1}",
         [what],
     ).fetchall()

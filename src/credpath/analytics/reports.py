@@ -16,12 +16,18 @@ from typing import Any
 from credpath.analytics.privacy import Cell, Interval, Published, PublishedCredential, Row
 from credpath.base.text import escape, json_text, markdown_text
 
-SUPPRESSED = "suppressed"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def count_text(cell: Cell) -> str:
-    return SUPPRESSED if cell is None else f"{cell:,}"
+def hidden_text(min_group: int) -> str:
+    """What a suppressed count reads, in every format but JSON (there: ``null``). Every
+    suppressed count reads the same, also one hidden only to protect another: telling
+    them apart would let a reader work out the small one (docs/drift.md)."""
+    return f"fewer than {min_group}"
+
+
+def count_text(cell: Cell, min_group: int) -> str:
+    return hidden_text(min_group) if cell is None else f"{cell:,}"
 
 
 def percent_text(interval: Interval | None) -> str:
@@ -40,14 +46,15 @@ def days_text(median: tuple[int | None, int | None, int | None] | None) -> str:
 
 def legend(report: Published) -> str:
     return (
-        f"'{SUPPRESSED}': fewer than {report.min_group}, or hidden so that such a count "
-        "cannot be worked out from the others; no rate is computed from it."
+        f"'{hidden_text(report.min_group)}': a count below {report.min_group}, or one hidden "
+        "so that such a count cannot be worked out from the others; both read the same, and "
+        "no rate is computed from either."
     )
 
 
 def heading(report: Published) -> str:
     read = report.read
-    learners = count_text(report.learners)
+    learners = count_text(report.learners, report.min_group)
     return (
         f"Drift of {learners} learners in {len(read.files)} record file"
         f"{'s' if len(read.files) != 1 else ''}, as of {read.as_of.isoformat()}, "
@@ -57,8 +64,8 @@ def heading(report: Published) -> str:
 
 def structure_lines(report: Published) -> list[str]:
     lines = [
-        f"  had a next door:  {_row_text(report.door)}",
-        f"  had no next door: {_row_text(report.no_door)}",
+        f"  had a next door:  {_row_text(report.door, report.min_group)}",
+        f"  had no next door: {_row_text(report.no_door, report.min_group)}",
     ]
     if report.difference is not None:
         diff, low, high = report.difference
@@ -71,10 +78,13 @@ def structure_lines(report: Published) -> list[str]:
     return lines
 
 
-def _row_text(row: Row) -> str:
+def _row_text(row: Row, min_group: int) -> str:
+    def count(cell: Cell) -> str:
+        return count_text(cell, min_group)
+
     return (
-        f"{count_text(row.earnings)} earnings, {count_text(row.continued)} continued, "
-        f"{count_text(row.drifted)} drifted, {count_text(row.censored)} censored; "
+        f"{count(row.earnings)} earnings, {count(row.continued)} continued, "
+        f"{count(row.drifted)} drifted, {count(row.censored)} censored; "
         f"continuation {percent_text(row.rate)}"
     )
 
@@ -100,16 +110,21 @@ def read_lines(report: Published) -> list[str]:
 
 
 def text(report: Published) -> str:
+    width = max(10, len(hidden_text(report.min_group)))
+
+    def count(cell: Cell) -> str:
+        return f"{count_text(cell, report.min_group):>{width}}"
+
     header = (
-        f"{'credential':<32} {'earners':>10} {'continued':>10} {'drifted':>10} "
-        f"{'censored':>10}  {'continuation (95% CI)':<24} median days (95% CI)"
+        f"{'credential':<32} {'earners':>{width}} {'continued':>{width}} {'drifted':>{width}} "
+        f"{'censored':>{width}}  {'continuation (95% CI)':<24} median days (95% CI)"
     )
     lines = [heading(report), "", header]
     for c in report.credentials:
         row = c.row
         lines.append(
-            f"{c.credential:<32} {count_text(row.earnings):>10} {count_text(row.continued):>10} "
-            f"{count_text(row.drifted):>10} {count_text(row.censored):>10}  "
+            f"{c.credential:<32} {count(row.earnings)} {count(row.continued)} "
+            f"{count(row.drifted)} {count(row.censored)}  "
             f"{percent_text(row.rate):<24} {days_text(c.median)}"
         )
     lines += ["", "Structure test (continuation of earnings by what credpath next offered):"]
@@ -129,13 +144,16 @@ def text(report: Published) -> str:
         if not f.reachable:
             lines.append(f"  {f.outcome}: cannot be reached")
             continue
-        steps = [f"stage {i} {count_text(n)}" for i, (_, n) in enumerate(f.stages, 1)]
-        lines.append(f"  {f.outcome}: {' -> '.join([*steps, f'met {count_text(f.met)}'])}")
+        steps = [f"stage {i} {count(n).strip()}" for i, (_, n) in enumerate(f.stages, 1)]
+        lines.append(f"  {f.outcome}: {' -> '.join([*steps, f'met {count(f.met).strip()}'])}")
     lines += ["", legend(report), *read_lines(report)]
     return "\n".join(lines) + "\n"
 
 
 def markdown(report: Published) -> str:
+    def count(cell: Cell) -> str:
+        return count_text(cell, report.min_group)
+
     lines = [f"# {heading(report)}", ""]
     lines.append(
         "| credential | earners | continued | drifted | censored | continuation (95% CI) "
@@ -145,9 +163,8 @@ def markdown(report: Published) -> str:
     for c in report.credentials:
         row = c.row
         lines.append(
-            f"| {markdown_text(c.title)} (`{c.credential}`) | {count_text(row.earnings)} | "
-            f"{count_text(row.continued)} | {count_text(row.drifted)} | "
-            f"{count_text(row.censored)} | "
+            f"| {markdown_text(c.title)} (`{c.credential}`) | {count(row.earnings)} | "
+            f"{count(row.continued)} | {count(row.drifted)} | {count(row.censored)} | "
             f"{percent_text(row.rate)} | {days_text(c.median)} | {markdown_text(went_text(c))} |"
         )
     lines += ["", "## Structure test", ""]
@@ -162,8 +179,8 @@ def markdown(report: Published) -> str:
         lines.extend(f"   - {markdown_text(note)}" for note in c.notes)
     lines += ["", "## Funnels", ""]
     for f in report.funnels:
-        steps = [f"stage {i}: {count_text(n)}" for i, (_, n) in enumerate(f.stages, 1)]
-        shown = " → ".join([*steps, f"met: {count_text(f.met)}"]) if f.reachable else "unreachable"
+        steps = [f"stage {i}: {count(n)}" for i, (_, n) in enumerate(f.stages, 1)]
+        shown = " → ".join([*steps, f"met: {count(f.met)}"]) if f.reachable else "unreachable"
         lines.append(f"- `{f.outcome}` {markdown_text(f.title)}: {shown}")
     lines += ["", markdown_text(legend(report)), ""]
     lines += [f"- {markdown_text(line)}" for line in read_lines(report)]
@@ -248,8 +265,10 @@ def json_report(report: Published) -> str:
     return json_text(json_document(report))
 
 
-def _cell(value: object) -> str:
-    text = SUPPRESSED if value is None else value if isinstance(value, str) else str(value)
+def _cell(value: object, min_group: int) -> str:
+    text = (
+        hidden_text(min_group) if value is None else value if isinstance(value, str) else str(value)
+    )
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
@@ -269,7 +288,7 @@ def csv_report(report: Published) -> str:
         median = ["" if v is None else str(v) for v in c.median] if c.median else ["", "", ""]
         cells: list[object] = [c.credential, c.title, row.earnings, row.continued, row.drifted]
         cells += [row.censored, *rate, *median, went_text(c), "; ".join(c.notes)]
-        writer.writerow([_cell(v) for v in cells])
+        writer.writerow([_cell(v, report.min_group) for v in cells])
     return out.getvalue()
 
 
