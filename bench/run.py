@@ -9,12 +9,15 @@ the goal is 0.3 times the floor). Prints a table with the floor beside each figu
 with 10,000 and 50,000 among the sizes, also the ratio of their validate times, from
 runs of the two in turn (minutes apart, a shared machine's speed drifts); asserts nothing.
 
-Two catalogs: "layered" (100 credentials per file, ten layers of prerequisites, `any`
-requirements, outcomes at the end) and "mixed" (random from ``--seed``: files of 1 to
+Three catalogs: "layered" (100 credentials per file, ten layers of prerequisites, `any`
+requirements, outcomes at the end), "mixed" (random from ``--seed``: files of 1 to
 400 credentials, `all`/`any`/`choose` requirements, competencies with named levels
-referenced by number or by name, outcomes that choose among the top credentials).
+referenced by number or by name, outcomes that choose among the top credentials) and
+"rich" (``generate_rich``: long descriptions and other free text on every entry, five
+named levels, `any`/`choose` among the tier below; the shape whose memory issue 28 names).
+bench/bench_memory.py prints the peak memory of every generator at 50,000 beside its goal.
 
-    python bench/run.py [--catalog layered|mixed] [--seed 7] [--sizes 1000,10000,50000]
+    python bench/run.py [--catalog layered|mixed|rich] [--seed 7] [--sizes 1000,10000,50000]
 """
 
 from __future__ import annotations
@@ -187,6 +190,143 @@ def generate_mixed(n: int, seed: int) -> Path:
     return root
 
 
+RICH_TIERS = 8
+RICH_PER_FILE = 200
+RICH_LEVELS = ["Awareness", "Foundation", "Practitioner", "Advanced", "Expert"]
+RICH_TEXT = """
+learners analyse design evaluate implement secure document present apply review relational
+data models cloud services network protocols accessibility standards team projects client
+briefs quality assurance regulatory frameworks statistical methods case studies laboratory
+practice field work portfolio evidence reflective journals peer feedback industry partners
+workplace tasks digital tools ethical considerations sustainable practice research skills
+critical thinking
+"""
+RICH_WORDS = RICH_TEXT.split()
+
+
+def _prose(rng: random.Random, low: int, high: int) -> str:
+    """A sentence or several of ``low`` to ``high`` characters, different each time, as
+    an author writes a description: none of it repeats across the catalog."""
+    target = rng.randint(low, high)
+    words: list[str] = []
+    length = 0
+    while length < target:
+        word = rng.choice(RICH_WORDS)
+        words.append(word)
+        length += len(word) + 1
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def generate_rich(n: int, seed: int = 5) -> Path:
+    """A clean catalog of ``n`` credentials written the way a well-kept real one is: a
+    description of 250 to 600 characters on each, an assessment and quality assurance
+    text, competencies of five named levels (their own names on a third of them),
+    alignments, and requirements mixing a competency level (by number or by name) with
+    an ``any`` or a ``choose`` among credentials of the tier below; outcomes with
+    occupations choose among the top tier. ``RICH_TIERS`` tiers, each opening the next."""
+    root = OUT / f"rich-{n}-seed{seed}"
+    marker = root / ".complete"
+    if marker.exists():
+        return root
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "credpath.yaml").write_text(
+        f"name: Rich catalog of {n} credentials (seed {seed})\nlevels: [{', '.join(RICH_LEVELS)}]\n"
+    )
+    n_comp = max(n // 10, 5)
+    own_levels: dict[str, list[str]] = {}
+    comps = ["competencies:"]
+    for j in range(n_comp):
+        skill = f"skill-{j}"
+        comps += [
+            f"  - id: {skill}",
+            f"    title: Skill {j} {rng.choice(RICH_WORDS)} {rng.choice(RICH_WORDS)}",
+            f"    description: {_prose(rng, 120, 300)}",
+            f"    kind: {rng.choice(['skill', 'knowledge', 'competence'])}",
+        ]
+        if j % 3 == 0:
+            names = [f"{name} {j}" for name in RICH_LEVELS]
+            own_levels[skill] = names
+            comps.append(f"    levels: [{', '.join(names)}]")
+        comps += [
+            "    aligns:",
+            f"      - {{framework: ESCO, uri: 'http://data.europa.eu/esco/skill/{j:08d}', "
+            f"name: Skill {j}}}",
+        ]
+    (root / "competencies.yaml").write_text("\n".join(comps) + "\n")
+    per_tier = -(-n // RICH_TIERS)
+    tiers: list[list[tuple[str, str, int]]] = []  # (id, skill, level granted) per tier
+    entries: list[list[str]] = []
+    for k in range(n):
+        tier, slot = divmod(k, per_tier)
+        if slot == 0:
+            tiers.append([])
+        cid = f"r{tier}-{slot}"
+        skill = f"skill-{rng.randrange(n_comp)}"
+        level = min(len(RICH_LEVELS), 1 + tier * len(RICH_LEVELS) // RICH_TIERS)
+        second = f"skill-{rng.randrange(n_comp)}"
+        ects = rng.choice([1, 2, 3])
+        lines = [
+            f"  - id: {cid}",
+            f"    title: {_prose(rng, 20, 60).rstrip('.')}",
+            f"    type: {rng.choice(['micro-credential', 'course', 'badge', 'certificate'])}",
+            f"    provider: {rng.choice(['Rich College', 'Open Institute', 'Guild Academy'])}",
+            f"    description: {_prose(rng, 250, 600)}",
+            f"    url: https://rich.example/{cid}",
+            f"    workload: {{hours: {25 * ects}, ects: {ects}}}",
+            f"    eqf: {min(8, 3 + tier // 2)}",
+            f"    assessment: {_prose(rng, 60, 160)}",
+            f"    participation: {rng.choice(['online', 'in-person', 'blended'])}",
+            f"    quality_assurance: {_prose(rng, 40, 120)}",
+        ]
+        if tier > 0:
+            below = tiers[tier - 1]
+            first = slot % len(below)
+            options = [below[(first + i) % len(below)][0] for i in range(4)]
+            _, need_skill, need_level = below[(slot * 7 + 3) % len(below)]
+            names = own_levels.get(need_skill, RICH_LEVELS)
+            written = names[need_level - 1] if rng.random() < 0.4 else str(need_level)
+            need = f"'{need_skill}@{written}'"
+            if slot % 3 == 0:
+                group = f"{{any: [{', '.join(options[:2])}]}}"
+            else:
+                group = f"{{choose: 2, from: [{', '.join(options[:3])}]}}"
+            if slot % 5 == 0:
+                lines += ["    requires:", "      all:", f"        - {need}", f"        - {group}"]
+            else:
+                lines.append(f"    requires: [{need}, {group}]")
+        grants = [f"{skill}@{level}"]
+        if second != skill:
+            grants.append(f"{second}@{max(1, level - 1)}")
+        lines.append(f"    grants: [{', '.join(grants)}]")
+        tiers[tier].append((cid, skill, level))
+        entries.append(lines)
+    for start in range(0, n, RICH_PER_FILE):
+        index = start // RICH_PER_FILE
+        folder = root / "credentials" / f"part-{index // 50:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        chunk = entries[start : start + RICH_PER_FILE]
+        (folder / f"r{index:05d}.yaml").write_text(
+            "credentials:\n" + "\n".join(line for entry in chunk for line in entry) + "\n"
+        )
+    top = [cid for cid, _, _ in tiers[-1]]
+    outcomes = ["outcomes:"]
+    for j in range(0, len(top), 4):
+        group = top[j : j + 4]
+        outcomes += [
+            f"  - id: job-{j // 4}",
+            f"    title: Job {j // 4} {rng.choice(RICH_WORDS)}",
+            f"    description: {_prose(rng, 150, 400)}",
+            f"    occupation: {{esco: 'http://data.europa.eu/esco/occupation/{j:08d}', "
+            f"isco: '{2000 + j % 1000}'}}",
+            f"    requires: {{choose: {min(2, len(group))}, from: [{', '.join(group)}]}}",
+        ]
+    (root / "outcomes.yaml").write_text("\n".join(outcomes) + "\n")
+    marker.touch()
+    return root
+
+
 class Run(NamedTuple):
     """One command's figures (or the medians of several runs, with the highest peak)."""
 
@@ -199,10 +339,10 @@ class Run(NamedTuple):
     (its workers, Graphviz): what it asks of the machine's cores together."""
 
 
-def measure(command: list[str]) -> Run:
-    """The figures of one process."""
+def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """The figures of one process (``env``: its environment, else this one's)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -210,8 +350,8 @@ def measure(command: list[str]) -> Run:
     return Run(elapsed, usage.ru_maxrss / 1024, process.returncode, cpu)
 
 
-def median_run(command: list[str], repeat: int) -> Run:
-    return summary([measure(command) for _ in range(repeat)])
+def median_run(command: list[str], repeat: int, env: dict[str, str] | None = None) -> Run:
+    return summary([measure(command, env) for _ in range(repeat)])
 
 
 def summary(runs: list[Run]) -> Run:
@@ -224,13 +364,19 @@ def summary(runs: list[Run]) -> Run:
     )
 
 
-def interleaved(first: list[str], second: list[str], repeat: int) -> tuple[Run, Run]:
+def interleaved(
+    first: list[str],
+    second: list[str],
+    repeat: int,
+    first_env: dict[str, str] | None = None,
+    second_env: dict[str, str] | None = None,
+) -> tuple[Run, Run]:
     """``median_run`` of two commands run in turn, so that a machine slower for a while
     (a shared host) slows both alike and their ratio holds."""
     firsts, seconds = [], []
     for _ in range(repeat):
-        firsts.append(measure(first))
-        seconds.append(measure(second))
+        firsts.append(measure(first, first_env))
+        seconds.append(measure(second, second_env))
     return summary(firsts), summary(seconds)
 
 
@@ -253,7 +399,7 @@ def edited_reruns(root: Path, command: list[str], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--catalog", choices=["layered", "mixed"], default="layered")
+    parser.add_argument("--catalog", choices=["layered", "mixed", "rich"], default="layered")
     parser.add_argument("--seed", type=int, default=7, help="the mixed catalog's random seed")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -267,7 +413,13 @@ def main() -> None:
     )
     results: dict[int, list[str]] = {}
     for n in [int(s) for s in args.sizes.split(",")]:
-        root = generate(n) if args.catalog == "layered" else generate_mixed(n, args.seed)
+        root = (
+            generate(n)
+            if args.catalog == "layered"
+            else generate_rich(n)
+            if args.catalog == "rich"
+            else generate_mixed(n, args.seed)
+        )
         files = sum(1 for _ in root.rglob("*.yaml"))
         command = [*credpath, "validate", str(root), "--quiet"]
         floor, validate = interleaved(

@@ -36,7 +36,7 @@ from credpath.checks.rules import ALL, FIXED, RULE_BOOK, RULES, Rule, effective
 from credpath.checks.suppress import Suppressions, has_suppressions
 from credpath.compiler.config import find_root
 from credpath.compiler.files import display_path
-from credpath.compiler.loader import SourceFile, may_alias
+from credpath.compiler.loader import LINE_BREAK, SourceFile, may_alias
 from credpath.compiler.model import Config
 from credpath.compiler.project import Project, open_project
 from credpath.compiler.resolve import Catalog, build_catalog, prevalidate
@@ -86,8 +86,9 @@ def graph_view(source: SourceFile) -> bytes:
     if source.problems or source.validated.keys() != source.entries.keys():
         digest.update(b"whole\0" + source.text.encode("utf-8", "surrogatepass"))
         return digest.digest()
-    lines = source.lines
-    kept = len(lines) if source.text.endswith("\n") else len(lines) - 1
+    whole = source.text  # read once, its lines not kept: the catalog keeps texts compressed
+    lines = LINE_BREAK.split(whole)[::2]
+    kept = len(lines) if whole.endswith("\n") else len(lines) - 1
     for index, line in enumerate(lines):
         if index < kept and _COMMENT_LINE.fullmatch(line):
             line = ""

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -47,9 +51,16 @@ _SHARED_LENGTH = 64
 writes each id, key and type thousands of times, and one string each (also across the
 worker processes' pickles) keeps a 50,000-credential catalog in less memory."""
 
+PACKED_TEXT_BYTES = 2048
+"""Texts longer than this (in UTF-8) are kept compressed (``SourceFile.text``)."""
+PACK_LEVEL = 1
+"""zlib's fastest level: YAML shrinks four to ten times even so."""
+
 ENTRIES_ALONE = 32
-"""Past this many entries of one file with findings, parsing the whole file once costs
-less than parsing them one by one (``SourceFile.locate``)."""
+"""Past this many entries of one file with findings, and a quarter of its entries,
+parsing the whole file once costs less than parsing them one by one
+(``SourceFile.locate``). Not before a quarter: the whole file's positions take 300 bytes
+a value, and a file of 50,000 credentials with findings in 900 took 330 MiB."""
 
 LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
 """Line breaks as libyaml counts them, so that line numbers agree with its marks (the
@@ -61,7 +72,7 @@ Path_ = tuple[int | str, ...]
 Span = tuple[int, int, int, int]
 """0-based (line, column, end line, end column) as libyaml reports them."""
 
-Parse = tuple[list[Any], dict[Path_, Span]]
+Parse = tuple[list[Any], Mapping[Path_, Span]]
 """A file's parse as the parse cache keeps it: its documents and where each entry is."""
 
 
@@ -123,11 +134,83 @@ class Positions:
     keys: dict[Path_, Span] = field(default_factory=dict)
 
 
+class EntrySpans(Mapping[Path_, Span]):
+    """Where each entry of a file was written: ``(document, kind, index)`` -> its span.
+
+    A dict of tuples took 250 bytes an entry (the key, the span, its line numbers as
+    objects); this keeps, per list of entries, their indexes and spans in two arrays of
+    machine integers, 40 bytes an entry. Entries come in the order of their indexes (a
+    list item that is not a mapping is no entry, so indexes may skip); one that does not
+    (only a parse cache's file could say so) is put in its place."""
+
+    __slots__ = ("_lists",)
+
+    def __init__(self, spans: Iterable[tuple[Path_, Span]] = ()) -> None:
+        self._lists: dict[tuple[int | str, int | str], tuple[array[int], array[int]]] = {}
+        for path, span in spans:
+            self.add(path, span)
+
+    def add(self, path: Path_, span: Span) -> None:
+        """Record where the entry at ``path`` (three parts, the last an index) was written;
+        anything else is no entry and is not recorded."""
+        if len(path) != 3 or not isinstance(index := path[2], int):
+            return
+        try:
+            packed = array("q", span)
+            array("q", [index])
+        except OverflowError:  # no file is that long: the whole file's positions will do
+            return
+        indexes, spans = self._lists.setdefault(path[:2], (array("q"), array("q")))
+        at = len(indexes)
+        if at and indexes[-1] >= index:
+            at = bisect_left(indexes, index)
+            if indexes[at] == index:
+                spans[4 * at : 4 * at + 4] = packed
+                return
+        indexes.insert(at, index)
+        spans[4 * at : 4 * at] = packed
+
+    def _find(self, path: object) -> tuple[array[int], int] | None:
+        """The spans of the list holding ``path``, and its row there."""
+        if not isinstance(path, tuple) or len(path) != 3 or not isinstance(path[2], int):
+            return None
+        found = self._lists.get(path[:2])
+        if found is None:
+            return None
+        indexes, spans = found
+        index = path[2]
+        at = index if 0 <= index < len(indexes) and indexes[index] == index else None
+        if at is None:
+            at = bisect_left(indexes, index)
+            if at == len(indexes) or indexes[at] != index:
+                return None
+        return spans, at
+
+    def __getitem__(self, path: Path_) -> Span:
+        found = self._find(path)
+        if found is None:
+            raise KeyError(path)
+        spans, at = found
+        line, column, end_line, end_column = spans[4 * at : 4 * at + 4]
+        return (line, column, end_line, end_column)
+
+    def __contains__(self, path: object) -> bool:
+        return self._find(path) is not None
+
+    def __iter__(self) -> Iterator[Path_]:
+        for (document, kind), (indexes, _) in self._lists.items():
+            for index in indexes:
+                yield (document, kind, index)
+
+    def __len__(self) -> int:
+        return sum(len(indexes) for indexes, _ in self._lists.values())
+
+
 @dataclass
 class Parsed:
     documents: list[Any]
     duplicate_keys: list[tuple[str, Span]]
-    entries: dict[Path_, Span] = field(default_factory=dict)
+    entries: EntrySpans = field(default_factory=EntrySpans)
     """Where each entry (a mapping in a list under a document's key) was written."""
     alias_values: int = 0
     """How many values the aliases expanded to."""
@@ -200,7 +283,7 @@ def _build(text: str, positions: Positions | None, aliases_before: int) -> Parse
     track = positions is not None
     documents: list[Any] = []
     duplicates: list[tuple[str, Span]] = []
-    entries: dict[Path_, Span] = {}
+    entries = EntrySpans()
     anchors: dict[str, tuple[Any, int]] = {}
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
@@ -299,7 +382,7 @@ def _build(text: str, positions: Positions | None, aliases_before: int) -> Parse
             document, listing = stack
             if isinstance(listing.container, list) and isinstance(document.key, str):
                 entry = (len(documents), document.key, len(listing.container))
-                entries[entry] = _span(frame.start, event.end_mark)
+                entries.add(entry, _span(frame.start, event.end_mark))
         add(value, frame.start, event.end_mark)
 
     event: Any
@@ -393,7 +476,6 @@ class SourceFile:
 
     path: Path
     display: str
-    text: str = ""
     documents: list[Any] = field(default_factory=list)
     problems: list[Unparsable | DuplicateKey] = field(default_factory=list)
     """Why it could not be read or parsed, and the duplicate keys in it."""
@@ -403,13 +485,34 @@ class SourceFile:
     resolved: dict[Path_, Any] = field(default_factory=dict, compare=False, repr=False)
     """Its credentials' resolved references, with the fingerprint of the ids they were
     resolved against (resolve.py)."""
-    entries: dict[Path_, Span] = field(default_factory=dict, compare=False, repr=False)
+    entries: EntrySpans = field(default_factory=EntrySpans, compare=False, repr=False)
     """Where each entry was written (found by the first parse, at no extra cost)."""
     alias_values: int = field(default=0, compare=False, repr=False)
     """How many values its aliases expanded to (counted against the project's budget)."""
     _entry_positions: dict[Path_, Positions | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _utf8: bytes = field(default=b"", init=False, repr=False)
+    """The text in UTF-8, compressed when ``_packed``."""
+    _packed: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The file's text, as decoded when it was read.
+
+        Kept compressed: a catalog holds every file's text for the few places its
+        findings are located and quoted, and at 50,000 credentials with descriptions
+        that is 50 MB, read again only for files with findings (or suppressions).
+        Each read decompresses; what is derived from it is cached (``positions``,
+        ``lines``)."""
+        data = zlib.decompress(self._utf8) if self._packed else self._utf8
+        return data.decode("utf-8", "surrogatepass")
+
+    def keep_utf8(self, data: bytes, *, pack: bool = True) -> None:
+        """Keep ``data``, UTF-8 text already checked (``decode``), as the text;
+        compressed when long, unless not to ``pack``."""
+        self._packed = pack and len(data) > PACKED_TEXT_BYTES
+        self._utf8 = zlib.compress(data, PACK_LEVEL) if self._packed else data
 
     @cached_property
     def positions(self) -> Positions:
@@ -470,7 +573,10 @@ class SourceFile:
         if (
             "positions" not in self.__dict__
             and entry in self.entries
-            and (entry in parsed_alone or len(parsed_alone) < ENTRIES_ALONE)
+            and (
+                entry in parsed_alone
+                or len(parsed_alone) < max(ENTRIES_ALONE, len(self.entries) // 4)
+            )
         ):
             positions = self.positions_within(entry)
         if positions is None:
@@ -499,7 +605,7 @@ def parse_source(path: Path, display: str, data: bytes, aliases_before: int = 0)
     text = decode(data, source)
     if text is None:
         return source
-    source.text = text
+    source.keep_utf8(data.removeprefix(BOM))
     try:
         parsed = parse(text, aliases_before=aliases_before)
     except YamlError as exc:
@@ -516,21 +622,24 @@ def parse_source(path: Path, display: str, data: bytes, aliases_before: int = 0)
 
 
 def parsed_before(
-    path: Path, display: str, data: bytes, documents: list[Any], entries: dict[Path_, Span]
+    path: Path, display: str, data: bytes, documents: list[Any], entries: Mapping[Path_, Span]
 ) -> SourceFile:
     """One file as ``parse_source`` made it, from what it parsed out of the same bytes
     before (the parse cache), without parsing them again."""
     source = SourceFile(path, display)
-    source.text = decode(data, source) or ""
+    if decode(data, source) is not None:  # kept as read: the parse cache is for speed
+        source.keep_utf8(data.removeprefix(BOM), pack=False)
     source.documents = documents
-    source.entries = entries
+    source.entries = entries if isinstance(entries, EntrySpans) else EntrySpans(entries.items())
     return source
+
+
+BOM = b"\xef\xbb\xbf"
 
 
 def decode(data: bytes, source: SourceFile) -> str | None:
     """UTF-8 (with or without BOM) text, or None with a finding at the first bad byte."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = data.removeprefix(BOM)
     nul = data.find(b"\x00")
     try:
         text = data.decode("utf-8")

@@ -12,13 +12,19 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from sys import intern
+from typing import Any, ClassVar, NamedTuple
 
 from credpath.compiler.loader import Path_
 from credpath.compiler.model import ID_PATTERN
 
 _ID = re.compile(ID_PATTERN)
 _NUMBER = re.compile(r"[+-]?[0-9]+")
+
+SPLITS_KEPT = 4096
+"""References split (``_split``) kept for reuse: the competency levels a catalog grants
+repeat (a few thousand at most); the resolver keeps its own for requirements. The cache
+lives as long as the process: 65,536 were 16 MiB of a 50,000-credential ``validate``."""
 
 MAX_NESTING = 64
 """Deeper requirement expressions are refused (no real curriculum nests past a handful)."""
@@ -27,18 +33,41 @@ Report = Callable[[Path_, str, bool], None]
 """Called with (path, message, at_key) for each schema problem found."""
 
 
-class Ref(NamedTuple):
-    """``ID`` or ``ID@LEVEL``. After resolution ``kind`` is set and ``level`` is a number.
-
-    A named tuple rather than a dataclass: a large catalog holds hundreds of
-    thousands of references, and tuples are the cheapest immutable records.
-    """
-
+class _RefFields(NamedTuple):
     target: str
     level: int | str | None
     text: str
-    path: Path_
+    entry: Path_
+    """The first three parts of its path: the entry it is written in."""
+    rest: Path_
+    """The rest of its path, inside the entry."""
     kind: str = ""
+
+
+class Ref(_RefFields):
+    """``ID`` or ``ID@LEVEL``. After resolution ``kind`` is set and ``level`` is a number.
+
+    A named tuple rather than a dataclass: a large catalog holds hundreds of
+    thousands of references, and tuples are the cheapest immutable records. Its path
+    is kept in two parts that other references share (``_PathParts``), rather than a
+    tuple of its own: at 50,000 credentials those tuples were 20 MiB.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls, target: str, level: int | str | None, text: str, path: Path_, kind: str = ""
+    ) -> Ref:
+        entry, rest = _PATH_PARTS.split(path)
+        return tuple.__new__(cls, (target, level, text, entry, rest, kind))
+
+    def __getnewargs__(self) -> tuple[str, int | str | None, str, Path_, str]:
+        return (self.target, self.level, self.text, self.path, self.kind)
+
+    @property
+    def path(self) -> Path_:
+        """Where it is written in its file (as ``SourceFile.locate`` takes it)."""
+        return self.entry + self.rest
 
     @property
     def number(self) -> int:
@@ -47,31 +76,107 @@ class Ref(NamedTuple):
     def __str__(self) -> str:
         return f"{self.target}@{self.level}" if self.kind == "competency" else self.target
 
+    def __repr__(self) -> str:
+        return (
+            f"Ref(target={self.target!r}, level={self.level!r}, text={self.text!r}, "
+            f"path={self.path!r}, kind={self.kind!r})"
+        )
 
-@dataclass(frozen=True, slots=True)
-class All:
+
+class _PathParts:
+    """Splits reference paths into the entry's part and the rest, each shared by the
+    references that have the same: the references of one entry are made one after
+    another (so the last entry part made is kept), and the rest of a path is one of a
+    few (``requires``, 1, ``from``, 0) whatever the catalog's size."""
+
+    def __init__(self) -> None:
+        self.entry: Path_ = ()
+        self.rests: dict[Path_, Path_] = {}
+
+    def split(self, path: Path_) -> tuple[Path_, Path_]:
+        entry = path[:3]
+        if entry == self.entry:
+            entry = self.entry
+        else:
+            self.entry = entry
+        rest = path[3:]
+        shared = self.rests.get(rest)
+        if shared is None:
+            if len(self.rests) < RESTS_KEPT:
+                self.rests[rest] = rest
+            shared = rest
+        return entry, shared
+
+
+RESTS_KEPT = 4096
+"""The most distinct path rests shared (``_PathParts``): real catalogs write a few dozen,
+and a hostile one cannot make this process keep more."""
+_PATH_PARTS = _PathParts()
+
+
+@dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
+class _Placed:
+    """A part of a requirement, with its path kept in two shared parts (as ``Ref``)."""
+
+    entry: Path_
+    rest: Path_
+    __match_args__: ClassVar[tuple[str, ...]] = ()
+
+    def _place(self, path: Path_) -> None:
+        entry, rest = _PATH_PARTS.split(path)
+        object.__setattr__(self, "entry", entry)
+        object.__setattr__(self, "rest", rest)
+
+    @property
+    def path(self) -> Path_:
+        """Where it is written in its file."""
+        return self.entry + self.rest
+
+    def __repr__(self) -> str:
+        shown = [f"{name}={getattr(self, name)!r}" for name in self.__match_args__]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+@dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
+class All(_Placed):
     items: tuple[Requirement, ...]
-    path: Path_
+    __match_args__ = ("items", "path")
+
+    def __init__(self, items: tuple[Requirement, ...], path: Path_) -> None:
+        object.__setattr__(self, "items", items)
+        self._place(path)
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+@dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
+class AnyOf(_Placed):
     items: tuple[Requirement, ...]
-    path: Path_
+    __match_args__ = ("items", "path")
+
+    def __init__(self, items: tuple[Requirement, ...], path: Path_) -> None:
+        object.__setattr__(self, "items", items)
+        self._place(path)
 
 
-@dataclass(frozen=True, slots=True)
-class Choose:
+@dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
+class Choose(_Placed):
     n: int
     items: tuple[Requirement, ...]
-    path: Path_
+    __match_args__ = ("n", "items", "path")
+
+    def __init__(self, n: int, items: tuple[Requirement, ...], path: Path_) -> None:
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "items", items)
+        self._place(path)
 
 
-@dataclass(frozen=True, slots=True)
-class Invalid:
+@dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
+class Invalid(_Placed):
     """A part that is broken (and reported): it is never satisfied."""
 
-    path: Path_
+    __match_args__ = ("path",)
+
+    def __init__(self, path: Path_) -> None:
+        self._place(path)
 
 
 Requirement = Ref | All | AnyOf | Choose | Invalid
@@ -91,7 +196,7 @@ def parse_reference(value: Any, path: Path_, report: Report) -> Ref | None:
     return Ref(split[0], split[1], value, path)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=SPLITS_KEPT)
 def _split(value: str) -> tuple[str, int | str | None] | str:
     """(target, level) of a reference, or the problem with it; cached, as ids repeat a lot."""
     target, at, level_text = value.partition("@")
@@ -102,6 +207,7 @@ def _split(value: str) -> tuple[str, int | str | None] | str:
         )
     if not at:
         return (target, None)
+    target = intern(target)  # a competency's references share one string for its id
     level_text = level_text.strip()
     if _NUMBER.fullmatch(level_text):
         level = int(level_text)
