@@ -161,7 +161,7 @@ from credpath.commands.render import export_in_parallel
 from credpath.checks.context import Options
 from credpath.checks.engine import check
 from credpath.publish.render.views import site_pathway
-context = check(Path(sys.argv[1]), Path.cwd(), Options(False)).context
+context = check(Path(sys.argv[1]), Path.cwd(), Options(no_drafts=False)).context
 outcomes = sorted(context.catalog.outcomes)
 diagrams = [site_pathway(context.semantics, o).diagram for o in outcomes]
 start = time.perf_counter()

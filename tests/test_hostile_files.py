@@ -284,7 +284,7 @@ def test_a_planted_cache_entry_is_a_miss(
     assert first.rules() == ["yaml-syntax"]
     victim = outside(tmp_path, '{"keep": "me"}')
     entries = sorted(cache.glob("*.json"))
-    assert len(entries) == 2  # the findings, and the files' parses
+    assert len(entries) == 3  # the findings, the graph rules' findings, the files' parses
     for entry in entries:
         plant(entry, victim)
     again = validate(name)

@@ -388,7 +388,7 @@ def test_a_blank_title_draws_the_id_in_its_box(
 def test_a_blank_title_still_gets_its_site_diagram(project: Callable[..., str]) -> None:
     name = project({"c.yaml": BLANK})
     run = credpath("site", name, "-o", "site")
-    assert (run.exit_code, run.stderr) == (0, "wrote the site (5 pages) to site; open index.html\n")
+    assert (run.exit_code, run.stderr) == (0, "wrote the site (6 pages) to site; open index.html\n")
     page = Path("site/outcomes/job.html").read_bytes()  # the map is drawn into its page
     nodes = svg_nodes(re.search(rb"<svg.*</svg>", page, re.S)[0])  # type: ignore[index]
     assert "blank-course" in [t.text for t in nodes["credential:blank-course"].iter(f"{SVG}text")]

@@ -151,7 +151,17 @@ def test_junit_counts_failures_at_the_fail_level() -> None:
 
 
 def test_github_escapes_what_workflow_commands_need() -> None:
-    finding = Diagnostic("a,b:c%.yaml", 3, 4, "gap", "100% wrong\nreally", Severity.INFO, 3, 9, ())
+    finding = Diagnostic(
+        path="a,b:c%.yaml",
+        line=3,
+        column=4,
+        rule="gap",
+        message="100% wrong\nreally",
+        severity=Severity.INFO,
+        end_line=3,
+        end_column=9,
+        related=(),
+    )
     assert github.line(finding) == (
         "::notice file=a%2Cb%3Ac%25.yaml,line=3,col=4,endLine=3,endColumn=9,"
         "title=credpath gap::100%25 wrong\\nreally"
@@ -159,7 +169,17 @@ def test_github_escapes_what_workflow_commands_need() -> None:
 
 
 def test_github_leaves_out_an_end_column_across_lines() -> None:
-    finding = Diagnostic("a.yaml", 3, 4, "gap", "m", Severity.ERROR, 5, 2, ())
+    finding = Diagnostic(
+        path="a.yaml",
+        line=3,
+        column=4,
+        rule="gap",
+        message="m",
+        severity=Severity.ERROR,
+        end_line=5,
+        end_column=2,
+        related=(),
+    )
     assert github.line(finding) == (
         "::error file=a.yaml,line=3,col=4,endLine=5,title=credpath gap::m"
     )
@@ -167,7 +187,17 @@ def test_github_leaves_out_an_end_column_across_lines() -> None:
 
 def test_json_keeps_related_locations() -> None:
     related = (Location("a.yaml", 1, 2),)
-    finding = Diagnostic("b.yaml", 3, 4, "duplicate-title", "m", Severity.WARNING, 3, 5, related)
+    finding = Diagnostic(
+        path="b.yaml",
+        line=3,
+        column=4,
+        rule="duplicate-title",
+        message="m",
+        severity=Severity.WARNING,
+        end_line=3,
+        end_column=5,
+        related=related,
+    )
     document = json.loads(REPORTERS["json"](Report([finding], 2)))
     assert document["diagnostics"][0]["related"] == [{"path": "a.yaml", "line": 1, "column": 2}]
 
@@ -198,7 +228,17 @@ def test_validate_reports_none_of_it() -> None:
 
 
 def test_paths_with_spaces_are_uri_encoded_in_sarif() -> None:
-    finding = Diagnostic("my files/a.yaml", 1, 1, "gap", "m", Severity.ERROR, None, None, ())
+    finding = Diagnostic(
+        path="my files/a.yaml",
+        line=1,
+        column=1,
+        rule="gap",
+        message="m",
+        severity=Severity.ERROR,
+        end_line=None,
+        end_column=None,
+        related=(),
+    )
     document = json.loads(REPORTERS["sarif"](Report([finding], 1)))
     location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "my%20files/a.yaml"
@@ -207,7 +247,17 @@ def test_paths_with_spaces_are_uri_encoded_in_sarif() -> None:
 
 
 def test_junit_is_well_formed_whatever_the_message_holds() -> None:
-    finding = Diagnostic("a.yaml", 1, 1, "gap", "bell \x07 & <tag>", Severity.ERROR, None, None, ())
+    finding = Diagnostic(
+        path="a.yaml",
+        line=1,
+        column=1,
+        rule="gap",
+        message="bell \x07 & <tag>",
+        severity=Severity.ERROR,
+        end_line=None,
+        end_column=None,
+        related=(),
+    )
     root = ET.fromstring(REPORTERS["junit"](Report([finding], 1, files=("a.yaml",))))
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
@@ -215,7 +265,17 @@ def test_junit_is_well_formed_whatever_the_message_holds() -> None:
 
 
 def test_colour_text_shows_the_same_line_as_plain_text() -> None:
-    finding = Diagnostic("a.yaml", 2, 3, "gap", "no: error: here", Severity.WARNING, None, None, ())
+    finding = Diagnostic(
+        path="a.yaml",
+        line=2,
+        column=3,
+        rule="gap",
+        message="no: error: here",
+        severity=Severity.WARNING,
+        end_line=None,
+        end_column=None,
+        related=(),
+    )
     screen = io.StringIO()
     _print_coloured([finding], Console(file=screen, force_terminal=True, width=200))
     coloured = screen.getvalue()
@@ -227,7 +287,17 @@ def test_colour_text_shows_the_same_line_as_plain_text() -> None:
 
 def test_colour_is_off_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    finding = Diagnostic("a.yaml", 2, 3, "gap", "message", Severity.ERROR, None, None, ())
+    finding = Diagnostic(
+        path="a.yaml",
+        line=2,
+        column=3,
+        rule="gap",
+        message="message",
+        severity=Severity.ERROR,
+        end_line=None,
+        end_column=None,
+        related=(),
+    )
     screen = io.StringIO()
     _print_coloured([finding], Console(file=screen, force_terminal=True, width=200))
     shown = screen.getvalue()

@@ -703,7 +703,7 @@ def test_a_long_list_is_listed_whole_a_page_at_a_time(driver: WebDriver, tmp_pat
     layered_catalog(catalog, layers=3, per_layer=200)
     site = tmp_path / "site"
     assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
-    sem = check(catalog, catalog, Options(False)).context.semantics
+    sem = check(catalog, catalog, Options(no_drafts=False)).context.semantics
     expected = [sem.catalog.credentials[c].model.title for c, _ in unlocks_in_order(sem, "c0-0")]
     assert len(expected) == 81
     open_page(driver, site / "credentials" / "c0-0.html")

@@ -326,7 +326,7 @@ def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) ->
     layered_catalog(catalog, layers=3, per_layer=200)
     site = tmp_path / "site"
     assert credpath("site", str(catalog), "-o", str(site), "--no-diagrams").exit_code == 0
-    sem = check(catalog, catalog, Options(False)).context.semantics
+    sem = check(catalog, catalog, Options(no_drafts=False)).context.semantics
     opened = [c for c, _ in unlocks_in_order(sem, "c0-0")]
     title = {c: sem.catalog.credentials[c].model.title for c in opened}
     page = site / "credentials" / "c0-0.html"

@@ -63,7 +63,7 @@ class Recorder:
 
 
 def options(path: Path) -> CheckOptions:
-    return CheckOptions([path], ReportOptions())
+    return CheckOptions(paths=[path], report=ReportOptions())
 
 
 def test_each_relevant_save_shows_the_findings_again(project: Path) -> None:

@@ -287,7 +287,7 @@ def reports(diagnostics: list[Diagnostic], files: list[str]) -> tuple[str, str]:
 def test_every_update_finds_what_a_cold_validate_finds(
     project: Project, split: int, lint: bool, no_drafts: bool, data: st.DataObject
 ) -> None:
-    options = Options(no_drafts)
+    options = Options(no_drafts=no_drafts)
     with tempfile.TemporaryDirectory() as folder:
         cwd = Path(folder)
         root = cwd / "project"

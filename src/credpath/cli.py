@@ -203,11 +203,11 @@ def _report(
 
     level = Severity.parse(fail_level.value) if fail_level is not None else Severity.ERROR
     return ReportOptions(
-        format_.value if format_ is not None else None,
-        output,
-        min(level, Severity.WARNING) if strict else level,
-        quiet,
-        force,
+        format=format_.value if format_ is not None else None,
+        output=output,
+        fail_level=min(level, Severity.WARNING) if strict else level,
+        quiet=quiet,
+        force=force,
     )
 
 
@@ -237,7 +237,9 @@ def validate(
     from credpath.commands.check import CheckOptions, validate, validate_watch
 
     report = _report(format_, output, strict, fail_level, quiet, force)
-    options = CheckOptions([path], report, no_drafts, not no_cache, not no_fold)
+    options = CheckOptions(
+        paths=[path], report=report, no_drafts=no_drafts, use_cache=not no_cache, folded=not no_fold
+    )
     run(validate_watch if watch else validate, options)
 
 
@@ -267,7 +269,16 @@ def lint(
     from credpath.commands.check import CheckOptions, lint
 
     report = _report(format_, output, strict, fail_level, quiet, force)
-    run(lint, CheckOptions(paths or [Path(".")], report, no_drafts, not no_cache, not no_fold))
+    run(
+        lint,
+        CheckOptions(
+            paths=paths or [Path(".")],
+            report=report,
+            no_drafts=no_drafts,
+            use_cache=not no_cache,
+            folded=not no_fold,
+        ),
+    )
 
 
 @app.command("rules", cls=_Command)
@@ -318,7 +329,7 @@ def new(
     """Append a template entry to a curriculum file; `credpath lint` flags its TODOs."""
     from credpath.commands.authoring import NewOptions, new
 
-    run(new, NewOptions(kind.value, entry_id, file))
+    run(new, NewOptions(kind=kind.value, entry_id=entry_id, file=file))
 
 
 # -- pathways -----------------------------------------------------------------------------
@@ -333,7 +344,12 @@ def plan(
     """The stages still to go from what a learner holds to an outcome."""
     from credpath.commands.pathways import PlanOptions, plan
 
-    run(plan, PlanOptions(path, have, format_.value, no_drafts, outcome))
+    run(
+        plan,
+        PlanOptions(
+            path=path, have=have, format=format_.value, no_drafts=no_drafts, outcome=outcome
+        ),
+    )
 
 
 @app.command("next", cls=_Command)
@@ -346,7 +362,7 @@ def next_(
     """The credentials a learner can start now, and the outcomes each moves them toward."""
     from credpath.commands.pathways import PlanOptions, next_doors
 
-    run(next_doors, PlanOptions(path, have, format_.value, no_drafts))
+    run(next_doors, PlanOptions(path=path, have=have, format=format_.value, no_drafts=no_drafts))
 
 
 @app.command("compile", cls=_Command)
@@ -359,7 +375,9 @@ def compile_(
     """The resolved project as a JSON manifest: entities, requirement trees, graph, pathways."""
     from credpath.commands.pathways import CompileOptions, compile_manifest
 
-    run(compile_manifest, CompileOptions(path, output, no_drafts, force))
+    run(
+        compile_manifest, CompileOptions(path=path, output=output, no_drafts=no_drafts, force=force)
+    )
 
 
 @app.command(cls=_Command)
@@ -400,7 +418,15 @@ def diff(
 
     level = _report(None, None, strict, fail_level, False, False).fail_level
     assert level is not None
-    options = DiffOptions(base, head, format_.value, output, force, level, no_drafts)
+    options = DiffOptions(
+        base=base,
+        head=head,
+        format=format_.value,
+        output=output,
+        force=force,
+        fail_level=level,
+        no_drafts=no_drafts,
+    )
     run(run_diff, options)
 
 
@@ -489,17 +515,17 @@ def render(
 
     fmt = format_.value if format_ is not None else None
     options = RenderOptions(
-        path,
-        outcome,
-        pathway,
-        credential,
-        depth,
-        show_competencies,
-        fmt,
-        output,
-        all_,
-        no_drafts,
-        force,
+        path=path,
+        outcome=outcome,
+        pathway=pathway,
+        credential=credential,
+        depth=depth,
+        show_competencies=show_competencies,
+        format=fmt,
+        output=output,
+        all=all_,
+        no_drafts=no_drafts,
+        force=force,
     )
     run(render, options)
 
@@ -537,7 +563,17 @@ def site(
     from credpath.commands.site import SiteOptions
     from credpath.commands.site import site as build_site
 
-    run(build_site, SiteOptions(path, output, no_drafts, not no_diagrams, force, drift))
+    run(
+        build_site,
+        SiteOptions(
+            path=path,
+            output=output,
+            no_drafts=no_drafts,
+            diagrams=not no_diagrams,
+            force=force,
+            drift=drift,
+        ),
+    )
 
 
 @app.command(cls=_Command)
@@ -565,7 +601,10 @@ def serve(
     from credpath.commands.serve import ServeOptions
     from credpath.commands.serve import serve as command
 
-    run(command, ServeOptions(path, port, host, open_, no_drafts))
+    run(
+        command,
+        ServeOptions(path=path, port=port, host=host, open_browser=open_, no_drafts=no_drafts),
+    )
 
 
 @app.command(cls=_Command)
@@ -594,7 +633,12 @@ def metrics(
     """
     from credpath.commands.analytics import MetricsOptions, metrics
 
-    run(metrics, MetricsOptions(path, outcome, format_.value, output, force))
+    run(
+        metrics,
+        MetricsOptions(
+            path=path, outcome=outcome, format=format_.value, output=output, force=force
+        ),
+    )
 
 
 class DriftFormat(enum.StrEnum):
@@ -698,9 +742,21 @@ def drift(
 
     fmt = format_.value if format_ is not None else None
     options = DriftOptions(
-        tuple(records), path, fmt, output, force, columns, events, encoding, window,
-        as_of, min_group, top, strict, no_drafts,
-    )  # fmt: skip
+        records=tuple(records),
+        path=path,
+        format=fmt,
+        output=output,
+        force=force,
+        columns=columns,
+        events=events,
+        encoding=encoding,
+        window=window,
+        as_of=as_of,
+        min_group=min_group,
+        top=top,
+        strict=strict,
+        no_drafts=no_drafts,
+    )
     run(command, options)
 
 
@@ -737,7 +793,12 @@ def simulate(
     from credpath.commands.drift import simulate as command
 
     chances = (continue_, continue_dead_end, continue_after_outcome)
-    run(command, SimulateOptions(path, learners, seed, output, force, chances))
+    run(
+        command,
+        SimulateOptions(
+            path=path, learners=learners, seed=seed, output=output, force=force, chances=chances
+        ),
+    )
 
 
 import_app = typer.Typer(
@@ -761,7 +822,7 @@ def import_curricular_analytics(
     """Turn a Curricular Analytics CSV into a credpath project (one credential per course)."""
     from credpath.commands.analytics import ImportOptions, import_curricular_analytics
 
-    run(import_curricular_analytics, ImportOptions(csv_file, output, force))
+    run(import_curricular_analytics, ImportOptions(source=csv_file, output=output, force=force))
 
 
 export_app = typer.Typer(
@@ -797,8 +858,13 @@ def export_ctdl(
     from credpath.commands.interop import export_ctdl as command
 
     fmt = format_.value if format_ is not None else None
-    report = ReportOptions(fmt, output if check else None, force=force)
-    run(command, ExportOptions(path, output, drafts, check, force, report))
+    report = ReportOptions(format=fmt, output=output if check else None, force=force)
+    run(
+        command,
+        ExportOptions(
+            path=path, output=output, drafts=drafts, check=check, force=force, report=report
+        ),
+    )
 
 
 @export_app.command("ob3", cls=_Command)
@@ -817,7 +883,7 @@ def export_ob3(
     from credpath.commands.interop import ExportOptions
     from credpath.commands.interop import export_ob3 as command
 
-    run(command, ExportOptions(path, output, drafts, force=force))
+    run(command, ExportOptions(path=path, output=output, drafts=drafts, force=force))
 
 
 @app.command(cls=_Command)
@@ -862,7 +928,10 @@ def import_ctdl(
     from credpath.commands.interop import CtdlImportOptions
     from credpath.commands.interop import import_ctdl as command
 
-    run(command, CtdlImportOptions(tuple(sources), output, force, report))
+    run(
+        command,
+        CtdlImportOptions(sources=tuple(sources), output=output, force=force, report=report),
+    )
 
 
 EscoDataOpt = Annotated[
@@ -891,7 +960,7 @@ def import_esco(
     from credpath.commands.interop import EscoImportOptions
     from credpath.commands.interop import import_esco as command
 
-    run(command, EscoImportOptions(data, occupation, output, force))
+    run(command, EscoImportOptions(data=data, occupation=occupation, output=output, force=force))
 
 
 class CoverageFormat(enum.StrEnum):
@@ -917,7 +986,10 @@ def coverage(
     from credpath.commands.interop import CoverageOptions
     from credpath.commands.interop import coverage as command
 
-    run(command, CoverageOptions(path, esco, format_.value, output, force))
+    run(
+        command,
+        CoverageOptions(path=path, data=esco, format=format_.value, output=output, force=force),
+    )
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ class RecordsError(UsageError):
     of the learner column."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReadOptions:
     columns: Mapping[str, str] = field(default_factory=dict)
     """Field (learner, credential, date, event) -> the column that holds it."""

@@ -90,7 +90,7 @@ class Subject:
         return f"{self.kind.value}:{self.name}#/{'/'.join(str(p) for p in self.part)}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, kw_only=True)
 class Diagnostic:
     """A finding, sortable by file, line and column (then rule and message)."""
 

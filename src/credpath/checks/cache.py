@@ -253,18 +253,18 @@ def _as_json(d: Diagnostic) -> dict[str, Any]:
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:
     return Diagnostic(
-        data["path"],
-        data["line"],
-        data["column"],
-        data["rule"],
-        data["message"],
-        Severity.parse(data["severity"]),
-        data["end_line"],
-        data["end_column"],
-        tuple(Location(*r) for r in data["related"]),
-        _subject(data["subject"]),
-        tuple(filter(None, map(_subject, data["cause"]))),
-        tuple(filter(None, map(_subject, data["blocked_by"]))),
+        path=data["path"],
+        line=data["line"],
+        column=data["column"],
+        rule=data["rule"],
+        message=data["message"],
+        severity=Severity.parse(data["severity"]),
+        end_line=data["end_line"],
+        end_column=data["end_column"],
+        related=tuple(Location(*r) for r in data["related"]),
+        subject=_subject(data["subject"]),
+        cause=tuple(filter(None, map(_subject, data["cause"]))),
+        blocked_by=tuple(filter(None, map(_subject, data["blocked_by"]))),
     )
 
 

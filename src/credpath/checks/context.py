@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from credpath.compiler.semantics import Semantics
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Options:
     no_drafts: bool = False
     """Treat draft credentials like retired ones: check what is published today."""
@@ -88,18 +88,18 @@ def finding(
     """
     line, column, end_line, end_column = source.locate(path, key=key)
     return Diagnostic(
-        source.display,
-        line,
-        column,
-        rule,
-        message,
-        Severity.ERROR,
-        end_line,
-        end_column,
-        related,
-        subject,
-        cause,
-        blocked_by,
+        path=source.display,
+        line=line,
+        column=column,
+        rule=rule,
+        message=message,
+        severity=Severity.ERROR,
+        end_line=end_line,
+        end_column=end_column,
+        related=related,
+        subject=subject,
+        cause=cause,
+        blocked_by=blocked_by,
     )
 
 

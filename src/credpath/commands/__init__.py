@@ -63,7 +63,7 @@ def internal_error(exc: Exception) -> NoReturn:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportOptions:
     """How findings are reported: the options validate and lint share."""
 

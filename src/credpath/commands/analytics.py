@@ -12,7 +12,7 @@ from credpath.checks.context import Options
 from credpath.commands import Document, Tree, pick_unknown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MetricsOptions:
     path: Path = Path(".")
     outcome: str | None = None
@@ -51,11 +51,13 @@ def metrics(options: MetricsOptions) -> Document:
         first = result.catalog.credentials[exc.cycle[0]].origin.locate("id")
         loop = " -> ".join([*exc.cycle, exc.cycle[0]])
         finding = Diagnostic(
-            first.path,
-            first.line,
-            first.column,
-            "cycle",
-            f"credentials require each other in a cycle: {loop}; metrics need an acyclic graph",
+            path=first.path,
+            line=first.line,
+            column=first.column,
+            rule="cycle",
+            message=(
+                f"credentials require each other in a cycle: {loop}; metrics need an acyclic graph"
+            ),
         )
         # no numbers: stdout stays empty
         return Document("", code=1, notes=(finding.format(),))
@@ -79,7 +81,7 @@ def metrics(options: MetricsOptions) -> Document:
     return Document(text, options.output, options.force)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportOptions:
     source: Path
     output: Path
@@ -94,11 +96,11 @@ def import_curricular_analytics(options: ImportOptions) -> Document | Tree:
     if result.findings or result.curriculum is None:
         lines = [
             Diagnostic(
-                str(options.source),
-                f.line,
-                1,
-                "import",
-                f.message + (f" (column {f.column})" if f.column else ""),
+                path=str(options.source),
+                line=f.line,
+                column=1,
+                rule="import",
+                message=f.message + (f" (column {f.column})" if f.column else ""),
             ).format()
             + "\n"
             for f in result.findings

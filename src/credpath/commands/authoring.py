@@ -46,7 +46,7 @@ def schema(kind: str) -> Document:
     return Document(json_schema(kind))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewOptions:
     kind: str
     entry_id: str

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from credpath.checks.workspace import Workspace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckOptions:
     paths: Sequence[Path]
     report: ReportOptions
@@ -35,7 +35,10 @@ def validate(options: CheckOptions) -> Findings:
     from credpath.checks.engine import check
 
     result = check(
-        options.paths[0], Path.cwd(), Options(options.no_drafts), use_cache=options.use_cache
+        options.paths[0],
+        Path.cwd(),
+        Options(no_drafts=options.no_drafts),
+        use_cache=options.use_cache,
     )
     found = result.diagnostics if options.folded else result.findings
     return Findings(found, result.files, options.report)
@@ -48,7 +51,7 @@ def lint(options: CheckOptions) -> Findings:
     found = lint_paths(
         options.paths,
         Path.cwd(),
-        Options(options.no_drafts),
+        Options(no_drafts=options.no_drafts),
         use_cache=options.use_cache,
         folded=options.folded,
     )
@@ -80,7 +83,7 @@ def watch(options: CheckOptions, batches: Iterable[Iterable[Path]], screen: Scre
     watch goes on until it is fixed."""
     from credpath.checks.workspace import Workspace
 
-    engine = Workspace(options.paths[0], Path.cwd(), Options(options.no_drafts))
+    engine = Workspace(options.paths[0], Path.cwd(), Options(no_drafts=options.no_drafts))
     code = _run_once(engine, options, screen)
     try:
         for batch in batches:

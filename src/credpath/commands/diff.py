@@ -21,7 +21,7 @@ from credpath.commands import Document
 GIT_PREFIX = "git:"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DiffOptions:
     base: str
     head: str
@@ -55,7 +55,12 @@ def diff(options: DiffOptions) -> Document:
         ]
         sides = zip((options.base, options.head), roots, strict=True)
         base, head = (
-            check(root, root, Options(options.no_drafts), use_cache=not side.startswith(GIT_PREFIX))
+            check(
+                root,
+                root,
+                Options(no_drafts=options.no_drafts),
+                use_cache=not side.startswith(GIT_PREFIX),
+            )
             for side, root in sides
         )
         comparison = compare(base, head)

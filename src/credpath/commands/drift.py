@@ -26,7 +26,7 @@ LONG_READ = 32 * 2**20
 POLL_SECONDS = 0.2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DriftOptions:
     records: tuple[Path, ...]
     path: Path = Path(".")
@@ -83,12 +83,12 @@ def drift(options: DriftOptions) -> Document:
         raise UsageError(f"--encoding: '{options.encoding}' is not one of {', '.join(ENCODINGS)}")
     chosen = _format(options)
     read = ReadOptions(
-        parse_columns(options.columns),
-        parse_events(options.events),
-        options.encoding,
-        _as_of(options.as_of),
+        columns=parse_columns(options.columns),
+        events=parse_events(options.events),
+        encoding=options.encoding,
+        as_of=_as_of(options.as_of),
     )
-    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    result = check(options.path, Path.cwd(), Options(no_drafts=options.no_drafts))
     sem = result.context.semantics
     _refuse_outputs_beside(options)
     with database() as con, watch(con, _progress_console(options.records)) as step:
@@ -175,7 +175,7 @@ def _refuse_outputs_beside(options: DriftOptions) -> None:
             raise UsageError(f"-o {options.output}: that is a record file; records are only read")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SimulateOptions:
     path: Path = Path(".")
     learners: int = 1000

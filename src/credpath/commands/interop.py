@@ -10,7 +10,7 @@ from credpath.checks.context import Options
 from credpath.commands import Document, Findings, ReportOptions, Tree
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportOptions:
     path: Path = Path(".")
     output: Path | None = None
@@ -60,7 +60,7 @@ def export_ob3(options: ExportOptions) -> Tree:
     return Tree(options.output, files, options.force, notes=(note,))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CtdlImportOptions:
     sources: tuple[Path, ...]
     output: Path
@@ -95,7 +95,7 @@ def import_ctdl(options: CtdlImportOptions) -> Tree:
     return Tree(options.output, files, options.force, notes=tuple(notes))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EscoImportOptions:
     data: Path
     occupation: str
@@ -116,7 +116,7 @@ def import_esco(options: EscoImportOptions) -> Tree:
     return Tree(options.output, files, options.force, notes=(note,))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CoverageOptions:
     path: Path
     data: Path

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from credpath.compiler.semantics import State
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlanOptions:
     path: Path = Path(".")
     have: str = ""
@@ -55,7 +55,7 @@ def plan(options: PlanOptions) -> Document:
     from credpath.checks.engine import check
     from credpath.compiler.pathways import derive, hours
 
-    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    result = check(options.path, Path.cwd(), Options(no_drafts=options.no_drafts))
     catalog = result.catalog
     outcome = options.outcome
     if outcome not in catalog.outcomes:
@@ -147,7 +147,7 @@ def next_doors(options: PlanOptions) -> Document:
     """
     from credpath.checks.engine import check
 
-    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    result = check(options.path, Path.cwd(), Options(no_drafts=options.no_drafts))
     state = _learner(result, options.have)
     sem = result.context.semantics
     doors = sem.next_doors(state)
@@ -174,7 +174,7 @@ def next_doors(options: PlanOptions) -> Document:
     return Document("\n".join(lines) + "\n")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CompileOptions:
     path: Path = Path(".")
     output: Path | None = None
@@ -187,7 +187,7 @@ def compile_manifest(options: CompileOptions) -> Document:
     from credpath.checks.engine import check
     from credpath.publish.manifest import build, dumps
 
-    result = check(options.path, Path.cwd(), Options(options.no_drafts), use_cache=True)
+    result = check(options.path, Path.cwd(), Options(no_drafts=options.no_drafts), use_cache=True)
     text = dumps(build(result.context, result.diagnostics))
     failed = any(d.severity.label == "error" for d in result.diagnostics)
     return Document(text, options.output, options.force, code=1 if failed else 0)

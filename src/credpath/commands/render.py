@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from credpath.publish.render import Diagram
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RenderOptions:
     path: Path = Path(".")
     outcome: str | None = None
@@ -63,7 +63,7 @@ def render(options: RenderOptions) -> Document | Tree:
     fmt = options.format or (None if options.all else _suffix_format(options.output)) or "svg"
     if needs_graphviz(fmt) and not has_dot():
         raise UsageError(INSTALL_HINT.format(fmt=fmt))
-    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    result = check(options.path, Path.cwd(), Options(no_drafts=options.no_drafts))
     notes = _errors_note(result)
     if options.all:
         assert options.output is not None

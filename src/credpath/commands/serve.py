@@ -19,7 +19,7 @@ from credpath.commands import Document
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ServeOptions:
     path: Path = Path(".")
     port: int = 8000
@@ -43,7 +43,9 @@ def serve(options: ServeOptions) -> Document:
     from credpath.publish.render import has_dot
 
     diagrams = has_dot()
-    live = Live(options.path, Path.cwd(), Options(options.no_drafts), diagrams=diagrams, say=_say)
+    live = Live(
+        options.path, Path.cwd(), Options(no_drafts=options.no_drafts), diagrams=diagrams, say=_say
+    )
     try:
         server = start(live, options.host, options.port)
     except OSError as exc:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from credpath.publish.site.drift import WentNext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SiteOptions:
     path: Path = Path(".")
     output: Path = Path("site")
@@ -30,7 +30,7 @@ def site(options: SiteOptions) -> Tree:
     from credpath.publish.render import has_dot
     from credpath.publish.site import build
 
-    result = check(options.path, Path.cwd(), Options(options.no_drafts))
+    result = check(options.path, Path.cwd(), Options(no_drafts=options.no_drafts))
     context = result.context
     notes: list[str] = []
     diagrams = options.diagrams and has_dot()

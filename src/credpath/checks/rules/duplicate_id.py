@@ -42,16 +42,16 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         here = fact.here.locate("id")
         there = fact.first.locate("id")
         yield Diagnostic(
-            here.path,
-            here.line,
-            here.column,
-            ID,
-            f"duplicate id '{fact.id}': already defined at {there}; this {fact.kind} is "
+            path=here.path,
+            line=here.line,
+            column=here.column,
+            rule=ID,
+            message=f"duplicate id '{fact.id}': already defined at {there}; this {fact.kind} is "
             "left out until it has an id of its own",
-            Severity.ERROR,
-            here.end_line,
-            here.end_column,
-            (there,),
+            severity=Severity.ERROR,
+            end_line=here.end_line,
+            end_column=here.end_column,
+            related=(there,),
             subject=Subject(SubjectKind.DUPLICATE, fact.id),
         )
 

@@ -44,14 +44,14 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 def diagnostic(problem: DuplicateKey) -> Diagnostic:
     return Diagnostic(
-        problem.source.display,
-        problem.line + 1,
-        problem.column + 1,
-        ID,
-        f"duplicate key '{problem.key}' in this mapping; only the first one is used",
-        Severity.ERROR,
-        problem.end_line + 1,
-        problem.end_column + 1,
+        path=problem.source.display,
+        line=problem.line + 1,
+        column=problem.column + 1,
+        rule=ID,
+        message=f"duplicate key '{problem.key}' in this mapping; only the first one is used",
+        severity=Severity.ERROR,
+        end_line=problem.end_line + 1,
+        end_column=problem.end_column + 1,
     )
 
 

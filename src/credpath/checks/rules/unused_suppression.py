@@ -69,14 +69,14 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                         f"{suppression.scope}: remove it from the comment"
                     )
                 yield Diagnostic(
-                    path,
-                    name.line,
-                    name.column,
-                    ID,
-                    message,
-                    Severity.WARNING,
-                    name.line,
-                    name.end_column,
+                    path=path,
+                    line=name.line,
+                    column=name.column,
+                    rule=ID,
+                    message=message,
+                    severity=Severity.WARNING,
+                    end_line=name.line,
+                    end_column=name.end_column,
                 )
 
 

@@ -46,7 +46,14 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 def diagnostic(problem: Unparsable) -> Diagnostic:
     """The finding for a file that cannot be read, at the line where the author fixes it."""
     line, column, message = explain(problem)
-    return Diagnostic(problem.source.display, line + 1, column + 1, ID, message, Severity.ERROR)
+    return Diagnostic(
+        path=problem.source.display,
+        line=line + 1,
+        column=column + 1,
+        rule=ID,
+        message=message,
+        severity=Severity.ERROR,
+    )
 
 
 def explain(problem: Unparsable) -> tuple[int, int, str]:
