@@ -7,6 +7,12 @@ the first time it is asked for, with the site's own ``Pages``, and keeps it; aft
 edit the next snapshot starts empty, so an edit costs the pages that are open, not the
 whole site. Nothing is written to disk.
 
+An edit of titles, descriptions and comments only (the engine patched the catalog: the
+graph is the one before) makes a snapshot that takes over the last one's semantics, the
+catalog-wide work a page needs (what each credential leads to and unlocks), instead of
+working it out again; and the data every page reads (``assets/data.js``), when no text
+the data shows changed.
+
 Diagrams: an outcome page's pathway map is laid out by Graphviz when that page is asked
 for, and the SVG is kept by the DOT text it was laid out from (``Layouts``), so an edit
 that leaves an outcome's pathway as it was reuses its drawing instead of running ``dot``.
@@ -29,11 +35,15 @@ if TYPE_CHECKING:
 
     from credpath.base.diagnostics import Diagnostic
     from credpath.checks.context import Context
+    from credpath.compiler.resolve import AnyDef, Catalog
     from credpath.publish.render.model import Diagram as Drawing
 
 DATA = "assets/data.js"
 MISSING = "missing"
 """The digest of a page the site does not have."""
+NOT_IN_DATA = frozenset({"description"})
+"""The fields of an entry that the data (``publish.site.data.catalog_data``) never shows:
+an edit of these alone leaves ``assets/data.js`` as it was."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,8 @@ class PreviewPages(Pages):
 class Snapshot:
     """The findings and the site of one state of the project, its pages drawn when first
     asked for (by any thread: one draws at a time, since the site's caches and the
-    catalog's semantics, computed as a page first needs them, are not shared safely).
+    catalog's semantics, computed as a page first needs them, are not shared safely; a
+    page drawn already is served at once, even while another is drawing).
 
     ``context`` is None when the project could not be read at all (an error in
     credpath.yaml): the findings say why, and the site has no page.
@@ -137,7 +148,11 @@ class Snapshot:
         findings: Sequence[Finding],
         context: Context | None,
         layouts: Layouts | None = None,
+        *,
+        same_graph: Snapshot | None = None,
     ) -> None:
+        """``same_graph``: the snapshot before, when this one's catalog has its graph (the
+        engine patched its catalog): what it worked out is taken over (``carried``)."""
         self.generation = generation
         self.findings = tuple(findings)
         self.pages = PreviewPages(context, layouts) if context is not None else None
@@ -147,6 +162,23 @@ class Snapshot:
         """The jobs of several pages drawn (``lists``): what they did not draw is not there."""
         self._lock = threading.RLock()
         self.findings_digest = digest(repr(self.findings).encode("utf-8"))
+        self.carried = False
+        """Whether it took over the semantics of the snapshot before (for tests and benches)."""
+        if same_graph is not None:
+            self._take_over(same_graph)
+
+    def _take_over(self, before: Snapshot) -> None:
+        """What ``before``, of the same graph, worked out: the catalog's semantics, and the
+        data when no text it shows changed."""
+        pages, previous = self.pages, before.pages
+        if pages is None or previous is None:
+            return
+        with before._lock:  # none of its pages is drawing, filling in what is taken over
+            self.carried = pages.sem.carry_over(previous.sem)
+            data = before._drawn.get(DATA)
+            if self.carried and data is not None and _same_data(previous.catalog, pages.catalog):
+                self._drawn[DATA] = data
+                self._digests[DATA] = before.digest(DATA)
 
     def keeping_site(self, generation: int, findings: Sequence[Finding]) -> Snapshot:
         """A snapshot with other findings and this one's site (pages drawn and to draw):
@@ -169,6 +201,9 @@ class Snapshot:
         pages = self.pages
         if pages is None:
             return None
+        drawn = self._drawn.get(name)
+        if drawn is not None:  # no wait while another page (the data) is drawing
+            return drawn
         with self._lock:
             if name not in self._drawn:
                 for path, data in self._draw(pages, name):
@@ -197,6 +232,9 @@ class Snapshot:
 
     def digest(self, name: str) -> str:
         """What the page shows, as a digest: ``MISSING`` when there is no such page."""
+        known = self._digests.get(name)
+        if known is not None:  # no wait while another page (the data) is drawing
+            return known
         with self._lock:
             known = self._digests.get(name)
             if known is None:
@@ -205,3 +243,21 @@ class Snapshot:
                     return MISSING
                 known = self._digests[name] = digest(data)
             return known
+
+
+def _same_data(before: Catalog, now: Catalog) -> bool:
+    """Whether the data of ``now`` is that of ``before``, a catalog of the same graph: every
+    entry that changed changed only in what the data never shows (``NOT_IN_DATA``)."""
+    if before.config is not now.config and before.config != now.config:
+        return False
+    for kind in ("competencies", "credentials", "outcomes", "pathways"):
+        was: dict[str, AnyDef] = getattr(before, kind)
+        for entry_id, entry in getattr(now, kind).items():
+            old = was.get(entry_id)
+            if old is not entry and (old is None or _shown(old.model) != _shown(entry.model)):
+                return False
+    return True
+
+
+def _shown(model: object) -> dict[str, object]:
+    return {k: v for k, v in vars(model).items() if k not in NOT_IN_DATA}
