@@ -1,17 +1,19 @@
 """Benchmark ``credpath site`` on every synthetic catalog generator of bench/.
 
-Goals (issues 13 and 31): the site of a 10,000-credential catalog builds, diagrams
-included, in at most 4 times a cold ``validate`` on it, on each generator: "layered"
-and "mixed" (bench/run.py), "tracks" (bench/bench_render.py) and "chains" (here: 500
-outcomes, pathways of up to 40 stages, foundation credentials that open hundreds);
-each kind of page stays within its budget (``BUDGETS``: the largest page of each kind
-is printed beside it); the whole site is under 100 MB; and the home page is usable
-within 1 s in headless Chromium (from navigation start to the "credpath-ready" mark).
-Also timed: marking a credential earned on the home page, and an outcome page. Prints
-each figure beside its goal; asserts nothing.
-
-Also printed: the build without diagrams, and Graphviz alone on the same diagrams, with
-the CPU each takes (user and system, with the workers and ``dot``).
+Goals (issues 13, 28 and 31), on each generator at 10,000 credentials: "layered" and
+"mixed" (bench/run.py), "tracks" (bench/bench_render.py) and "chains" (here: 500
+outcomes, pathways of up to 40 stages, foundation credentials that open hundreds):
+- the site without diagrams in at most 2 times a cold ``validate`` (``--no-cache``);
+- with diagrams, in at most that plus Graphviz's own time divided by the cores used
+  (Graphviz alone: the same diagrams laid out by ``dot`` on every core, nothing else
+  running; its CPU, user and system, over the cores); issue 31 asked 4 times ``validate``;
+- each kind of page within its budget (``BUDGETS``: the largest page of each kind is
+  printed beside it); the whole site under 100 MB;
+- the home page usable within 1 s in headless Chromium (from navigation start to the
+  "credpath-ready" mark). Also timed: marking a credential earned on the home page, and
+  an outcome page.
+Prints each figure beside its goal, all measured in one run (on a shared machine the
+seconds are noisy, their ratios less so); asserts nothing.
 
     python bench/bench_site.py [--sizes 10000] [--catalog all|layered|mixed|tracks|chains]
         [--repeat 3] [--out /dev/shm] [--no-browser]
@@ -220,10 +222,14 @@ def page_sizes(site: Path) -> None:
         if not files:
             continue
         size, name = max(files)
-        goal = f"(budget {budget} KB)" if budget else "(no budget: loaded once, cached)"
-        print(f"  largest {kind}: {name} {size / 1000:.1f} KB {goal}; {len(files)} files")
+        if budget is None:
+            goal = "no budget: loaded once, cached"
+        else:
+            goal = f"budget {budget} KB: {'met' if size <= budget * 1000 else 'over'}"
+        print(f"  largest {kind}: {name} {size / 1000:.1f} KB ({goal}); {len(files)} files")
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    print(f"  total {total / 1e6:.1f} MB (goal < {TOTAL_BUDGET} MB)")
+    verdict = "met" if total < TOTAL_BUDGET * 1e6 else "over"
+    print(f"  total size {total / 1e6:.1f} MB (goal < {TOTAL_BUDGET} MB: {verdict})")
 
 
 def main() -> None:
@@ -250,9 +256,10 @@ def main() -> None:
 
 
 def report(name: str, n: int, root: Path, credpath: list[str], args: argparse.Namespace) -> None:
-    """Build the site of one catalog and print its figures."""
+    """Build the site of one catalog and print its figures, each beside its goal."""
     checked = median_run([*credpath, "validate", str(root), "--quiet", "--no-cache"], args.repeat)
     validate = checked.seconds
+    cores = os.cpu_count() or 1  # the site's workers: one per core (credpath.base.forked)
     outcomes = sum(1 for line in (root / "outcomes.yaml").read_text().splitlines() if "id:" in line)
     with tempfile.TemporaryDirectory(dir=args.out) as folder:
         site = Path(folder) / "site"
@@ -262,19 +269,38 @@ def report(name: str, n: int, root: Path, credpath: list[str], args: argparse.Na
         built = timed_builds([*credpath, "site", str(root), "-o", str(site)], site, args.repeat)
         drawing = graphviz_alone(root)
         pages = sum(1 for _ in site.rglob("*.html"))
+        bare_goal = 2 * validate
+        graphviz_share = drawing.cpu / cores
+        built_goal = bare_goal + graphviz_share
+        print(f"{name}, {n} credentials, {outcomes} outcomes: {pages} pages, {cores} cores")
         print(
-            f"{name}, {n} credentials, {outcomes} outcomes: {pages} pages; "
-            f"validate --no-cache {validate:.2f} s ({checked.cpu:.2f} s of CPU)"
+            f"  validate --no-cache (cold)  {validate:6.2f} s, {checked.cpu:.2f} s of CPU, "
+            f"peak {checked.mib:.0f} MiB"
         )
         print(
-            f"  site {built.seconds:.2f} s = {built.seconds / validate:.2f}x validate "
-            f"(goal <= 4.00x), {built.cpu:.2f} s of CPU, exit {built.code}, "
-            f"peak {built.mib:.0f} MiB"
+            f"  site --no-diagrams          {bare.seconds:6.2f} s = "
+            f"{bare.seconds / validate:.2f}x validate  (goal <= 2.00x = {bare_goal:.2f} s: "
+            f"{_verdict(bare.seconds, bare_goal)}); "
+            f"{bare.cpu:.2f} s of CPU, exit {bare.code}"
         )
         print(
-            f"  site --no-diagrams {bare.seconds:.2f} s = {bare.seconds / validate:.2f}x "
-            f"validate, {bare.cpu:.2f} s of CPU; Graphviz alone on the "
-            f"{drawing.diagrams} diagrams {drawing.seconds:.2f} s ({drawing.cpu:.2f} s of CPU)"
+            f"  Graphviz alone              {drawing.cpu:6.2f} s of CPU on {drawing.diagrams} "
+            f"diagrams / {cores} cores = {graphviz_share:.2f} s ({drawing.seconds:.2f} s wall)"
+        )
+        print(
+            f"  site with diagrams          {built.seconds:6.2f} s = "
+            f"{built.seconds / validate:.2f}x validate  "
+            f"(goal <= 2x validate + Graphviz / cores = {built_goal:.2f} s: "
+            f"{_verdict(built.seconds, built_goal)}; issue 31: <= 4x = {4 * validate:.2f} s); "
+            f"{built.cpu:.2f} s of CPU, of which {built.cpu - drawing.cpu:.2f} s not Graphviz; "
+            f"exit {built.code}, peak {built.mib:.0f} MiB"
+        )
+        # CPU seconds hardly depend on what else the machine runs: a floor for an idle one.
+        floor_goal = 2 * checked.cpu + graphviz_share
+        print(
+            f"  from CPU alone (a shared machine's wall clock varies): site CPU / {cores} cores = "
+            f"{bare.cpu / cores:.2f} s without diagrams, {built.cpu / cores:.2f} s with, the least "
+            f"they can take; goals from CPU: {2 * checked.cpu:.2f} s and {floor_goal:.2f} s"
         )
         page_sizes(site)
         figures = None if args.no_browser else browser_figures(site, args.repeat)
@@ -287,6 +313,10 @@ def report(name: str, n: int, root: Path, credpath: list[str], args: argparse.Na
             f"earned redraws it in {click:.0f} ms; an outcome page is usable after "
             f"{outcome:.0f} ms"
         )
+
+
+def _verdict(seconds: float, goal: float) -> str:
+    return "met" if seconds <= goal else f"{seconds / goal:.2f}x over"
 
 
 if __name__ == "__main__":

@@ -288,10 +288,14 @@ def close_source(items: object) -> None:
 
 
 def write_into(folder: Path, name: str, data: bytes) -> Written:
-    """Write one file of a tree into its staging folder (from any process)."""
+    """Write one file of a tree into its staging folder (from any process); its folder is
+    made when missing (a site writes 10,000 files into a few folders)."""
     target = folder / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     return Written(_digest(data))
 
 

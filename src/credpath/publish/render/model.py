@@ -125,6 +125,8 @@ def wrap(text: str, width: int = 26) -> list[str]:
 def _wrapped(text: str, width: int) -> tuple[str, ...]:
     """``wrap``, remembered: the learner site draws the same titles in many diagrams."""
     text = clean(text)
+    if len(text) <= width:  # one line, and any narrower width that keeps it one is its length
+        return (text,)  # (most titles: the narrowing below took 4 ms of each site diagram)
     best = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
     for narrower in range(width - 1, 0, -1):
         trial = textwrap.wrap(text, narrower, break_on_hyphens=False, break_long_words=False)
