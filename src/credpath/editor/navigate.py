@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from credpath.base.text import escape, markdown_text
 from credpath.checks.engine import Result
 from credpath.compiler.loader import SourceFile, Unparsable
 from credpath.compiler.requirements import Ref, refs
-from credpath.compiler.resolve import AnyDef
+from credpath.compiler.resolve import AnyDef, CompetencyDef, CredentialDef, OutcomeDef, PathwayDef
 from credpath.editor.positions import split_lines
 
 HOVER_ITEMS = 20
@@ -50,34 +49,117 @@ class Occurrence:
         return self.character + len(self.id)
 
 
+DEFINITIONS = 4
+"""The groups of definitions (one per kind of entry), before those of references."""
+
+PHASES = 7
+"""The groups of occurrences, in the order ``references`` lists them: the definitions of
+credentials, competencies, outcomes and pathways, then the references written in
+credentials, outcomes and pathways."""
+
+
+@dataclass(frozen=True)
+class _Entries:
+    """The catalog's entries written in one file, by kind, in the catalog's order."""
+
+    credentials: list[CredentialDef]
+    competencies: list[CompetencyDef]
+    outcomes: list[OutcomeDef]
+    pathways: list[PathwayDef]
+
+    def kinds(self) -> tuple[Sequence[AnyDef], ...]:
+        return (self.credentials, self.competencies, self.outcomes, self.pathways)
+
+
+@dataclass(frozen=True)
+class _FileIndex:
+    """The ids written in one file, and what they were found from: its parse (``source``)
+    and what the catalog says of its entries (``signature``). A later check whose file
+    and signature are the same finds the same occurrences, so it reuses them."""
+
+    source: SourceFile
+    signature: tuple[tuple[object, ...], ...]
+    by_id: list[dict[str, list[Occurrence]]]
+    """Per group (``PHASES``), the occurrences of each id."""
+    by_line: dict[int, list[Occurrence]]
+
+
 class Index:
     """The ids written in a checked project's files, found once per check (a request
-    then costs a look-up, not a pass over the project), and the files' lines."""
+    then costs a look-up, not a pass over the project), and the files' lines.
+
+    Indexed file by file: ``warm`` takes from the previous check's index every file whose
+    parse is the same object (the resident engine keeps the parse of an unchanged file)
+    and whose entries the catalog resolved the same way, so after an edit only the
+    edited files are indexed again, not the project."""
 
     def __init__(self, result: Result) -> None:
         self.result = result
         self.sources = {source.path: source for source in result.sources}
         self._by_display = {source.display: source.path for source in result.sources}
         self._lines: dict[Path, list[str]] = {}
+        self._files: dict[Path, _FileIndex] | None = None
 
-    @cached_property
-    def by_id(self) -> dict[str, list[Occurrence]]:
-        found: dict[str, list[Occurrence]] = {}
-        for occurrence in self._occurrences():
-            found.setdefault(occurrence.id, []).append(occurrence)
-        return found
+    def warm(
+        self, previous: Index | None = None, pause: Callable[[], object] | None = None
+    ) -> None:
+        """Index the project now (on the server's worker, not at the first request),
+        with what ``previous`` (an earlier check of the same project) found in the
+        files that did not change. ``pause`` is called before each file indexed: the
+        server waits there while a keystroke's check runs, which needs the interpreter
+        more (the first index of a large project takes seconds)."""
+        if self._files is not None:
+            return
+        if previous is not None:
+            for path, lines in previous._lines.copy().items():  # requests may add lines
+                if self.sources.get(path) is previous.sources.get(path):
+                    self._lines.setdefault(path, lines)
+        kept = previous._files if previous is not None else None
+        self._files = self._index(kept or {}, pause)
 
-    @cached_property
-    def by_line(self) -> dict[tuple[Path, int], list[Occurrence]]:
-        found: dict[tuple[Path, int], list[Occurrence]] = {}
-        for occurrences in self.by_id.values():
-            for occurrence in occurrences:
-                found.setdefault((occurrence.path, occurrence.line), []).append(occurrence)
-        return found
+    def _indexed(self) -> dict[Path, _FileIndex]:
+        if self._files is None:
+            self._files = self._index({}, None)
+        return self._files
 
-    def warm(self) -> None:
-        """Find the occurrences now (on the server's worker), not at the first request."""
-        _ = self.by_line
+    def _index(
+        self, kept: dict[Path, _FileIndex], pause: Callable[[], object] | None
+    ) -> dict[Path, _FileIndex]:
+        """Each file's occurrences: kept when its parse and signature are unchanged."""
+        files: dict[Path, _FileIndex] = {}
+        for source, entries in self._entries_by_file():
+            signature = _signature(entries)
+            before = kept.get(source.path)
+            if before is not None and before.source is source and before.signature == signature:
+                files[source.path] = before
+            else:
+                if pause is not None:
+                    pause()
+                files[source.path] = self._index_file(source, entries, signature)
+        return files
+
+    def _entries_by_file(self) -> list[tuple[SourceFile, _Entries]]:
+        """The catalog's entries grouped by the file they are written in, in the
+        catalog's order."""
+        catalog = self.result.catalog
+        grouped: dict[int, tuple[SourceFile, _Entries]] = {}
+
+        def of(entry: AnyDef) -> _Entries:
+            source = entry.origin.source
+            found = grouped.get(id(source))
+            if found is None:
+                found = grouped[id(source)] = (source, _Entries([], [], [], []))
+            return found[1]
+
+        for credential in catalog.credentials.values():
+            of(credential).credentials.append(credential)
+        for competency in catalog.competencies.values():
+            of(competency).competencies.append(competency)
+        for outcome in catalog.outcomes.values():
+            of(outcome).outcomes.append(outcome)
+        for pathway in catalog.pathways.values():
+            of(pathway).pathways.append(pathway)
+        return list(grouped.values())
 
     def lines_of_display(self, display: str) -> list[str]:
         """The lines of a file named as findings name it."""
@@ -101,45 +183,52 @@ class Index:
         at = text.find(target, column - 1, column - 1 + len(target) + 2)
         return line - 1, (at if at >= 0 else column - 1)
 
-    def _occurrences(self) -> Iterator[Occurrence]:
-        """Every definition and reference of an id in the project's files."""
-        catalog = self.result.catalog
+    def _index_file(
+        self,
+        source: SourceFile,
+        entries: _Entries,
+        signature: tuple[tuple[object, ...], ...],
+    ) -> _FileIndex:
+        by_id: list[dict[str, list[Occurrence]]] = [{} for _ in range(PHASES)]
+        by_line: dict[int, list[Occurrence]] = {}
+        for phase, occurrence in self._occurrences(source, entries):
+            by_id[phase].setdefault(occurrence.id, []).append(occurrence)
+            by_line.setdefault(occurrence.line, []).append(occurrence)
+        return _FileIndex(source, signature, by_id, by_line)
 
-        def referred(source: SourceFile, found: Iterable[Ref]) -> Iterator[Occurrence]:
+    def _occurrences(
+        self, source: SourceFile, entries: _Entries
+    ) -> Iterator[tuple[int, Occurrence]]:
+        """Every definition and reference of an id in one file, with its group."""
+
+        def referred(phase: int, found: Iterable[Ref]) -> Iterator[tuple[int, Occurrence]]:
             for ref in found:
                 if ref.kind:
                     line, character = self._start(source, ref.path, ref.target)
                     level = ref.number if ref.kind == "competency" else None
-                    yield Occurrence(ref.target, source.path, line, character, False, level)
+                    yield phase, Occurrence(ref.target, source.path, line, character, False, level)
 
-        entries: list[AnyDef] = [
-            *catalog.credentials.values(),
-            *catalog.competencies.values(),
-            *catalog.outcomes.values(),
-            *catalog.pathways.values(),
-        ]
-        for entry in entries:
-            source = entry.origin.source
-            line, character = self._start(source, (*entry.origin.path, "id"), entry.id)
-            yield Occurrence(entry.id, source.path, line, character, True)
-        for credential in catalog.credentials.values():
-            source = credential.origin.source
-            yield from referred(source, (*refs(credential.requires), *credential.grants))
-        for outcome in catalog.outcomes.values():
-            yield from referred(outcome.origin.source, refs(outcome.requires))
-        for pathway in catalog.pathways.values():
-            source = pathway.origin.source
+        for phase, kind in enumerate(entries.kinds()):
+            for entry in kind:
+                line, character = self._start(source, (*entry.origin.path, "id"), entry.id)
+                yield phase, Occurrence(entry.id, source.path, line, character, True)
+        for credential in entries.credentials:
+            yield from referred(4, (*refs(credential.requires), *credential.grants))
+        for outcome in entries.outcomes:
+            yield from referred(5, refs(outcome.requires))
+        for pathway in entries.pathways:
             for stage in pathway.stages:
                 for item in stage:
-                    yield from referred(source, refs(item))
+                    yield from referred(6, refs(item))
             if pathway.outcome is not None:
                 where = (*pathway.origin.path, "outcome")
                 line, character = self._start(source, where, pathway.outcome)
-                yield Occurrence(pathway.outcome, source.path, line, character, False)
+                yield 6, Occurrence(pathway.outcome, source.path, line, character, False)
 
     def at(self, path: Path, line: int, character: int) -> Occurrence | None:
         """The id under the cursor (its end counts: the cursor just after it), if any."""
-        for occurrence in self.by_line.get((path, line), []):
+        file = self._indexed().get(path)
+        for occurrence in file.by_line.get(line, []) if file is not None else []:
             if occurrence.character <= character <= occurrence.end:
                 return occurrence
         return None
@@ -163,7 +252,26 @@ class Index:
         return Occurrence(entry.id, source.path, line, character, True)
 
     def references(self, id_: str, *, declaration: bool = True) -> list[Occurrence]:
-        return [o for o in self.by_id.get(id_, []) if declaration or not o.definition]
+        """Every occurrence of the id: definitions first, then references, each group
+        in the catalog's order of entries (a look-up per file, not a pass)."""
+        files = list(self._indexed().values())
+        found: list[Occurrence] = []
+        for phase in range(0 if declaration else DEFINITIONS, PHASES):
+            for file in files:
+                found.extend(file.by_id[phase].get(id_, ()))
+        return found
+
+
+def _signature(entries: _Entries) -> tuple[tuple[object, ...], ...]:
+    """What the occurrences of a file depend on besides its parse: each entry's id and
+    place, and its references as resolved (their kind and level). Compared by value,
+    which is quick: an unchanged entry keeps the very same resolved objects."""
+    return (
+        *(tuple((e.id, e.origin.path) for e in kind) for kind in entries.kinds()),
+        tuple((c.requires, c.grants) for c in entries.credentials),
+        tuple(o.requires for o in entries.outcomes),
+        tuple((p.stages, p.outcome, p.origin.path) for p in entries.pathways),
+    )
 
 
 def _code(text: object) -> str:

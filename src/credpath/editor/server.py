@@ -11,7 +11,10 @@ the edited file is parsed again, and what the edit cannot change is not checked 
 Checks run one at a time on a worker thread: the server goes on answering while one runs,
 and edits that arrive meanwhile are checked together once it ends (a burst of keystrokes
 costs at most one more check, not one each). Each check published is then indexed for
-navigation on a second worker, so the next keystroke's check does not wait for it. A
+navigation on a second worker, so the next keystroke's check does not wait for it; the
+index of the check before is reused for every file the edit left unchanged, so indexing
+after a keystroke is the edited file's work, not the project's, and indexing pauses
+between files while a check runs (the first index of a large project takes seconds). A
 request about a project being checked waits for the check and its indexing a moment
 (``CHECK_WAIT``), then answers from the previous one.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import threading
 import traceback
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -154,6 +158,12 @@ class Workspace:
         """The latest check published, by project (``indexes`` holds the latest indexed)."""
         self.warming: dict[Path, asyncio.Task[None]] = {}
         self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="credpath-index")
+        self.idle = threading.Event()
+        """Set while no check runs: indexing waits for it between files."""
+        self.idle.set()
+        self.warmed: dict[Path, Index] = {}
+        """The latest check indexed, by project, as the indexing worker left it (the next
+        one reuses what it found in the files that did not change)."""
 
     @property
     def columns(self) -> Columns:
@@ -174,7 +184,11 @@ class Workspace:
             path = path_of(uri)
             if path is not None and root in path.parents:
                 texts[path] = document.source
-        return Index(engine.update(texts))
+        self.idle.clear()
+        try:
+            return Index(engine.update(texts))
+        finally:
+            self.idle.set()
 
     def schedule(self, root: Path, uri: str) -> asyncio.Task[None]:
         """Check the project soon: now, or once the check under way ends."""
@@ -224,7 +238,8 @@ class Workspace:
     def _warm_if_latest(self, root: Path, index: Index) -> bool:
         if self.latest.get(root) is not index:
             return False
-        index.warm()
+        index.warm(self.warmed.get(root), functools.partial(self.idle.wait, CHECK_WAIT))
+        self.warmed[root] = index
         return self.latest.get(root) is index
 
     async def index_for(self, uri: str) -> Index | None:
