@@ -106,7 +106,7 @@ def _entry_spans(source: SourceFile) -> dict[int, list[tuple[Point, Point]]]:
 def has_suppressions(source: SourceFile) -> bool:
     """Whether the file may hold a suppression comment (only such a file's parsed values
     are read after the catalog is built, outside ``lint``)."""
-    return MARKER in source.text
+    return source.mentions(MARKER)
 
 
 def collect(source: SourceFile) -> list[Suppression]:
@@ -172,7 +172,7 @@ class Suppressions:
     def __init__(self, sources: Iterable[SourceFile]) -> None:
         self.by_path: dict[str, list[Suppression]] = {}
         for source in sources:
-            if MARKER in source.text:
+            if has_suppressions(source):
                 found = collect(source)
                 if found:
                     self.by_path[source.display] = found

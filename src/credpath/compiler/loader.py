@@ -495,6 +495,7 @@ class SourceFile:
     _utf8: bytes = field(default=b"", init=False, repr=False)
     """The text in UTF-8, compressed when ``_packed``."""
     _packed: bool = field(default=False, init=False, repr=False)
+    _mentions: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -513,6 +514,15 @@ class SourceFile:
         compressed when long, unless not to ``pack``."""
         self._packed = pack and len(data) > PACKED_TEXT_BYTES
         self._utf8 = zlib.compress(data, PACK_LEVEL) if self._packed else data
+        self._mentions.clear()
+
+    def mentions(self, needle: str) -> bool:
+        """Whether the text holds ``needle``, remembered: the text is kept compressed, and
+        a resident process asks of the same file after every edit of another."""
+        found = self._mentions.get(needle)
+        if found is None:
+            found = self._mentions[needle] = needle in self.text
+        return found
 
     @cached_property
     def positions(self) -> Positions:
