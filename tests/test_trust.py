@@ -768,7 +768,7 @@ def test_a_rebuild_drops_pages_no_longer_drawn_but_keeps_what_the_user_wrote(
     run = credpath("site", name, "--no-diagrams", "-o", "site")
     assert (run.exit_code, run.stderr) == (
         0,
-        "wrote the site (10 pages) to site; open index.html\n",
+        "wrote the site (11 pages) to site; open index.html\n",
     )
     pages = sorted(p.name for p in Path("site/credentials").iterdir())
     assert pages == ["a1.html", "a2.html", "a3.html", "c1.html", "x-more.html", "xx.html"]
