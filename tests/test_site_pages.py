@@ -296,21 +296,62 @@ def test_each_credential_page_draws_where_it_sits(tmp_path: Path) -> None:
     }
 
 
-def unlock_groups(page: Path) -> list[tuple[str, int, list[str]]]:
-    """The "What it unlocks" section of a credential page: (the outcome its group leads
-    to, how many, the titles listed) per group, in the page's order."""
+def unlock_groups(page: Path) -> list[tuple[list[str], int, list[str]]]:
+    """The "What it unlocks" section of a credential page: (the outcomes its group leads
+    to, none for "no job outcome"; how many; the titles listed) per group, in the page's
+    order."""
     html = page.read_text(encoding="utf-8")
     section = html[html.index('id="unlocks-heading"') : html.index('id="leads"')]
     groups = re.findall(
-        r'<h3 class="toward">(?:Toward <a [^>]*>([^<]+)</a>|Toward no job outcome) '
-        r'<span class="meta">([\d,]+)</span></h3>\s*<ul>(.*?)</ul>',
+        r'<h3 class="toward">Toward (.*?) <span class="meta">([\d,]+)</span></h3>\s*<ul>(.*?)</ul>',
         section,
         re.S,
     )
     return [
-        (outcome, int(count.replace(",", "")), re.findall(r"<li><a [^>]*>([^<]+)</a>", body))
-        for outcome, count, body in groups
+        (
+            re.findall(r"<a [^>]*>([^<]+)</a>", toward),
+            int(count.replace(",", "")),
+            re.findall(r"<li><a [^>]*>([^<]+)</a>", body),
+        )
+        for toward, count, body in groups
     ]
+
+
+def test_outcomes_whose_unlocked_credentials_are_the_same_share_one_group(
+    tmp_path: Path,
+) -> None:
+    """Two outcomes reached through the same credentials it unlocks are one group of "What
+    it unlocks", headed by both ("Toward X and Y"), listed once; its button lists the
+    group by the first outcome."""
+    catalog = tmp_path / "shared"
+    catalog.mkdir()
+    lines = ["credentials:", "  - {id: root, title: Root, grants: [base]}"]
+    lines += [f"  - {{id: a{k}, title: A{k}, requires: [root], grants: [sa]}}" for k in range(6)]
+    lines += ["  - {id: c, title: C, requires: [root], grants: [sc]}"]
+    lines += ["competencies:", "  - {id: base, title: Base}"]
+    lines += ["  - {id: sa, title: SA}", "  - {id: sc, title: SC}", "outcomes:"]
+    lines += ["  - {id: x, title: X & Co, requires: [sa]}", "  - {id: y, title: Y, requires: [sa]}"]
+    lines += ["  - {id: z, title: Z, requires: [sc]}"]
+    (catalog / "catalog.yaml").write_text("\n".join(lines) + "\n")
+    site = tmp_path / "site"
+    run = credpath("site", str(catalog), "-o", str(site), "--no-diagrams")
+    assert run.exit_code == 0, run.stderr
+    page = site / "credentials" / "root.html"
+    assert unlock_groups(page) == [
+        (["X &amp; Co", "Y"], 6, ["A0", "A1", "A2", "A3", "A4"]),
+        (["Z"], 1, ["C"]),
+    ]
+    html = page.read_text(encoding="utf-8")
+    assert (
+        '<h3 class="toward">Toward <a href="../outcomes/x.html">X &amp; Co</a> and '
+        '<a href="../outcomes/y.html">Y</a> <span class="meta">6</span></h3>'
+    ) in html
+    assert (
+        'data-more="unlocks-toward" data-of="root x" aria-expanded="false">'
+        "and 1 more: list all 6</button>"
+    ) in html
+    assert 'data-of="root y"' not in html
+    assert 'data-more="unlocks" data-of="root" aria-expanded="false">and 1 more: list all 7' in html
 
 
 def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) -> None:
@@ -335,13 +376,14 @@ def test_where_it_sits_names_five_per_step_and_links_the_rest(tmp_path: Path) ->
     counts = [count for _, count, _ in groups]
     assert counts == sorted(counts, reverse=True)
     shown: set[str] = set()
-    for outcome, count, listed in groups:
-        role = next(
-            o for o in sem.catalog.outcomes if sem.catalog.outcomes[o].model.title == outcome
-        )
-        members = [c for c in opened if role in sem.outcomes_of.get(c, ())]
-        assert count == len(members)
-        assert listed == [title[c] for c in members[:5]]
+    for outcomes, count, listed in groups:
+        for outcome in outcomes:
+            role = next(
+                o for o in sem.catalog.outcomes if sem.catalog.outcomes[o].model.title == outcome
+            )
+            members = [c for c in opened if role in sem.outcomes_of.get(c, ())]
+            assert count == len(members)
+            assert listed == [title[c] for c in members[:5]]
         shown.update(members[:5])
     toward = section_links(page, "leads")
     assert len(toward) == 20
@@ -378,8 +420,8 @@ def test_long_lists_stay_within_the_page_budget(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     assert run.stderr == f"wrote the site (258 pages) to {site}; open index.html\n"
     assert unlock_groups(site / "credentials" / "root.html") == [
-        ("Job", 1, ["C0"]),
-        ("", 249, ["C1", "C2", "C3", "C4", "C5"]),
+        (["Job"], 1, ["C0"]),
+        ([], 249, ["C1", "C2", "C3", "C4", "C5"]),
     ]
     root = (site / "credentials" / "root.html").read_text(encoding="utf-8")
     assert 'data-more="unlocks-toward" data-of="root"' in root  # those leading to no outcome

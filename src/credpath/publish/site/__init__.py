@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -70,6 +72,10 @@ class Link:
     note: str = ""
 
 
+_SUBJECT = "\x00subject\x00"
+"""Stands for the subject of an "and N more" button while it is drawn once per count."""
+
+
 class Views:
     """What the pages show of the catalog, drawn once and shared by every page.
 
@@ -88,6 +94,8 @@ class Views:
         self._more = parts.more  # type: ignore[attr-defined]
         self._rest = parts.rest  # type: ignore[attr-defined]
         self._mores: dict[tuple[str, int], str] = {}
+        self._rests: dict[tuple[str, int, int], tuple[str, str]] = {}
+        self._groupings: dict[tuple[tuple[int, int], ...], list[Grouping]] = {}
         competencies = sorted(self.catalog.competencies)
         self.competency_page = {
             c: competency_page_name(i // PER_PAGE + 1) for i, c in enumerate(competencies)
@@ -126,7 +134,56 @@ class Views:
     def rest(self, kind: str, subject: str, shown: int, total: int) -> str:
         """The list item ending a long list: "and N more", a button the browser answers
         with the whole list (``kind`` and ``subject`` say which, for learner.js)."""
-        return str(self._rest(kind, subject, total - shown, total))
+        from markupsafe import escape
+
+        key = (kind, shown, total)
+        halves = self._rests.get(key)
+        if halves is None:  # drawn once per count, the subject escaped into its place
+            before, _, after = str(self._rest(kind, _SUBJECT, total - shown, total)).partition(
+                _SUBJECT
+            )
+            halves = self._rests[key] = (before, after)
+        return f"{halves[0]}{escape(subject)}{halves[1]}"
+
+    @cached_property
+    def outcome_sets(self) -> tuple[dict[str, int], list[frozenset[str]]]:
+        """Per credential, the number of the set of outcomes it leads to (0: none), and
+        those sets. Many credentials lead to the same outcomes, so a page counts what it
+        unlocks per set, not per (credential, outcome)."""
+        numbers: dict[tuple[str, ...], int] = {(): 0}
+        known: dict[int, int] = {}  # outcomes_of shares one list among equal sets
+        of: dict[str, int] = {}
+        for credential_id, outcomes in self.sem.outcomes_of.items():
+            number = known.get(id(outcomes))
+            if number is None:
+                number = known[id(outcomes)] = numbers.setdefault(tuple(outcomes), len(numbers))
+            of[credential_id] = number
+        return of, [frozenset(outcomes) for outcomes in numbers]
+
+    def groupings(self, counted: tuple[tuple[int, int], ...]) -> list[Grouping]:
+        """The groups of "What it unlocks" for what a page unlocks, counted per set of
+        outcomes (``outcome_sets``: (number, how many)): the ``UNLOCK_GROUPS`` outcomes
+        most lead to first (then by id), none ("") last, those whose credentials are the
+        same as one group (where the first of them stands); worked out once per count."""
+        found = self._groupings.get(counted)
+        if found is None:
+            sets = self.outcome_sets[1]
+            counts: dict[str, int] = {}
+            for number, how_many in counted:
+                for outcome in sets[number] or ("",):
+                    counts[outcome] = counts.get(outcome, 0) + how_many
+            order = sorted(counts, key=lambda o: (o == "", -counts[o], o))[:UNLOCK_GROUPS]
+            merged: dict[frozenset[int], list[str]] = {}  # the same credentials: one group
+            for outcome in order:
+                members = frozenset(
+                    n for n, _ in counted if (outcome in sets[n] if outcome else not sets[n])
+                )
+                merged.setdefault(members, []).append(outcome)
+            found = self._groupings[counted] = [
+                Grouping(tuple(named), counts[named[0]], members)
+                for members, named in merged.items()
+            ]
+        return found
 
     def credential_link(self, credential_id: str, note: str = "") -> Link:
         entry = self.catalog.credentials.get(credential_id)
@@ -546,11 +603,22 @@ PER_GROUP = 5
 
 
 @dataclass(frozen=True)
-class UnlockGroup:
-    """The credentials a credential unlocks that lead to one outcome (``outcome`` None:
-    to none), the nearest first, the first ``PER_GROUP`` drawn."""
+class Grouping:
+    """A group of "What it unlocks" before it is drawn: its outcomes (("",): none), how
+    many it holds, and the sets of outcomes (``Views.outcome_sets``) whose credentials are
+    in it."""
 
-    outcome: Link | None
+    outcomes: tuple[str, ...]
+    count: int
+    sets: frozenset[int]
+
+
+@dataclass(frozen=True)
+class UnlockGroup:
+    """The credentials a credential unlocks that lead to some outcomes (``outcomes``
+    empty: to none), the nearest first, the first ``PER_GROUP`` drawn."""
+
+    outcomes: list[Link]
     count: int
     items: Markup
 
@@ -561,31 +629,40 @@ def unlock_groups(
     """What a credential unlocks (``unlocks_in_order``), grouped by the outcome each leads
     to: the outcomes most of them lead to first (then by id), those leading to none last;
     in each group the nearest first (those requiring it before those asking for a level it
-    grants). An entry leading to several outcomes is in each of their groups. The browser
-    lists a group whole ("and N more", learner.js ``unlocks-toward``); past
-    ``UNLOCK_GROUPS`` groups, or when a group leaves some out, a last button lists all."""
-    outcomes_of = views.sem.outcomes_of
-    grouped: dict[str, list[tuple[str, Ref]]] = {}
-    for entry in opened:
-        for outcome in outcomes_of.get(entry[0]) or ("",):
-            grouped.setdefault(outcome, []).append(entry)
-    order = sorted(grouped, key=lambda o: (o == "", -len(grouped[o]), o))[:UNLOCK_GROUPS]
+    grants). An entry leading to several outcomes is in each of their groups; outcomes
+    whose groups hold the same credentials share one (on a large catalog most credentials
+    lead to the same outcomes: four copies of one list made its pages a third larger).
+    The browser lists a group whole ("and N more", learner.js ``unlocks-toward``, by the
+    group's first outcome); past ``UNLOCK_GROUPS`` outcomes, or when a group leaves some
+    out, a last button lists all."""
+    set_of = views.outcome_sets[0]
+    numbered = [(set_of.get(entry[0], 0), entry) for entry in opened]
+    order = views.groupings(tuple(sorted(Counter(n for n, _ in numbered).items())))
+    firsts: list[list[tuple[str, Ref]]] = [[] for _ in order]
+    missing = sum(min(group.count, PER_GROUP) for group in order)
+    for number, entry in numbered:  # only the first PER_GROUP of each group are drawn
+        if not missing:
+            break
+        for group, first in zip(order, firsts, strict=True):
+            if number in group.sets and len(first) < PER_GROUP:
+                first.append(entry)
+                missing -= 1
     groups = [
         UnlockGroup(
-            outcomes.get(outcome),
-            len(grouped[outcome]),
+            [outcomes[o] for o in group.outcomes if o in outcomes],
+            group.count,
             capped(
                 views,
-                _unlocks(views, grouped[outcome][:PER_GROUP]),
+                _unlocks(views, first),
                 "unlocks-toward",
-                f"{credential_id} {outcome}".rstrip(),
-                len(grouped[outcome]),
+                f"{credential_id} {group.outcomes[0]}".rstrip(),
+                group.count,
                 PER_GROUP,
             ),
         )
-        for outcome in order
+        for group, first in zip(order, firsts, strict=True)
     ]
-    shown = {c for o in order for c, _ in grouped[o][:PER_GROUP]}
+    shown = {c for first in firsts for c, _ in first}
     rest = views.rest("unlocks", credential_id, len(shown), len(opened))
     return groups, listing([rest] if len(shown) < len(opened) else [])
 
