@@ -160,7 +160,6 @@ def test_github_escapes_what_workflow_commands_need() -> None:
         severity=Severity.INFO,
         end_line=3,
         end_column=9,
-        related=(),
     )
     assert github.line(finding) == (
         "::notice file=a%2Cb%3Ac%25.yaml,line=3,col=4,endLine=3,endColumn=9,"
@@ -178,7 +177,6 @@ def test_github_leaves_out_an_end_column_across_lines() -> None:
         severity=Severity.ERROR,
         end_line=5,
         end_column=2,
-        related=(),
     )
     assert github.line(finding) == (
         "::error file=a.yaml,line=3,col=4,endLine=5,title=credpath gap::m"
@@ -235,9 +233,6 @@ def test_paths_with_spaces_are_uri_encoded_in_sarif() -> None:
         rule="gap",
         message="m",
         severity=Severity.ERROR,
-        end_line=None,
-        end_column=None,
-        related=(),
     )
     document = json.loads(REPORTERS["sarif"](Report([finding], 1)))
     location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
@@ -254,9 +249,6 @@ def test_junit_is_well_formed_whatever_the_message_holds() -> None:
         rule="gap",
         message="bell \x07 & <tag>",
         severity=Severity.ERROR,
-        end_line=None,
-        end_column=None,
-        related=(),
     )
     root = ET.fromstring(REPORTERS["junit"](Report([finding], 1, files=("a.yaml",))))
     failure = root.find("testsuite/testcase/failure")
@@ -272,9 +264,6 @@ def test_colour_text_shows_the_same_line_as_plain_text() -> None:
         rule="gap",
         message="no: error: here",
         severity=Severity.WARNING,
-        end_line=None,
-        end_column=None,
-        related=(),
     )
     screen = io.StringIO()
     _print_coloured([finding], Console(file=screen, force_terminal=True, width=200))
@@ -294,9 +283,6 @@ def test_colour_is_off_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
         rule="gap",
         message="message",
         severity=Severity.ERROR,
-        end_line=None,
-        end_column=None,
-        related=(),
     )
     screen = io.StringIO()
     _print_coloured([finding], Console(file=screen, force_terminal=True, width=200))

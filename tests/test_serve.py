@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import credpath, write_files
+from conftest import Files, credpath, write_files
 from credpath.checks.context import Options
 from credpath.preview.live import Live
 from credpath.preview.server import PreviewServer, allowed_hosts, close, site_name, start
@@ -110,11 +110,13 @@ def until(condition: Callable[[], bool]) -> None:
         time.sleep(0.05)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+@contextmanager
+def serving(tmp_path: Path, files: Files = PROJECT, *, diagrams: bool = False) -> Iterator[Served]:
+    """The preview of ``files``, written under ``tmp_path``, served on a free port of
+    127.0.0.1 until the block ends."""
     root = tmp_path / "project"
-    write_files(root, PROJECT)
-    live = Live(root, tmp_path, Options(), diagrams=False)
+    write_files(root, files)
+    live = Live(root, tmp_path, Options(), diagrams=diagrams)
     server = start(live, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -124,6 +126,12 @@ def served(tmp_path: Path) -> Iterator[Served]:
         server.shutdown()
         close(server)
         thread.join(timeout=WAIT)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    with serving(tmp_path) as running:
+        yield running
 
 
 class Stream:

@@ -8,17 +8,13 @@ bench/bench_serve.py's question.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import write_files
-from credpath.checks.context import Options
-from credpath.preview.live import Live
-from credpath.preview.server import close, start
-from test_serve import CATALOG, HOSTILE, PROJECT, WAIT, Served
+from test_serve import CATALOG, HOSTILE, WAIT, Served, serving
 
 browser = pytest.importorskip("browser")
 if not browser.available():
@@ -40,18 +36,8 @@ def driver() -> Iterator[WebDriver]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "project"
-    write_files(root, PROJECT)
-    live = Live(root, tmp_path, Options(), diagrams=True)
-    server = start(live, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Served(server, root)
-    finally:
-        server.shutdown()
-        close(server)
-        thread.join(timeout=WAIT)
+    with serving(tmp_path, diagrams=True) as running:
+        yield running
 
 
 def open_page(driver: WebDriver, served: Served, page: str) -> None:

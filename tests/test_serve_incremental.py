@@ -9,7 +9,6 @@ server answers a page with ``Snapshot.file``, adding the overlay (tests/test_ser
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from conftest import Files, write_files
 from credpath.checks.context import Options
 from credpath.checks.workspace import Workspace
 from credpath.preview.live import Live
-from credpath.preview.server import close, start
 from credpath.preview.site import DATA, Snapshot
 from credpath.publish.site import Job
+from test_serve import serving
 
 PROJECT: Files = {
     "credpath.yaml": """\
@@ -245,18 +244,8 @@ def test_only_changes_that_can_show_something_are_checked_again(tmp_path: Path) 
 
 @pytest.fixture
 def watched(tmp_path: Path) -> Iterator[Live]:
-    root = tmp_path / "project"
-    write_files(root, PROJECT)
-    live = Live(root, tmp_path, Options(), diagrams=False)
-    server = start(live, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield live
-    finally:
-        server.shutdown()
-        close(server)
-        thread.join(timeout=30)
+    with serving(tmp_path, PROJECT) as running:
+        yield running.server.live
 
 
 def after(live: Live, generation: int) -> Snapshot:
