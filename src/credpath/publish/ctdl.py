@@ -461,36 +461,26 @@ def _pathway(
     return [pathway_node, *nodes]
 
 
+OCCUPATION_FRAMEWORKS = (
+    ("esco", "http://data.europa.eu/esco/occupation", "ESCO occupations", "ceterms:targetNode"),
+    ("onet", "https://www.onetcenter.org/taxonomy.html", "O*NET-SOC", "ceterms:codedNotation"),
+    ("isco", "https://isco.ilo.org/en/isco-08/", "ISCO-08", "ceterms:codedNotation"),
+)
+"""Per occupation code an outcome may carry: its framework, the framework's name, and
+whether the code is a URI (ESCO's target node) or a coded notation."""
+
+
 def _occupations(occupation: Any) -> list[dict[str, Any]]:
-    codes: list[dict[str, Any]] = []
-    if occupation.esco:
-        codes.append(
-            {
-                "@type": "ceterms:CredentialAlignmentObject",
-                "ceterms:framework": "http://data.europa.eu/esco/occupation",
-                "ceterms:frameworkName": {"en": "ESCO occupations"},
-                "ceterms:targetNode": occupation.esco,
-            }
-        )
-    if occupation.onet:
-        codes.append(
-            {
-                "@type": "ceterms:CredentialAlignmentObject",
-                "ceterms:framework": "https://www.onetcenter.org/taxonomy.html",
-                "ceterms:frameworkName": {"en": "O*NET-SOC"},
-                "ceterms:codedNotation": occupation.onet,
-            }
-        )
-    if occupation.isco:
-        codes.append(
-            {
-                "@type": "ceterms:CredentialAlignmentObject",
-                "ceterms:framework": "https://isco.ilo.org/en/isco-08/",
-                "ceterms:frameworkName": {"en": "ISCO-08"},
-                "ceterms:codedNotation": occupation.isco,
-            }
-        )
-    return codes
+    return [
+        {
+            "@type": "ceterms:CredentialAlignmentObject",
+            "ceterms:framework": framework,
+            "ceterms:frameworkName": {"en": name},
+            key: getattr(occupation, field),
+        }
+        for field, framework, name, key in OCCUPATION_FRAMEWORKS
+        if getattr(occupation, field)
+    ]
 
 
 def _condition(
