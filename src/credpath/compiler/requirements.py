@@ -138,7 +138,9 @@ class _Placed:
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
-class All(_Placed):
+class _Group(_Placed):
+    """Parts that are all needed (``All``) or one of which is (``AnyOf``)."""
+
     items: tuple[Requirement, ...]
     __match_args__ = ("items", "path")
 
@@ -148,13 +150,13 @@ class All(_Placed):
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
-class AnyOf(_Placed):
-    items: tuple[Requirement, ...]
-    __match_args__ = ("items", "path")
+class All(_Group):
+    pass
 
-    def __init__(self, items: tuple[Requirement, ...], path: Path_) -> None:
-        object.__setattr__(self, "items", items)
-        self._place(path)
+
+@dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)
+class AnyOf(_Group):
+    pass
 
 
 @dataclass(frozen=True, slots=True, init=False, repr=False, match_args=False)

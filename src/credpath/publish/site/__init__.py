@@ -216,9 +216,10 @@ class Views:
         if isinstance(requirement, All) and len(requirement.items) == 1:
             return self._node(requirement.items[0], root)
         if isinstance(requirement, All | AnyOf | Choose):
-            label = {All: "all of:", AnyOf: "one of:"}.get(type(requirement), "")
             if isinstance(requirement, Choose):
                 label = f"{requirement.n} of:"
+            else:
+                label = "all of:" if isinstance(requirement, All) else "one of:"
             parts = "".join(self._node(item, root) for item in requirement.items)
             return f"<li>{label}<ul>{parts}</ul></li>\n"
         return self._broken + "\n"
